@@ -1,0 +1,35 @@
+VENV ?= .venv
+PYTHON ?= python3
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+ADDR ?= 127.0.0.1:8000
+
+.PHONY: serve build test check schema clean
+
+# The environment is (re)created whenever pyproject.toml changes.
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[test]"
+	touch $(STAMP)
+
+# --livereload is explicit: MkDocs 1.6 with Click 8.2.2+ turns it off by default (mkdocs#4032).
+serve: $(STAMP)
+	$(PY) -m mkdocs serve --livereload --dev-addr $(ADDR)
+
+build: $(STAMP)
+	$(PY) -m mkdocs build --strict --clean --site-dir site
+
+test: $(STAMP)
+	$(PY) -m pytest
+
+# Validate registry.yaml alone and print every problem (no MkDocs).
+check: $(STAMP)
+	$(PY) -m errdocs check registry.yaml
+
+# Regenerate the JSON Schema editors use for registry.yaml (commit the result).
+schema: $(STAMP)
+	$(PY) -m errdocs schema --output registry.schema.json
+
+clean:
+	rm -rf site $(VENV)

@@ -1,0 +1,89 @@
+"""One page per code: the Markdown of ``errors/<code>.md``."""
+
+from __future__ import annotations
+
+import json
+
+from . import markup
+from .envelope import example_markdown
+from .model import Code, Registry
+from .tables import code_link, status_summary
+
+def code_page_path(name: str) -> str:
+    """Source path of a code's page inside the docs tree."""
+    return f"errors/{name}.md"
+
+
+def code_page(registry: Registry, name: str) -> str:
+    """The full Markdown page of one code, front matter included."""
+    code = registry.codes[name]
+    sections = [
+        _front_matter(name, code),
+        f"# {name}",
+        f"> **HTTP {status_summary(code.statuses)}**: {markup.text(code.summary)}",
+        _facts(name, code),
+        "## When this happens",
+        markup.prose(code.when),
+        "## Example response",
+        *([markup.prose(code.example.intro)] if code.example.intro else []),
+        example_markdown(registry, name),
+        "## What to do",
+        _steps(code),
+        "## SDK behaviour",
+        _sdk(registry, code),
+    ]
+    for extra in code.sections:
+        sections += [f"## {markup.text(extra.title)}", markup.prose(extra.body)]
+    if code.related:
+        sections += ["## Related", _related(code)]
+    return "\n\n".join(sections) + "\n"
+
+
+def _front_matter(name: str, code: Code) -> str:
+    # JSON string quoting is valid YAML and keeps any character of a summary safe.
+    return f"---\ntitle: {json.dumps(name)}\ndescription: {json.dumps(code.summary, ensure_ascii=False)}\n---"
+
+
+def _facts(name: str, code: Code) -> str:
+    statuses = " or ".join(markup.code(line) for line in code.http)
+    rows = [
+        ["**HTTP status**", statuses],
+        ["**Code**", markup.code(name)],
+        ["**Retry?**", markup.cell(code.retry.label)],
+    ]
+    return markup.table(["", ""], rows)
+
+
+def _steps(code: Code) -> str:
+    # Continuation lines of a step are indented so multi-line steps stay one item.
+    return "\n".join(f"{i}. {markup.indent(markup.prose(step), 3).lstrip()}" for i, step in enumerate(code.steps, 1))
+
+
+def _sdk(registry: Registry, code: Code) -> str:
+    tabs: list[str] = []
+    for sdk_id, sdk in registry.site.sdks.items():
+        raised = code.sdk[sdk_id]
+        body = [f"Raises {markup.code(raised.exception)} from [{markup.code(sdk.package)}]({sdk.url})."]
+        if raised.attributes:
+            body.append(
+                markup.table(
+                    ["Attribute", "Type", "Meaning"],
+                    [[markup.code(a.name), markup.code(a.type), markup.cell(a.description)] for a in raised.attributes],
+                )
+            )
+        if raised.note:
+            body.append(markup.prose(raised.note))
+        label = markup.text(sdk.label).replace('"', "&quot;")
+        tabs.append(f'=== "{label}"\n\n' + markup.indent("\n\n".join(body)))
+    parts = ["\n\n".join(tabs)] if tabs else []
+    if code.sdk_note:
+        parts.append(markup.prose(code.sdk_note))
+    return "\n\n".join(parts) or "No SDK is declared for this API."
+
+
+def _related(code: Code) -> str:
+    items = []
+    for rel in code.related:
+        link = code_link(rel.code) if rel.code else f"[{markup.text(rel.title or '')}]({rel.url})"
+        items.append(f"- {link}" + (f": {markup.text(rel.note)}" if rel.note else ""))
+    return "\n".join(items)

@@ -1,0 +1,103 @@
+"""The include syntax writers use on hand-written pages.
+
+A marker is an HTML comment alone on its line::
+
+    <!-- errdocs:codes-table -->
+    <!-- errdocs:example rate_limit_exceeded -->
+
+It is replaced by Markdown rendered from the registry *before* MkDocs converts the
+page, so the expanded text reaches the HTML and the Markdown twins alike (unlike
+``pymdownx.snippets``, which runs later, inside the Markdown conversion). Markers
+inside fenced code blocks are left alone, so a page can document the syntax.
+An unknown marker, a marker not alone on its line, or a foreign include tag
+(``<Snippet .../>``, ``--8<--``) is an error: nothing unexpanded may be published.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Callable
+
+from .envelope import example_markdown
+from .model import Registry
+from .retry import retry_guidance
+from .tables import codes_table, envelope_fields_table, headers_table
+
+_MARKER = re.compile(r"^(?P<indent>[ \t]*)<!--\s*errdocs:(?P<name>[A-Za-z0-9_-]*)(?P<args>[^>]*?)\s*-->\s*$")
+_LOOSE_MARKER = re.compile(r"<!--\s*errdocs:")
+_FOREIGN = re.compile(r"<Snippet\b|^\s*-{2,}8<-{2,}|^\s*;*-{2,}8<-{2,}", re.M)
+_FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})")
+
+
+@dataclass(frozen=True)
+class Include:
+    """One include: what it takes and how it renders."""
+
+    takes_code: bool
+    render: Callable[[Registry, str], str]
+    help: str
+
+
+INCLUDES: dict[str, Include] = {
+    "envelope-fields": Include(False, lambda r, _: envelope_fields_table(r), "table of the envelope fields"),
+    "headers": Include(False, lambda r, _: headers_table(r), "table of the standard response headers"),
+    "codes-table": Include(False, lambda r, _: codes_table(r), "table of every code, linked to its page"),
+    "retry-guidance": Include(False, lambda r, _: retry_guidance(r), "the retry guidance (H3 sub-headings)"),
+    "example": Include(True, example_markdown, "example response of CODE: `<!-- errdocs:example CODE -->`"),
+}
+
+
+class IncludeError(ValueError):
+    """A marker that cannot be expanded; ``line`` is 1-based in the page source."""
+
+    def __init__(self, line: int, message: str) -> None:
+        super().__init__(f"line {line}: {message}")
+        self.line = line
+        self.message = message
+
+
+def expand_includes(markdown: str, registry: Registry) -> str:
+    """Replace every marker in ``markdown``; raise ``IncludeError`` for anything unexpandable."""
+    out: list[str] = []
+    fence: str | None = None
+    for number, line in enumerate(markdown.split("\n"), 1):
+        opened = _FENCE.match(line)
+        if fence is not None:
+            if opened and opened.group(1)[0] == fence[0] and len(opened.group(1)) >= len(fence):
+                fence = None
+            out.append(line)
+            continue
+        if opened:
+            fence = opened.group(1)
+            out.append(line)
+            continue
+        out.append(_expand_line(line, number, registry))
+    return "\n".join(out)
+
+
+def _expand_line(line: str, number: int, registry: Registry) -> str:
+    marker = _MARKER.match(line)
+    if marker is None:
+        if _LOOSE_MARKER.search(line):
+            raise IncludeError(number, "an errdocs marker must stand alone on its own line")
+        if _FOREIGN.search(line):
+            raise IncludeError(number, "foreign include syntax (<Snippet>, --8<--) is not expanded here; use an <!-- errdocs:NAME --> marker")
+        return line
+    name, args = marker["name"], marker["args"].split()
+    include = INCLUDES.get(name)
+    if include is None:
+        known = ", ".join(sorted(INCLUDES))
+        raise IncludeError(number, f"unknown include {name!r} (known: {known})")
+    if include.takes_code:
+        if len(args) != 1:
+            raise IncludeError(number, f"include {name!r} takes exactly one code: <!-- errdocs:{name} CODE -->")
+        if args[0] not in registry.codes:
+            raise IncludeError(number, f"include {name!r}: unknown code {args[0]!r}")
+        rendered = include.render(registry, args[0])
+    else:
+        if args:
+            raise IncludeError(number, f"include {name!r} takes no argument")
+        rendered = include.render(registry, "")
+    indent = marker["indent"]
+    return "\n".join(indent + part if part.strip() else "" for part in rendered.split("\n"))

@@ -1,0 +1,318 @@
+"""Read ``registry.yaml`` into a ``Registry``, or report every problem with its place.
+
+The happy path is one C-speed YAML parse and one pydantic validation. Line and
+column numbers are only worked out when something is wrong: the file is then
+composed a second time into a node tree and each error's path is walked down it.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from .model import Registry, cross_reference_problems
+
+MAX_REGISTRY_BYTES = 16 * 1024 * 1024
+"""Larger files are refused before parsing: a registry of 10,000 codes is about 10 MB."""
+
+_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # type: ignore[assignment]
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with the registry, at a place in the file."""
+
+    line: int
+    column: int
+    path: str
+    message: str
+    file: str = "registry.yaml"
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.column}: {self.path}: {self.message}"
+
+
+class RegistryError(Exception):
+    """The registry cannot be used; ``problems`` lists every reason, in file order."""
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.problems = sorted(set(problems))
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class _UsageError(Exception):
+    """Raised inside the YAML constructor with a mark; becomes a Problem."""
+
+    def __init__(self, mark: Any, message: str) -> None:
+        super().__init__(message)
+        self.mark = mark
+        self.message = message
+
+
+class _StrictLoader(_Loader):  # type: ignore[valid-type,misc]
+    """Safe loader that refuses aliases and duplicate keys.
+
+    Aliases are refused outright: a 50 KB "billion laughs" document is a small
+    node graph that expands into an enormous tree once validated, and a
+    registry has no need for them. Duplicate keys are refused because PyYAML
+    keeps the last one silently, which would hide a duplicated code.
+    """
+
+    def construct_object(self, node: Any, deep: bool = False) -> Any:
+        # Every node is constructed once; a second visit can only come from an alias.
+        if node in self.constructed_objects or node in self.recursive_objects:
+            raise _UsageError(node.start_mark, "YAML anchors and aliases are not supported in the registry")
+        return super().construct_object(node, deep=deep)
+
+    def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+        seen: dict[Any, Any] = {}
+        for key_node, _ in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                raise _UsageError(key_node.start_mark, "YAML merge keys (<<) are not supported in the registry")
+            key = key_node.value
+            if key in seen:
+                raise _UsageError(
+                    key_node.start_mark,
+                    f"duplicate key {key!r} (first defined on line {seen[key].line + 1})",
+                )
+            seen[key] = key_node.start_mark
+        return super().construct_mapping(node, deep=deep)
+
+
+def load_registry(path: Path, *, display_name: str | None = None) -> Registry:
+    """Read, parse and validate the registry at ``path``; raise ``RegistryError`` on any problem."""
+    name = display_name or path.name
+    text = _read_text(path, name)
+    data = _parse(text, name)
+    return validate_registry(data, text=text, file=name)
+
+
+def validate_registry(data: Any, *, text: str, file: str) -> Registry:
+    """Validate parsed YAML; ``text`` is only used to locate problems."""
+    if data is None:
+        raise RegistryError([Problem(1, 1, "(file)", "the file is empty; expected a mapping with version, site, envelope, retry_guidance and codes", file)])
+    if not isinstance(data, dict):
+        raise RegistryError([Problem(1, 1, "(file)", f"the top level must be a mapping, got {_kind(data)}", file)])
+    try:
+        registry = Registry.model_validate(data)
+    except ValidationError as err:
+        raise RegistryError(_locate_all(_pydantic_problems(err, data), text, file)) from None
+    cross = cross_reference_problems(registry)
+    if cross:
+        raise RegistryError(_locate_all(cross, text, file))
+    return registry
+
+
+def _read_text(path: Path, name: str) -> str:
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise RegistryError([Problem(1, 1, "(file)", f"file not found: {path}", name)]) from None
+    if size > MAX_REGISTRY_BYTES:
+        raise RegistryError(
+            [Problem(1, 1, "(file)", f"file is {size:,} bytes; the limit is {MAX_REGISTRY_BYTES:,} bytes", name)]
+        )
+    raw = path.read_bytes()
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = raw.count(b"\n", 0, err.start) + 1
+        column = err.start - (raw.rfind(b"\n", 0, err.start) + 1) + 1
+        raise RegistryError(
+            [Problem(line, column, "(file)", f"not valid UTF-8 (byte 0x{raw[err.start]:02x}); save the file as UTF-8", name)]
+        ) from None
+
+
+def _parse(text: str, name: str) -> Any:
+    loader = _StrictLoader(text)
+    try:
+        return loader.get_single_data()
+    except _UsageError as err:
+        raise RegistryError([_at(err.mark, "(yaml)", err.message, name)]) from None
+    except yaml.MarkedYAMLError as err:
+        mark = err.problem_mark or err.context_mark
+        message = " ".join(part for part in (err.context, err.problem) if part)
+        raise RegistryError([_at(mark, "(yaml)", f"YAML syntax error: {message}", name)]) from None
+    except yaml.YAMLError as err:
+        raise RegistryError([Problem(1, 1, "(yaml)", f"YAML error: {err}", name)]) from None
+    finally:
+        loader.dispose()
+
+
+def _at(mark: Any, path: str, message: str, file: str) -> Problem:
+    if mark is None:
+        return Problem(1, 1, path, message, file)
+    return Problem(mark.line + 1, mark.column + 1, path, message, file)
+
+
+# --- pydantic errors -> (path, message, locate-key?) -----------------------------------------
+
+
+_TYPE_NAMES = {"str": "a string", "int": "an integer", "float": "a number", "bool": "true or false",
+               "dict": "a mapping", "list": "a list", "NoneType": "nothing (null)"}
+
+
+def _kind(value: Any) -> str:
+    return _TYPE_NAMES.get(type(value).__name__, type(value).__name__)
+
+
+def _pydantic_problems(err: ValidationError, data: Any) -> list[tuple[tuple[Any, ...], str]]:
+    out: list[tuple[tuple[Any, ...], str]] = []
+    seen_union_paths: set[tuple[Any, ...]] = set()
+    for item in err.errors(include_url=False):
+        loc = tuple(item["loc"])
+        kind = item["type"]
+        real = _existing_prefix(data, loc)
+        if kind == "missing":
+            out.append((loc, "required field is missing"))
+        elif kind == "extra_forbidden":
+            out.append((loc, _unknown_key_message(loc, data)))
+        elif len(real) < len(loc) and kind != "missing":
+            # A union member's name (e.g. `str`) or a validator-made key: report once at the real value.
+            if real in seen_union_paths:
+                continue
+            seen_union_paths.add(real)
+            value = _get(data, real)
+            out.append((real, f"{_message(item)} (got {_kind(value)})" if "union" not in kind else _message(item)))
+        else:
+            value = item.get("input")
+            suffix = "" if kind.startswith(("value_error", "assertion")) or "got" in item["msg"] else f" (got {_kind(value)})"
+            msg = _message(item)
+            if kind in ("string_type", "int_type", "float_type", "bool_type", "dict_type", "list_type", "model_type",
+                        "int_parsing", "float_parsing", "bool_parsing"):
+                out.append((loc, msg + suffix))
+            else:
+                out.append((loc, msg))
+    return out
+
+
+def _message(item: Any) -> str:
+    msg: str = item["msg"]
+    if item["type"] == "string_pattern_mismatch":
+        pattern = item.get("ctx", {}).get("pattern", "")
+        if pattern.startswith(r"^\d{3}"):
+            return f"expected a status line like '404 Not Found', got {item['input']!r}"
+        return f"{item['input']!r} does not match the expected form {pattern}"
+    if item["type"] == "model_type":
+        return "expected a mapping"
+    if item["type"] in ("dict_type",):
+        return "expected a mapping"
+    if item["type"] == "list_type":
+        return "expected a list"
+    if item["type"] == "string_type":
+        return "expected a string"
+    if item["type"] == "string_too_short":
+        return "must not be empty"
+    if item["type"] == "too_short":
+        return "must have at least one entry"
+    if item["type"] == "enum":
+        return f"{item['input']!r} is not allowed; expected one of {item['ctx']['expected']}"
+    if msg.startswith("Value error, "):
+        msg = msg[len("Value error, "):]
+    return msg[0].lower() + msg[1:] if msg else msg
+
+
+def _unknown_key_message(loc: tuple[Any, ...], data: Any) -> str:
+    key = loc[-1]
+    model = _model_at(loc[:-1])
+    message = f"unknown key {key!r}"
+    if model is not None:
+        fields = list(model.model_fields)
+        close = difflib.get_close_matches(str(key), fields, n=1, cutoff=0.6)
+        if close:
+            return f"{message}; did you mean {close[0]!r}?"
+        return f"{message}; expected one of: {', '.join(fields)}"
+    return message
+
+
+def _model_at(loc: tuple[Any, ...]) -> type[BaseModel] | None:
+    """The pydantic model describing the mapping at ``loc`` (dict keys skipped)."""
+    model: Any = Registry
+    skip_next = False
+    for part in loc:
+        if skip_next:
+            skip_next = False
+            continue
+        if isinstance(part, int) or model is None:
+            continue
+        field = model.model_fields.get(part)
+        if field is None:
+            return None
+        model, skip_next = _inner_model(field.annotation)
+    return model
+
+
+def _inner_model(annotation: Any) -> tuple[Any, bool]:
+    """(model, whether a dict-key level follows) for an annotation like ``dict[str, Code]``."""
+    origin = getattr(annotation, "__origin__", None)
+    args = getattr(annotation, "__args__", ())
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation, False
+    if origin is dict and len(args) == 2:
+        inner, _ = _inner_model(args[1])
+        return inner, True
+    if origin is list and args:
+        return _inner_model(args[0])
+    for arg in args:
+        if isinstance(arg, type) and issubclass(arg, BaseModel):
+            return arg, False
+    return None, False
+
+
+def _existing_prefix(data: Any, loc: tuple[Any, ...]) -> tuple[Any, ...]:
+    current = data
+    for index, part in enumerate(loc):
+        if isinstance(current, dict) and part in current:
+            current = current[part]
+        elif isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current):
+            current = current[part]
+        else:
+            return loc[:index]
+    return loc
+
+
+def _get(data: Any, loc: tuple[Any, ...]) -> Any:
+    for part in loc:
+        data = data[part]
+    return data
+
+
+# --- paths -> line:column ---------------------------------------------------------------------
+
+
+def _locate_all(problems: list[tuple[tuple[Any, ...], str]], text: str, file: str) -> list[Problem]:
+    root = yaml.compose(text, Loader=_Loader)
+    return [_locate(root, loc, message, file) for loc, message in problems]
+
+
+def _locate(root: Any, loc: tuple[Any, ...], message: str, file: str) -> Problem:
+    node, mark = root, root.start_mark if root is not None else None
+    for part in loc:
+        if isinstance(node, yaml.MappingNode):
+            for key_node, value_node in node.value:
+                if key_node.value == str(part):
+                    # Unknown keys point at the key itself; everything else at its value.
+                    is_last = part == loc[-1] and message.startswith("unknown key")
+                    mark = key_node.start_mark if is_last else value_node.start_mark
+                    node = value_node
+                    break
+            else:
+                break  # missing key: stay on the parent mapping
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+            node = node.value[part]
+            mark = node.start_mark
+        else:
+            break
+    return _at(mark, _dotted(loc), message, file)
+
+
+def _dotted(loc: tuple[Any, ...]) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "(root)"

@@ -1,0 +1,119 @@
+"""Turning registry strings into Markdown that can never become markup or script.
+
+Two kinds of registry string reach a page:
+
+* **text** (summaries, table cells, titles): shown literally. Every character
+  Markdown or HTML would interpret is escaped, so ``<script>`` stays visible text
+  and ``|`` cannot split a table cell.
+* **prose** (``when``, steps, notes, sections): real Markdown, so emphasis, code,
+  lists, tables and links work. Raw HTML and attribute lists are neutralised
+  outside code, and fenced code keeps only a plain language word. Link targets
+  were already restricted by the model (no ``javascript:``).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+# Characters Markdown (with attr_list, tables, emphasis) would interpret in plain text.
+_TEXT_SPECIALS = re.compile(r"([\\`*\[\]{}|#!])")
+_ENTITY_LIKE = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
+# Underscores only make emphasis at word edges; escaping them inside words would
+# turn every `snake_case` into `snake\_case` in the Markdown twins.
+_EDGE_UNDERSCORE = re.compile(r"(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])")
+_FENCE_OPEN = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
+_CODE_SPAN = re.compile(r"(`+)(.+?)(?<!`)\1(?!`)", re.S)
+
+
+def text(value: str) -> str:
+    """Plain text, escaped for Markdown and HTML; newlines become spaces."""
+    value = " ".join(value.split())
+    value = _ENTITY_LIKE.sub("&amp;", value)
+    value = value.replace("<", "&lt;").replace(">", "&gt;")
+    value = _TEXT_SPECIALS.sub(r"\\\1", value)
+    return _EDGE_UNDERSCORE.sub(r"\\_", value)
+
+
+def code(value: str) -> str:
+    """An inline code span holding ``value`` literally (longer fence if it contains backticks)."""
+    value = " ".join(str(value).split())
+    if "|" in value:
+        # Inside tables a pipe would end the cell even in code; an entity renders the same.
+        value = value.replace("|", "\\|")
+    longest = max((len(m) for m in re.findall(r"`+", value)), default=0)
+    ticks = "`" * (longest + 1)
+    pad = " " if value.startswith("`") or value.endswith("`") or longest else ""
+    return f"{ticks}{pad}{value}{pad}{ticks}"
+
+
+def prose(value: str) -> str:
+    """Registry Markdown made inert: raw HTML and ``{: attr}`` lists neutralised outside code."""
+    out: list[str] = []
+    fence: str | None = None
+    for line in value.strip("\n").split("\n"):
+        if fence is not None:
+            out.append(line)
+            stripped = line.strip()
+            if stripped.startswith(fence[0]) and set(stripped) == {fence[0]} and len(stripped) >= len(fence):
+                fence = None
+            continue
+        opened = _FENCE_OPEN.match(line)
+        if opened:
+            fence = opened["fence"]
+            # Keep only a language word: superfences/attr_list would otherwise accept
+            # `{ onclick=... }` style attributes in the info string.
+            language = re.match(r"\s*([A-Za-z0-9_+-]*)", opened["info"] or "")
+            out.append(f"{opened['indent']}{fence}{language[1] if language else ''}")
+            continue
+        out.append(_inline_prose(line))
+    if fence is not None:
+        out.append(fence)  # an unclosed fence would swallow the rest of the page
+    return "\n".join(out)
+
+
+def _inline_prose(line: str) -> str:
+    parts: list[str] = []
+    last = 0
+    for match in _CODE_SPAN.finditer(line):
+        parts.append(_neutralise(line[last : match.start()]))
+        parts.append(match.group(0))
+        last = match.end()
+    parts.append(_neutralise(line[last:]))
+    return "".join(parts)
+
+
+def _neutralise(fragment: str) -> str:
+    fragment = _ENTITY_LIKE.sub("&amp;", fragment)
+    fragment = fragment.replace("<", "&lt;")
+    return fragment.replace("{", "\\{").replace("}", "\\}")
+
+
+def cell(value: str) -> str:
+    """Prose squeezed into one table cell: one line, pipes escaped."""
+    return prose(" ".join(value.split())).replace("|", "\\|")
+
+
+def fence(content: str, language: str) -> str:
+    """A fenced code block whose fence no line of ``content`` can close."""
+    longest = max((len(m) for m in re.findall(r"^\s*(`{3,})", content, re.M)), default=0)
+    ticks = "`" * max(3, longest + 1)
+    return f"{ticks}{language}\n{content}\n{ticks}"
+
+
+def json_block(value: Any) -> str:
+    """A JSON value as a fenced block; always ``json.dumps``, never string building."""
+    return fence(json.dumps(value, indent=2, ensure_ascii=False), "json")
+
+
+def table(header: list[str], rows: list[list[str]]) -> str:
+    """A Markdown table from cells that are already escaped."""
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join(" --- " for _ in header) + "|"]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def indent(block: str, spaces: int = 4) -> str:
+    pad = " " * spaces
+    return "\n".join(pad + line if line.strip() else "" for line in block.split("\n"))

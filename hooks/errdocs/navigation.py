@@ -1,0 +1,69 @@
+"""Placing code pages in a MkDocs-style ``nav`` (plain lists and dicts, no MkDocs import)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .code_page import code_page_path
+from .model import Registry
+
+ERRORS_PREFIX = "errors/"
+
+
+def default_group(statuses: list[int]) -> str:
+    return "Server errors" if statuses[0] >= 500 else "Client errors"
+
+
+def code_groups(registry: Registry) -> dict[str, list[str]]:
+    """Group title -> code names, groups in order of first appearance."""
+    groups: dict[str, list[str]] = {}
+    for name, code in registry.codes.items():
+        groups.setdefault(code.group or default_group(code.statuses), []).append(name)
+    return groups
+
+
+def _path_of(item: Any) -> str | None:
+    if isinstance(item, str):
+        return item
+    if isinstance(item, dict) and len(item) == 1:
+        value = next(iter(item.values()))
+        return value if isinstance(value, str) else None
+    return None
+
+
+def _errors_list(nav: list[Any]) -> list[Any] | None:
+    """The nav list that holds the hand-written errors pages (e.g. ``errors/overview.md``)."""
+    if any((_path_of(item) or "").startswith(ERRORS_PREFIX) for item in nav):
+        return nav
+    for item in nav:
+        if isinstance(item, dict):
+            for value in item.values():
+                if isinstance(value, list):
+                    found = _errors_list(value)
+                    if found is not None:
+                        return found
+    return None
+
+
+def has_errors_section(nav: list[Any]) -> bool:
+    return _errors_list(nav) is not None
+
+
+def add_code_groups(nav: list[Any], registry: Registry) -> list[Any]:
+    """A copy of ``nav`` whose errors section ends with one sub-section per group of codes.
+
+    Sub-sections keep the sidebar readable; with Material's ``navigation.prune``
+    only the open group's pages are rendered into each page.
+    """
+    import copy
+
+    nav = copy.deepcopy(nav)
+    target = _errors_list(nav)
+    if target is None:
+        return nav
+    listed = {_path_of(item) for item in target}
+    for title, names in code_groups(registry).items():
+        pages = [code_page_path(name) for name in names if code_page_path(name) not in listed]
+        if pages:
+            target.append({title: pages})
+    return nav

@@ -1,0 +1,43 @@
+"""The overview's generated tables: envelope fields, standard headers, canonical codes."""
+
+from __future__ import annotations
+
+from . import markup
+from .model import Registry
+
+
+def code_link(name: str) -> str:
+    """Link to a code's page, written docs-root-absolute so it works from any page.
+
+    MkDocs (``validation.links.absolute_links: relative_to_docs``) checks and
+    rewrites it to a relative URL; the Markdown twins turn it into an absolute one.
+    """
+    return f"[{markup.code(name)}](/errors/{name}.md)"
+
+
+def status_summary(statuses: list[int]) -> str:
+    return " / ".join(str(status) for status in statuses)
+
+
+def envelope_fields_table(registry: Registry) -> str:
+    rows = [
+        [markup.code(field.name), markup.text(field.type), markup.cell(field.description)]
+        for field in registry.envelope
+    ]
+    return markup.table(["Field", "Type", "Description"], rows)
+
+
+def headers_table(registry: Registry) -> str:
+    rows = [
+        [", ".join(markup.code(name) for name in header.names), markup.text(header.when), markup.cell(header.meaning)]
+        for header in registry.headers
+    ]
+    return markup.table(["Header", "When", "What it means"], rows)
+
+
+def codes_table(registry: Registry) -> str:
+    rows = [
+        [code_link(name), status_summary(code.statuses), markup.text(code.overview.when), markup.text(code.overview.retry)]
+        for name, code in registry.codes.items()
+    ]
+    return markup.table(["Code", "HTTP", "When", "Retry?"], rows)

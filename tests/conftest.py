@@ -1,0 +1,93 @@
+"""Shared fixtures: registries as data, and real MkDocs builds in temporary directories."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE_SITE = ROOT / "tests" / "fixtures" / "example_site"
+
+
+def read_yaml(path: Path) -> Any:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def example_data() -> dict[str, Any]:
+    """The made-up Example API registry as plain data, free to mutate."""
+    return read_yaml(EXAMPLE_SITE / "registry.yaml")
+
+
+@pytest.fixture(scope="session")
+def example_registry():
+    from errdocs.loading import load_registry
+
+    return load_registry(EXAMPLE_SITE / "registry.yaml")
+
+
+@pytest.fixture(scope="session")
+def agnes_registry():
+    from errdocs.loading import load_registry
+
+    return load_registry(ROOT / "registry.yaml")
+
+
+@dataclass
+class Built:
+    """Result of one ``mkdocs build`` run."""
+
+    project: Path
+    site: Path
+    returncode: int
+    output: str
+
+    def page(self, path: str) -> str:
+        return (self.site / path).read_text(encoding="utf-8")
+
+
+def copy_project(source: Path, dest: Path) -> Path:
+    """Copy a site (mkdocs.yml, registry.yaml, docs/) next to a copy of hooks/ so paths stay valid."""
+    dest.mkdir(parents=True, exist_ok=True)
+    for name in ("mkdocs.yml", "registry.yaml"):
+        shutil.copy(source / name, dest / name)
+    shutil.copytree(source / "docs", dest / "docs")
+    shutil.copytree(ROOT / "hooks", dest / "hooks", ignore=shutil.ignore_patterns("__pycache__"))
+    config = (dest / "mkdocs.yml").read_text(encoding="utf-8")
+    (dest / "mkdocs.yml").write_text(config.replace("../../../hooks/", "hooks/"), encoding="utf-8")
+    return dest
+
+
+def mkdocs_build(project: Path, site: Path | None = None, *, extra_env: dict[str, str] | None = None) -> Built:
+    site = site or project / "site"
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", **(extra_env or {})}
+    proc = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean", "-f", str(project / "mkdocs.yml"), "-d", str(site)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=600,
+    )
+    return Built(project, site, proc.returncode, proc.stdout + proc.stderr)
+
+
+@pytest.fixture
+def project_copy(tmp_path: Path) -> Callable[[Path], Path]:
+    return lambda source: copy_project(source, tmp_path / "project")
+
+
+@pytest.fixture(scope="session")
+def agnes_site(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    """The real site, built once per test session with --strict."""
+    project = copy_project(ROOT, tmp_path_factory.mktemp("agnes") / "project")
+    built = mkdocs_build(project)
+    assert built.returncode == 0, built.output
+    return built

@@ -1,0 +1,97 @@
+"""Renderers are plain functions of the registry: checked without MkDocs."""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+
+import pytest
+
+from errdocs.code_page import code_page
+from errdocs.envelope import example_envelope, example_markdown
+from errdocs.includes import IncludeError, expand_includes
+from errdocs.retry import retry_guidance
+from errdocs.site import generated_pages
+from errdocs.tables import codes_table
+
+
+def test_core_never_imports_mkdocs() -> None:
+    import errdocs.includes, errdocs.site, errdocs.loading  # noqa: F401,E401
+
+    assert not any(name == "mkdocs" or name.startswith("mkdocs.") for name in sys.modules if name.startswith("errdocs")) 
+    for module in [m for n, m in sys.modules.items() if n.startswith("errdocs")]:
+        source = open(module.__file__, encoding="utf-8").read()
+        assert not re.search(r"^\s*(from|import) mkdocs", source, re.M), module.__name__
+
+
+def test_envelope_has_the_pages_address(example_registry) -> None:
+    body = example_envelope(example_registry, "server_broke")
+    assert body == {
+        "detail": {"message": "Down", "component": "db"},
+        "code": "server_broke",
+        "request_id": "req-0001",
+        "doc_url": "https://docs.example.test/errors/server_broke",
+    }
+
+
+def test_example_shows_status_line_and_headers_only_when_given(example_registry) -> None:
+    with_headers = example_markdown(example_registry, "server_broke")
+    assert with_headers.startswith("```http\nHTTP/1.1 503 Service Unavailable\nRetry-After: 5\n")
+    assert example_markdown(example_registry, "thing_missing").startswith("```json\n")
+
+
+def test_code_page_sections(example_registry) -> None:
+    page = code_page(example_registry, "server_broke")
+    headings = re.findall(r"^## (.+)$", page, re.M)
+    assert headings == ["When this happens", "Example response", "What to do", "SDK behaviour", "Privacy"]
+    assert "# server_broke" in page and "`503 Service Unavailable`" in page
+    assert '=== "Python"' in page and '=== "TypeScript"' in page
+    assert "`example.ServerError`" in page and "`ServerError`" in page
+    assert "1. Wait.\n2. Retry." in page
+
+
+def test_related_links_other_codes(example_registry) -> None:
+    assert "- [`server_broke`](/errors/server_broke.md): The other one." in code_page(example_registry, "thing_missing")
+
+
+def test_codes_table_has_one_row_per_code(example_registry) -> None:
+    rows = [line for line in codes_table(example_registry).splitlines()[2:]]
+    assert [re.search(r"\[`(\w+)`\]", row)[1] for row in rows] == list(example_registry.codes)
+
+
+def test_generated_pages_follow_registry(example_registry) -> None:
+    assert list(generated_pages(example_registry)) == ["errors/thing_missing.md", "errors/server_broke.md"]
+
+
+def test_retry_guidance_lists_retryable_codes(example_registry) -> None:
+    text = retry_guidance(example_registry)
+    assert "| [`server_broke`](/errors/server_broke.md) | 503 |" in text
+    assert "stop after 3 retries" in text
+    assert not re.search(r"^## ", text, re.M)  # sits under the including page's H2
+
+
+def test_includes_expand_and_leave_fences_alone(example_registry) -> None:
+    page = "# T\n\n<!-- errdocs:codes-table -->\n\n```md\n<!-- errdocs:codes-table -->\n```\n\n  <!-- errdocs:example thing_missing -->\n"
+    out = expand_includes(page, example_registry)
+    assert out.count("<!-- errdocs:") == 1  # only the fenced one
+    assert "| [`thing_missing`](/errors/thing_missing.md) |" in out
+    assert '  {\n    "detail": "Thing 42 not found.",' in out  # indented like its marker
+    json.loads(out.split("  ```json\n", 1)[1].split("\n  ```", 1)[0].replace("\n  ", "\n"))
+
+
+@pytest.mark.parametrize(
+    "page, message",
+    [
+        ("<!-- errdocs:nope -->", "line 1: unknown include 'nope'"),
+        ("x\n<!-- errdocs:example -->", "line 2: include 'example' takes exactly one code"),
+        ("<!-- errdocs:example ghost -->", "unknown code 'ghost'"),
+        ("<!-- errdocs:headers extra -->", "takes no argument"),
+        ("see <!-- errdocs:headers --> here", "must stand alone"),
+        ('<Snippet file="retry-guidance.mdx" />', "foreign include syntax"),
+        ("--8<-- \"retry.md\"", "foreign include syntax"),
+    ],
+)
+def test_bad_includes_are_errors(example_registry, page: str, message: str) -> None:
+    with pytest.raises(IncludeError, match=re.escape(message)):
+        expand_includes(page, example_registry)
