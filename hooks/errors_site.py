@@ -4,20 +4,32 @@ Each handler only moves data between MkDocs and plain functions; everything it
 renders comes from ``errdocs``. State lives in ``_build`` and is replaced in
 ``on_config`` because ``mkdocs serve`` imports this module once and then runs
 every rebuild through the same module object (mkdocs issue 3993).
+
+Under ``mkdocs serve`` a broken registry must not stop the server: MkDocs blocks
+every request after a failed rebuild ("the server will appear stuck"). So while
+serving, the problems are printed and shown on every page, and the site is built
+from the last registry that loaded. ``mkdocs build`` always fails instead.
 """
 
 from __future__ import annotations
 
+import html
+import sys
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
 
+from errdocs import llms, parity
 from errdocs.includes import IncludeError, expand_includes
 from errdocs.loading import RegistryError, load_registry
 from errdocs.model import Registry
 from errdocs.navigation import add_code_groups, has_errors_section
 from errdocs.site import generated_pages
+from errdocs.twins import PageDoc, twin_path
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 
 REGISTRY_FILE = "registry.yaml"
@@ -26,13 +38,25 @@ REGISTRY_FILE = "registry.yaml"
 class _Build:
     """Everything one build knows; a fresh instance per build."""
 
-    def __init__(self, registry: Registry, registry_path: Path) -> None:
+    def __init__(self, registry: Registry, registry_path: Path, *, serving: bool, problems: list[str]) -> None:
         self.registry = registry
         self.registry_path = registry_path
+        self.serving = serving
+        """Built by `mkdocs serve`: problems are shown instead of stopping the server."""
+        self.problems = problems
+        """Registry or include problems shown on the served pages (serve only)."""
         self.generated: dict[str, str] = {}
+        """Generated page sources by docs path."""
+        self.code_of: dict[str, str] = {}
+        """Docs path of each generated code page -> its code."""
+        self.pages: dict[str, PageDoc] = {}
+        """Every page's final Markdown, for the twins and llms files."""
+        self.nav: list[llms.NavSection] = []
 
 
 _build: _Build | None = None
+_last_good: Registry | None = None
+"""The last registry that loaded in this process: what `serve` shows while the file is broken."""
 
 
 def _state() -> _Build:
@@ -42,24 +66,44 @@ def _state() -> _Build:
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
-    global _build
+    global _build, _last_good
     _build = None
+    serving = bool(config.site_url) and _is_dev_server(config.site_url)
     path = Path(config.config_file_path).parent / REGISTRY_FILE
+    problems: list[str] = []
     try:
         registry = load_registry(path, display_name=REGISTRY_FILE)
+        _last_good = registry
     except RegistryError as err:
-        raise PluginError(str(err)) from None
+        if not serving or _last_good is None:
+            raise PluginError(str(err)) from None
+        problems = str(err).splitlines()
+        _report(problems + [f"{REGISTRY_FILE} has errors: serving the last good version until they are fixed"])
+        registry = _last_good
     if not config.site_url:
         config.site_url = registry.site.docs_url
-    elif config.site_url.rstrip("/") + "/" != registry.site.docs_url:
+    elif not _is_dev_server(config.site_url) and config.site_url.rstrip("/") + "/" != registry.site.docs_url:
         raise PluginError(
             f"mkdocs.yml: site_url {config.site_url!r} differs from {REGISTRY_FILE} site.docs_url "
             f"{registry.site.docs_url!r}; doc_url values would not be this site's addresses"
         )
     if config.nav is not None:
         config.nav = add_code_groups(config.nav, registry)
-    _build = _Build(registry, path)
+    _build = _Build(registry, path, serving=serving, problems=problems)
     return config
+
+
+def _report(lines: list[str]) -> None:
+    # Printed, not logged: under strict mode any logged warning or error makes the
+    # rebuild fail, and a failed rebuild blocks the dev server.
+    for line in lines:
+        print(f"ERROR    -  {line}", file=sys.stderr, flush=True)
+
+
+def _is_dev_server(site_url: str) -> bool:
+    # `mkdocs serve` replaces site_url with its own loopback address before the
+    # build; examples keep the published docs_url, which is what clients receive.
+    return urlsplit(site_url).hostname in {"127.0.0.1", "localhost", "::1", "0.0.0.0"}
 
 
 def on_files(files: Files, /, *, config: MkDocsConfig) -> Files:
@@ -77,15 +121,105 @@ def on_files(files: Files, /, *, config: MkDocsConfig) -> Files:
                 f"docs/{src_uri} is generated from {REGISTRY_FILE}; delete the hand-written file and edit the registry"
             )
         state.generated[src_uri] = markdown
+        state.code_of[src_uri] = src_uri[len("errors/") : -len(".md")]
         files.append(File.generated(config, src_uri, content=markdown, inclusion=inclusion))
     return files
 
 
+def on_nav(nav: Navigation, /, *, config: MkDocsConfig, files: Files) -> Navigation:
+    _state().nav = _nav_sections(nav, config.site_name)
+    return nav
+
+
 def on_page_markdown(markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
     state = _state()
-    if page.file.src_uri in state.generated:
-        return markdown
+    src = page.file.src_uri
+    if src not in state.generated:
+        try:
+            markdown = expand_includes(markdown, state.registry)
+        except IncludeError as err:
+            if not state.serving:
+                raise PluginError(f"docs/{src}: {err}") from None
+            _report([f"docs/{src}: {err}"])
+            state.problems.append(f"docs/{src}: {err}")
+    # The twin is made from exactly this Markdown: what MkDocs is about to render.
+    state.pages[src] = PageDoc(
+        src_uri=src,
+        title=_title(page, markdown),
+        description=page.meta.get("description"),
+        markdown=markdown,
+        code=state.code_of.get(src),
+    )
+    page.meta["markdown_twin"] = twin_path(src)
+    return markdown
+
+
+def on_page_content(html_text: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+    problems = _state().problems
+    if not problems:
+        return html_text
+    # Only ever set under `serve`: the writer sees the problem in the browser too.
+    items = "".join(f"<li><code>{html.escape(line)}</code></li>" for line in problems)
+    banner = (
+        '<div class="admonition failure"><p class="admonition-title">The docs sources have errors; '
+        f"this page shows the last good registry</p><ul>{items}</ul></div>"
+    )
+    return banner + html_text
+
+
+def on_post_build(*, config: MkDocsConfig) -> None:
+    state = _state()
     try:
-        return expand_includes(markdown, state.registry)
-    except IncludeError as err:
-        raise PluginError(f"docs/{page.file.src_uri}: {err}") from None
+        surfaces = llms.llms_surfaces(state.registry, state.pages, state.nav)
+    except llms.SurfaceError as err:
+        _fail(state, str(err).splitlines())
+        return
+    site_dir = Path(config.site_dir)
+    # Checked before anything is written: a failing gate leaves no LLM file behind.
+    problems = parity.check_parity(state.registry, pages=state.pages, surfaces=surfaces, site_dir=site_dir)
+    if problems:
+        _fail(state, problems)
+        return
+    for rel, text in surfaces.items():
+        target = site_dir / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8", newline="\n")
+
+
+def _fail(state: _Build, problems: list[str]) -> None:
+    """Stop the build, except under `serve`, where stopping would block the server."""
+    if not state.serving:
+        raise PluginError("\n".join(problems))
+    _report(problems)
+
+
+def _title(page: Page, markdown: str) -> str:
+    if page.meta.get("title"):
+        return str(page.meta["title"])
+    for line in markdown.split("\n"):
+        if line.startswith("# "):
+            return line[2:].strip()
+    return page.title or page.file.name
+
+
+def _nav_sections(nav: Navigation, site_name: str) -> list[llms.NavSection]:
+    """Top-level nav sections with their pages flattened, loose top-level pages under "Docs"."""
+    sections: list[llms.NavSection] = []
+    for item in nav.items:
+        if isinstance(item, Section):
+            sections.append(llms.NavSection(str(item.title), _pages_in(item.children)))
+        elif isinstance(item, Page):
+            if not sections or sections[-1].title != "Docs":
+                sections.append(llms.NavSection("Docs", []))
+            sections[-1].pages.append(item.file.src_uri)
+    return sections
+
+
+def _pages_in(items: list[Any]) -> list[str]:
+    out: list[str] = []
+    for item in items:
+        if isinstance(item, Section):
+            out += _pages_in(item.children)
+        elif isinstance(item, Page):
+            out.append(item.file.src_uri)
+    return out

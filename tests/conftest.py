@@ -60,6 +60,8 @@ def copy_project(source: Path, dest: Path) -> Path:
     for name in ("mkdocs.yml", "registry.yaml"):
         shutil.copy(source / name, dest / name)
     shutil.copytree(source / "docs", dest / "docs")
+    if (source / "overrides").is_dir():
+        shutil.copytree(source / "overrides", dest / "overrides")
     shutil.copytree(ROOT / "hooks", dest / "hooks", ignore=shutil.ignore_patterns("__pycache__"))
     config = (dest / "mkdocs.yml").read_text(encoding="utf-8")
     (dest / "mkdocs.yml").write_text(config.replace("../../../hooks/", "hooks/"), encoding="utf-8")
@@ -91,3 +93,47 @@ def agnes_site(tmp_path_factory: pytest.TempPathFactory) -> Built:
     built = mkdocs_build(project)
     assert built.returncode == 0, built.output
     return built
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for_http(url: str, *, seconds: float = 30.0) -> None:
+    """Poll ``url`` until it answers (bounded: at most ``seconds``)."""
+    import time
+    import urllib.error
+    import urllib.request
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(url, timeout=2).close()
+            return
+        except urllib.error.HTTPError:
+            return  # it answered, even if with an error status
+        except OSError:
+            time.sleep(0.1)
+    raise TimeoutError(f"nothing answered at {url} within {seconds} s")
+
+
+@pytest.fixture(scope="session")
+def served_agnes_site(agnes_site: Built):
+    """The built site on a real static HTTP server bound to 127.0.0.1; stopped by PID afterwards."""
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1", "--directory", str(agnes_site.site)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        base = f"http://127.0.0.1:{port}/"
+        wait_for_http(base)
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)

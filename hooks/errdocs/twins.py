@@ -1,0 +1,237 @@
+"""Markdown twins: each page's own Markdown, made self-contained for LLM readers.
+
+A twin is produced from the *same* expanded Markdown MkDocs renders to HTML (never
+from the HTML): links become absolute, Material-only syntax (content tabs,
+admonitions) is flattened into plain Markdown so nothing hides behind a widget,
+and a short header points at ``llms.txt``.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from dataclasses import dataclass, field
+
+import yaml
+
+from .model import Registry
+
+INDEX_HEADING = "> ## Documentation Index"
+
+
+@dataclass(frozen=True)
+class PageDoc:
+    """One page as the LLM surfaces see it."""
+
+    src_uri: str
+    """Path inside the docs tree, e.g. ``errors/internal_error.md``."""
+    title: str
+    description: str | None
+    markdown: str
+    """Markdown after includes were expanded, front matter removed."""
+    code: str | None = None
+    """The registry code this page documents, if any."""
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+def twin_path(src_uri: str) -> str:
+    """Where a page's twin lives, relative to the site root: the page address + ``.md``.
+
+    ``errors/internal_error.md`` (served at ``/errors/internal_error/``) has its twin at
+    ``errors/internal_error.md``; ``guide/index.md`` (at ``/guide/``) at ``guide.md``; the
+    home page (``index.md``, at ``/``) at ``index.md``.
+    """
+    if src_uri == "index.md":
+        return "index.md"
+    if src_uri.endswith("/index.md"):
+        return src_uri[: -len("/index.md")] + ".md"
+    if src_uri.endswith("/README.md"):
+        return src_uri[: -len("/README.md")] + ".md"
+    return src_uri
+
+
+def index_notice(llms_url: str) -> str:
+    return "\n".join(
+        [
+            INDEX_HEADING,
+            f"> The complete index of this documentation is at: {llms_url}",
+            "> Read it first to find every page that exists before you fetch others.",
+        ]
+    )
+
+
+# --- links ------------------------------------------------------------------------------------
+
+_INLINE_LINK = re.compile(r"(?P<text>!?\[(?:[^\[\]]|\[[^\]]*\])*\])\((?P<target>[^)\s]+)(?P<title>\s+\"[^\"]*\")?\)")
+_REF_DEF = re.compile(r"^(?P<lead>\s{0,3}\[[^\]]+\]:\s*)(?P<target>\S+)(?P<rest>.*)$")
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+_CODE_SPAN = re.compile(r"(`+).+?(?<!`)\1(?!`)")
+_FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})")
+
+
+def absolute_url(target: str, *, page_src: str, docs_url: str) -> str:
+    """A link target of the page at ``page_src``, as an absolute URL (``.md`` twins for pages)."""
+    if _SCHEME.match(target):
+        return target
+    path, _, fragment = target.partition("#")
+    fragment = f"#{fragment}" if fragment else ""
+    if not path:
+        return docs_url + twin_path(page_src) + fragment
+    if path.startswith("/"):
+        resolved = posixpath.normpath(path.lstrip("/"))
+    else:
+        resolved = posixpath.normpath(posixpath.join(posixpath.dirname(page_src), path))
+    if resolved.endswith(".md"):
+        return docs_url + twin_path(resolved) + fragment
+    return docs_url + resolved.lstrip("./") + fragment
+
+
+def absolutise_links(markdown: str, *, page_src: str, docs_url: str) -> str:
+    def fix(match: re.Match[str]) -> str:
+        target = absolute_url(match["target"], page_src=page_src, docs_url=docs_url)
+        return f"{match['text']}({target}{match['title'] or ''})"
+
+    def fix_line(line: str) -> str:
+        ref = _REF_DEF.match(line)
+        if ref:
+            return ref["lead"] + absolute_url(ref["target"], page_src=page_src, docs_url=docs_url) + ref["rest"]
+        # A link may contain code (`[`x`](y)`), but a link-like text inside code is not a link.
+        spans = [span.span() for span in _CODE_SPAN.finditer(line)]
+
+        def fix_outside_code(match: re.Match[str]) -> str:
+            if any(start <= match.start() < end for start, end in spans):
+                return match.group(0)
+            return fix(match)
+
+        return _INLINE_LINK.sub(fix_outside_code, line)
+
+    return _map_outside_fences(markdown, fix_line)
+
+
+def _map_outside_fences(markdown: str, func) -> str:  # type: ignore[no-untyped-def]
+    out, fence = [], None
+    for line in markdown.split("\n"):
+        opened = _FENCE.match(line)
+        if fence is not None:
+            if opened and opened.group(1)[0] == fence[0] and len(opened.group(1)) >= len(fence):
+                fence = None
+            out.append(line)
+        elif opened:
+            fence = opened.group(1)
+            out.append(line)
+        else:
+            out.append(func(line))
+    return "\n".join(out)
+
+
+# --- Material syntax -> plain Markdown ------------------------------------------------------------
+
+_TAB = re.compile(r'^(?P<indent>[ \t]*)===\+?\s+"(?P<label>.*)"\s*$')
+_ADMONITION = re.compile(r'^(?P<indent>[ \t]*)(?:!!!|\?\?\?\+?)\s+(?P<kind>[\w-]+)(?:\s+"(?P<title>.*)")?\s*$')
+_HEADING = re.compile(r"^(#{1,6})\s")
+
+
+def flatten_material(markdown: str) -> str:
+    """Content tabs become labelled sub-sections; admonitions become titled blockquotes."""
+    return "\n".join(_flatten(markdown.split("\n"), level=1))
+
+
+def _flatten(lines: list[str], *, level: int) -> list[str]:
+    out: list[str] = []
+    i, fence = 0, None
+    while i < len(lines):
+        line = lines[i]
+        opened = _FENCE.match(line)
+        if fence is not None:
+            if opened and opened.group(1)[0] == fence[0] and len(opened.group(1)) >= len(fence):
+                fence = None
+            out.append(line)
+            i += 1
+            continue
+        if opened:
+            fence = opened.group(1)
+            out.append(line)
+            i += 1
+            continue
+        heading = _HEADING.match(line)
+        if heading:
+            level = len(heading.group(1))
+        block = _TAB.match(line) or _ADMONITION.match(line)
+        if block is None:
+            out.append(line)
+            i += 1
+            continue
+        indent = block["indent"]
+        body, i = _indented_block(lines, i + 1, len(indent) + 4)
+        inner = _flatten(body, level=min(level + 1, 6))
+        if block.re is _TAB:
+            out.append(f"{indent}{'#' * min(level + 1, 6)} {block['label']}")
+            out.extend(indent + x if x.strip() else "" for x in inner)
+        else:
+            title = block["title"] if block["title"] is not None else block["kind"].capitalize()
+            out.append(f"{indent}> **{title}**" if title else f"{indent}>")
+            out.append(f"{indent}>")
+            out.extend(f"{indent}> {x}".rstrip() for x in _trim(inner))
+        # Blank lines that followed the block were consumed with it; put one back.
+        out.append("")
+        while i < len(lines) and not lines[i].strip():
+            i += 1
+    return out
+
+
+def _indented_block(lines: list[str], start: int, width: int) -> tuple[list[str], int]:
+    body, i = [], start
+    while i < len(lines) and (not lines[i].strip() or len(lines[i]) - len(lines[i].lstrip()) >= width):
+        body.append(lines[i][width:] if lines[i].strip() else "")
+        i += 1
+    while body and not body[-1].strip():
+        body.pop()
+        i -= 1
+    return body, i
+
+
+def _trim(lines: list[str]) -> list[str]:
+    while lines and not lines[0].strip():
+        lines = lines[1:]
+    return lines
+
+
+# --- assembling a twin ----------------------------------------------------------------------------
+
+
+def code_facts(registry: Registry, name: str) -> str:
+    """The structured block at the top of a code twin."""
+    code = registry.codes[name]
+    facts = {
+        "code": name,
+        "http_status": code.statuses,
+        "retryable": code.retryable,
+        "retry_policy": code.retry.policy.value,
+        "sdk_retries": code.retry.sdk_retries,
+        "sdk_exceptions": {sdk_id: raised.exception for sdk_id, raised in code.sdk.items()},
+        "doc_url": registry.doc_url(name),
+    }
+    return "---\n" + yaml.safe_dump(facts, sort_keys=False, allow_unicode=True, default_flow_style=None) + "---"
+
+
+def page_body(page: PageDoc, *, docs_url: str) -> str:
+    """Title, summary and body of a page as self-contained Markdown (no index notice)."""
+    lines = page.markdown.strip("\n").split("\n")
+    # The H1 is re-emitted from the page title so every twin starts the same way.
+    if lines and lines[0].startswith("# "):
+        lines = lines[1:]
+    body = "\n".join(lines).strip("\n")
+    head = [f"# {page.title}"]
+    if not body.startswith(">") and page.description:
+        head.append(f"> {' '.join(page.description.split())}")
+    body = absolutise_links(flatten_material(body), page_src=page.src_uri, docs_url=docs_url)
+    return "\n\n".join([*head, body]).rstrip() + "\n"
+
+
+def render_twin(page: PageDoc, registry: Registry, *, llms_url: str | None) -> str:
+    """The twin file; without ``llms_url`` the index notice is left out (for ``llms-full.txt``)."""
+    parts = [index_notice(llms_url)] if llms_url else []
+    if page.code is not None:
+        parts.append(code_facts(registry, page.code))
+    parts.append(page_body(page, docs_url=registry.site.docs_url))
+    return "\n\n".join(parts)

@@ -1,0 +1,209 @@
+"""LLM surfaces: twins, llms.txt, llms-full.txt and the parity gate."""
+
+from __future__ import annotations
+
+import re
+import urllib.request
+from pathlib import Path
+
+import pytest
+import yaml
+from llms_txt import parse_llms_file
+
+from errdocs.llms import SIZE_BUDGET, SurfaceError, check_size, code_line, llms_surfaces, NavSection
+from errdocs.parity import check_parity
+from errdocs.site import generated_pages
+from errdocs.twins import PageDoc, absolute_url, flatten_material, twin_path
+
+from conftest import ROOT, Built, mkdocs_build
+
+DOCS = "https://docs.example.test/"
+INDEX_LINES = 3
+
+
+@pytest.mark.parametrize(
+    "src, twin",
+    [("index.md", "index.md"), ("errors/internal_error.md", "errors/internal_error.md"), ("guide/index.md", "guide.md")],
+)
+def test_twin_path(src: str, twin: str) -> None:
+    assert twin_path(src) == twin
+
+
+@pytest.mark.parametrize(
+    "target, page, expected",
+    [
+        ("/errors/forbidden.md", "guides/x.md", DOCS + "errors/forbidden.md"),
+        ("../errors/forbidden.md#causes", "guides/x.md", DOCS + "errors/forbidden.md#causes"),
+        ("internal_error.md", "errors/overview.md", DOCS + "errors/internal_error.md"),
+        ("#section", "errors/overview.md", DOCS + "errors/overview.md#section"),
+        ("../img/a.png", "guides/x.md", DOCS + "img/a.png"),
+        ("https://other.test/a", "index.md", "https://other.test/a"),
+        ("mailto:a@b.test", "index.md", "mailto:a@b.test"),
+    ],
+)
+def test_links_become_absolute(target: str, page: str, expected: str) -> None:
+    assert absolute_url(target, page_src=page, docs_url=DOCS) == expected
+
+
+def test_tabs_and_admonitions_flatten_into_labelled_sections() -> None:
+    source = '## SDK\n\n=== "Python"\n\n    Raises `X`.\n\n=== "TypeScript"\n\n    Raises `Y`.\n\n!!! tip "Careful"\n    Quote it.\n\nAfter.'
+    flat = flatten_material(source)
+    assert "### Python\n\nRaises `X`.\n\n### TypeScript\n\nRaises `Y`." in flat
+    assert "> **Careful**\n>\n> Quote it.\n\nAfter." in flat
+    assert "===" not in flat and "!!!" not in flat
+
+
+def _pages(registry) -> dict[str, PageDoc]:
+    pages = {
+        "index.md": PageDoc("index.md", "Home", "The home page.", "# Home\n\nSee [errors](errors/overview.md)."),
+        "errors/overview.md": PageDoc("errors/overview.md", "Errors", "All errors.", "# Errors\n\nx"),
+    }
+    for src, markdown in generated_pages(registry).items():
+        body = markdown.split("---\n", 2)[2]
+        pages[src] = PageDoc(src, src[7:-3], None, body, code=src[7:-3])
+    return pages
+
+
+def test_code_lines_carry_status_retry_and_summary(example_registry) -> None:
+    assert code_line(example_registry, "server_broke") == (
+        f"- [server_broke]({DOCS}errors/server_broke.md): HTTP 503; retryable with backoff; The server is down for a moment."
+    )
+
+
+def test_surfaces_follow_the_nav_and_list_every_page(example_registry) -> None:
+    pages = _pages(example_registry)
+    nav = [NavSection("Docs", ["index.md"]), NavSection("Errors", ["errors/overview.md", "errors/server_broke.md"])]
+    files = llms_surfaces(example_registry, pages, nav)
+    parsed = parse_llms_file(files["llms.txt"])
+    assert parsed.title == "Example API"
+    assert list(parsed.sections) == ["Docs", "Errors", "Other pages", "Optional"]
+    assert [entry.title for entry in parsed.sections["Other pages"]] == ["thing_missing"]  # not in nav, still listed
+    twin = files["errors/server_broke.md"]
+    assert twin.startswith("> ## Documentation Index\n")
+    facts = yaml.safe_load(re.search(r"\n\n---\n(.*?)\n---\n\n# server_broke\n", twin, re.S)[1])
+    assert facts == {
+        "code": "server_broke", "http_status": [503], "retryable": True, "retry_policy": "backoff", "sdk_retries": True,
+        "sdk_exceptions": {"python": "example.ServerError", "typescript": "ServerError"},
+        "doc_url": DOCS + "errors/server_broke",
+    }
+    assert files["llms-full.txt"].count("Documentation Index") == 1
+    assert f"[errors]({DOCS}errors/overview.md)" in files["index.md"]
+
+
+def test_size_budget_fails_loudly() -> None:
+    with pytest.raises(SurfaceError, match=r"errors/big\.md is 50,001 characters; the budget .* is 50,000"):
+        check_size({"errors/big.md": "x" * (SIZE_BUDGET + 1), "llms-full.txt": "y" * 10 * SIZE_BUDGET})
+
+
+def test_parity_names_what_is_missing_where(example_registry, tmp_path: Path) -> None:
+    pages = _pages(example_registry)
+    pages["errors/overview.md"] = PageDoc("errors/overview.md", "Errors", None, "# E\n\n| Code | HTTP | When | Retry? |\n| --- |\n| [`server_broke`](/errors/server_broke.md) | 503 | x | y |\n")
+    nav = [NavSection("Errors", list(pages))]
+    files = llms_surfaces(example_registry, pages, nav)
+    files["llms.txt"] = "\n".join(l for l in files["llms.txt"].splitlines() if "[thing_missing]" not in l)
+    del files["errors/server_broke.md"]
+    problems = check_parity(example_registry, pages=pages, surfaces=files, site_dir=tmp_path)
+    assert "parity: the codes table of docs/errors/overview.md is missing thing_missing" in problems
+    assert "parity: llms.txt is missing thing_missing" in problems
+    assert "parity: the Markdown twins is missing server_broke" in problems
+    assert "parity: the HTML output (errors/<code>/) is missing thing_missing, server_broke" in problems
+
+
+# --- on the real build ------------------------------------------------------------------------
+
+
+def test_llms_txt_parses_and_lists_every_code_and_page(agnes_site: Built, agnes_registry) -> None:
+    parsed = parse_llms_file((agnes_site.site / "llms.txt").read_text(encoding="utf-8"))
+    entries = [entry for section in parsed.sections.values() for entry in section]
+    base = agnes_registry.site.docs_url
+    by_title = {entry.title: entry for entry in entries}
+    for name, code in agnes_registry.codes.items():
+        entry = by_title[name]
+        assert entry.url == f"{base}errors/{name}.md"
+        assert entry.desc.startswith(f"HTTP {'/'.join(map(str, code.statuses))}; ")
+        assert code.summary in entry.desc
+    hand_written = {p.relative_to(ROOT / "docs").as_posix() for p in (ROOT / "docs").rglob("*.md")}
+    listed = {entry.url[len(base):] for entry in entries}
+    assert {twin_path(src) for src in hand_written} <= listed
+    for entry in entries:
+        assert entry.desc, entry.title  # never a bare link
+        assert (agnes_site.site / entry.url[len(base):]).is_file(), entry.url
+
+
+def test_every_llms_link_is_served(served_agnes_site: str, agnes_site: Built, agnes_registry) -> None:
+    parsed = parse_llms_file((agnes_site.site / "llms.txt").read_text(encoding="utf-8"))
+    base = agnes_registry.site.docs_url
+    urls = [entry.url for section in parsed.sections.values() for entry in section]
+    assert len(urls) > 20
+    for url in urls:
+        with urllib.request.urlopen(served_agnes_site + url[len(base):], timeout=10) as response:
+            assert response.status == 200, url
+            assert response.read(), url
+
+
+def test_twins_are_clean_and_absolute(agnes_site: Built) -> None:
+    twins = [p for p in agnes_site.site.rglob("*.md")]
+    assert len(twins) >= 16 + 8
+    for path in twins:
+        text = path.read_text(encoding="utf-8")
+        assert text.startswith("> ## Documentation Index\n> The complete index of this documentation is at: https://docs.lasscyber.com/llms.txt\n"), path
+        prose = re.sub(r"^(`{3,}).*?^\1", "", text, flags=re.S | re.M)  # links inside code samples are not links
+        for needle in ("<Snippet", "--8<--", "theme={null}", "<!-- errdocs"):
+            assert needle not in text, (path, needle)
+        assert not re.search(r'^\s*=== "', text, re.M) and not re.search(r"^\s*!!! ", text, re.M), path
+        for target in re.findall(r"\]\(([^)\s]+)", prose):
+            assert re.match(r"^(https://|mailto:)", target), (path, target)
+    full = (agnes_site.site / "llms-full.txt").read_text(encoding="utf-8")
+    assert full.count("Documentation Index") == 1
+    assert full.count("\n# internal_error\n") == 1
+
+
+def test_html_pages_link_their_twin_and_the_index(agnes_site: Built) -> None:
+    page = agnes_site.page("errors/internal_error/index.html")
+    assert '<link rel="alternate" type="text/markdown" href="../../errors/internal_error.md"' in page
+    assert '<link rel="alternate" type="text/plain" href="../../llms.txt"' in page
+    assert re.search(r'<a href="\.\./\.\./errors/internal_error\.md"[^>]*>View as Markdown</a>', page)
+
+
+def _tampered_build(tmp_path: Path, tamper: str) -> Built:
+    from conftest import copy_project
+
+    project = copy_project(ROOT, tmp_path / "project")
+    (project / "hooks" / "tamper.py").write_text(tamper, encoding="utf-8")
+    config = (project / "mkdocs.yml").read_text(encoding="utf-8")
+    config = config.replace("  - hooks/errors_site.py\n", "  - hooks/errors_site.py\n  - hooks/tamper.py\n")
+    (project / "mkdocs.yml").write_text(config, encoding="utf-8")
+    return mkdocs_build(project)
+
+
+def test_a_dropped_code_page_fails_the_build(tmp_path: Path) -> None:
+    built = _tampered_build(tmp_path, (
+        "def on_files(files, *, config):\n"
+        "    files.remove(files.get_file_from_path('errors/forbidden.md'))\n"
+        "    return files\n"
+    ))
+    assert built.returncode == 1
+    assert "parity: the built code pages is missing forbidden" in built.output
+    assert not (built.site / "llms.txt").exists()
+
+
+def test_a_dropped_llms_line_fails_the_build(tmp_path: Path) -> None:
+    built = _tampered_build(tmp_path, (
+        "import errdocs.llms as llms\n"
+        "_original = llms.code_line\n"
+        "llms.code_line = lambda registry, name: '' if name == 'forbidden' else _original(registry, name)\n"
+    ))
+    assert built.returncode == 1
+    assert "parity: llms.txt is missing forbidden" in built.output
+
+
+def test_one_registry_change_reaches_html_twin_and_both_llms_files(project_copy) -> None:
+    project = project_copy(ROOT)
+    path = project / "registry.yaml"
+    text = path.read_text(encoding="utf-8")
+    old = yaml.safe_load(text)["codes"]["payload_too_large"]["summary"]
+    path.write_text(text.replace(old, "Quokka summary for the surfaces test."), encoding="utf-8")
+    built = mkdocs_build(project)
+    assert built.returncode == 0, built.output
+    for rel in ("errors/payload_too_large/index.html", "errors/payload_too_large.md", "llms.txt", "llms-full.txt"):
+        assert "Quokka summary for the surfaces test." in built.page(rel), rel

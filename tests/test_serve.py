@@ -1,0 +1,82 @@
+"""`mkdocs serve` end to end: LLM files served, registry edits rebuilt, broken edits survived."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, copy_project, free_port, wait_for_http
+
+pytestmark = pytest.mark.build
+
+
+def fetch(url: str) -> tuple[int, str, str]:
+    with urllib.request.urlopen(url, timeout=10) as response:
+        return response.status, response.headers.get("Content-Type", ""), response.read().decode("utf-8")
+
+
+def wait_until(predicate, *, seconds: float = 40.0, what: str) -> None:
+    """Poll ``predicate`` (bounded) while checking the server keeps answering."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.25)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+@pytest.fixture
+def served_project(tmp_path: Path):
+    project = copy_project(ROOT, tmp_path / "project")
+    port = free_port()
+    log = open(tmp_path / "serve.log", "w+", encoding="utf-8")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "mkdocs", "serve", "--livereload", "--dev-addr", f"127.0.0.1:{port}", "-f", str(project / "mkdocs.yml")],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        cwd=project,
+    )
+    try:
+        base = f"http://127.0.0.1:{port}/"
+        wait_for_http(base + "llms.txt", seconds=60)
+        yield project, base, tmp_path / "serve.log"
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+def test_serve_publishes_llms_files_and_survives_a_broken_registry(served_project) -> None:
+    project, base, log_path = served_project
+    status, ctype, text = fetch(base + "llms.txt")
+    assert status == 200 and "text/plain" in ctype and "- [internal_error](" in text
+    status, _, twin = fetch(base + "errors/internal_error.md")
+    assert status == 200 and twin.startswith("> ## Documentation Index")
+    page = fetch(base + "errors/internal_error/")[2]
+    assert "livereload" in page  # live reload is on (mkdocs#4032 turned it off by default)
+
+    registry = project / "registry.yaml"
+    good = registry.read_text(encoding="utf-8")
+    registry.write_text(good.replace("policy: once", "policy: sometimes"), encoding="utf-8")
+    wait_until(lambda: "'sometimes' is not allowed" in log_path.read_text(encoding="utf-8"), what="the error line")
+    line = next(l for l in log_path.read_text(encoding="utf-8").splitlines() if "'sometimes' is not allowed" in l)
+    assert "registry.yaml:" in line and "codes.internal_error.retry.policy" in line
+    assert "Traceback" not in log_path.read_text(encoding="utf-8")
+    # The server is still up and still serves the last good site.
+    assert fetch(base + "errors/internal_error/")[0] == 200
+    assert fetch(base + "llms.txt")[0] == 200
+
+    registry.write_text(good.replace("Something failed unexpectedly on the server", "Wombat failure on the server"), encoding="utf-8")
+    wait_until(lambda: "Wombat failure" in fetch(base + "errors/internal_error/")[2], what="the fixed page")
+    assert "Wombat failure" in fetch(base + "errors/internal_error.md")[2]
+    assert "Wombat failure" in fetch(base + "llms.txt")[2]
