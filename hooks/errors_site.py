@@ -143,12 +143,13 @@ def on_page_markdown(markdown: str, /, *, page: Page, config: MkDocsConfig, file
             _report([f"docs/{src}: {err}"])
             state.problems.append(f"docs/{src}: {err}")
     # The twin is made from exactly this Markdown: what MkDocs is about to render.
+    code = state.code_of.get(src)
     state.pages[src] = PageDoc(
         src_uri=src,
         title=_title(page, markdown),
-        description=page.meta.get("description"),
+        description=state.registry.codes[code].summary if code else page.meta.get("description"),
         markdown=markdown,
-        code=state.code_of.get(src),
+        code=code,
     )
     page.meta["markdown_twin"] = twin_path(src)
     return markdown

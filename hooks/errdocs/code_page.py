@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 
 from . import markup
@@ -41,7 +42,10 @@ def code_page(registry: Registry, name: str) -> str:
 
 def _front_matter(name: str, code: Code) -> str:
     # JSON string quoting is valid YAML and keeps any character of a summary safe.
-    return f"---\ntitle: {json.dumps(name)}\ndescription: {json.dumps(code.summary, ensure_ascii=False)}\n---"
+    # Themes print `description` unescaped into <meta content="...">, so it is
+    # HTML-escaped here; the LLM files take the summary from the registry instead.
+    description = html.escape(" ".join(code.summary.split()), quote=True)
+    return f"---\ntitle: {json.dumps(name)}\ndescription: {json.dumps(description, ensure_ascii=False)}\n---"
 
 
 def _facts(name: str, code: Code) -> str:

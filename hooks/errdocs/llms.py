@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from . import markup
 from .model import Registry, RetryPolicy
 from .twins import PageDoc, index_notice, render_twin, twin_path
 
@@ -50,12 +51,12 @@ def code_line(registry: Registry, name: str) -> str:
     code = registry.codes[name]
     statuses = "/".join(str(status) for status in code.statuses)
     url = registry.site.docs_url + twin_path(f"errors/{name}.md")
-    notes = f"HTTP {statuses}; {_RETRY_NOTES[code.retry.policy]}; {' '.join(code.summary.split())}"
+    notes = f"HTTP {statuses}; {_RETRY_NOTES[code.retry.policy]}; {markup.text(code.summary)}"
     return f"- [{name}]({url}): {notes}"
 
 
 def page_line(page: PageDoc, docs_url: str) -> str:
-    notes = f": {' '.join(page.description.split())}" if page.description else ""
+    notes = f": {markup.text(page.description)}" if page.description else ""
     return f"- [{_link_text(page.title)}]({docs_url}{twin_path(page.src_uri)}){notes}"
 
 
@@ -64,9 +65,9 @@ def llms_txt(registry: Registry, pages: dict[str, PageDoc], nav: list[NavSection
     site = registry.site
     fields = ", ".join(f"`{field.name}`" for field in registry.envelope)
     lines = [
-        f"# {site.name}",
+        f"# {markup.text(site.name)}",
         "",
-        f"> {' '.join(site.summary.split())}",
+        f"> {markup.text(site.summary)}",
         "",
         (
             f"Every error response of the {site.name} carries one JSON envelope ({fields}) and one of "
@@ -103,7 +104,7 @@ def llms_surfaces(registry: Registry, pages: dict[str, PageDoc], nav: list[NavSe
         out[twin_path(src)] = render_twin(pages[src], registry, llms_url=llms_url)
     optional = [f"- [Full documentation]({docs_url}{LLMS_FULL_TXT}): every page above in one Markdown file"]
     out[LLMS_TXT] = llms_txt(registry, pages, nav, optional=optional)
-    full = [f"# {registry.site.name}", f"> {' '.join(registry.site.summary.split())}", index_notice(llms_url)]
+    full = [f"# {markup.text(registry.site.name)}", f"> {markup.text(registry.site.summary)}", index_notice(llms_url)]
     full += [render_twin(pages[src], registry, llms_url=None).rstrip("\n") for src in ordered]
     out[LLMS_FULL_TXT] = "\n\n".join(full) + "\n"
     check_size(out)

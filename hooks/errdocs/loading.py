@@ -8,6 +8,8 @@ composed a second time into a node tree and each error's path is walked down it.
 from __future__ import annotations
 
 import difflib
+import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
@@ -133,15 +135,34 @@ def _parse(text: str, name: str) -> Any:
     try:
         return loader.get_single_data()
     except _UsageError as err:
-        raise RegistryError([_at(err.mark, "(yaml)", err.message, name)]) from None
+        mark = _first_alias(text) if err.message.startswith("YAML anchors") else None
+        raise RegistryError([_at(mark or err.mark, "(yaml)", err.message, name)]) from None
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
-        message = " ".join(part for part in (err.context, err.problem) if part)
+        message = " ".join(" ".join(part.split()) for part in (err.context, err.problem) if part)
         raise RegistryError([_at(mark, "(yaml)", f"YAML syntax error: {message}", name)]) from None
+    except yaml.reader.ReaderError as err:
+        line = text.count("\n", 0, err.position) + 1
+        column = err.position - (text.rfind("\n", 0, err.position) + 1) + 1
+        char = err.character if isinstance(err.character, str) else chr(err.character)
+        message = f"character {char!r} (U+{ord(char):04X}) is not allowed in YAML; remove it"
+        raise RegistryError([Problem(line, column, "(yaml)", message, name)]) from None
     except yaml.YAMLError as err:
-        raise RegistryError([Problem(1, 1, "(yaml)", f"YAML error: {err}", name)]) from None
+        raise RegistryError([Problem(1, 1, "(yaml)", f"YAML error: {' '.join(str(err).split())}", name)]) from None
     finally:
         loader.dispose()
+
+
+def _first_alias(text: str) -> Any:
+    """Where the first alias (``*name``) is: the place a writer has to change.
+
+    The composed node graph shares the anchored node, so only a token scan,
+    which never expands anything, knows where the alias itself stands.
+    """
+    for token in yaml.scan(text, Loader=_Loader):
+        if isinstance(token, yaml.AliasToken):
+            return token.start_mark
+    return None
 
 
 def _at(mark: Any, path: str, message: str, file: str) -> Problem:
@@ -183,8 +204,7 @@ def _pydantic_problems(err: ValidationError, data: Any) -> list[tuple[tuple[Any,
             value = item.get("input")
             suffix = "" if kind.startswith(("value_error", "assertion")) or "got" in item["msg"] else f" (got {_kind(value)})"
             msg = _message(item)
-            if kind in ("string_type", "int_type", "float_type", "bool_type", "dict_type", "list_type", "model_type",
-                        "int_parsing", "float_parsing", "bool_parsing"):
+            if kind in ("string_type", "int_type", "float_type", "bool_type", "dict_type", "list_type", "model_type"):
                 out.append((loc, msg + suffix))
             else:
                 out.append((loc, msg))
@@ -214,7 +234,8 @@ def _message(item: Any) -> str:
         return f"{item['input']!r} is not allowed; expected one of {item['ctx']['expected']}"
     if msg.startswith("Value error, "):
         msg = msg[len("Value error, "):]
-    return msg[0].lower() + msg[1:] if msg else msg
+    # Pydantic's sentences start with a capital ("Input should ..."); ours continue a line.
+    return msg[0].lower() + msg[1:] if msg[:2].istitle() and msg[1:2].islower() else msg
 
 
 def _unknown_key_message(loc: tuple[Any, ...], data: Any) -> str:
@@ -311,8 +332,17 @@ def _locate(root: Any, loc: tuple[Any, ...], message: str, file: str) -> Problem
     return _at(mark, _dotted(loc), message, file)
 
 
+_PLAIN_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
+
+
 def _dotted(loc: tuple[Any, ...]) -> str:
+    """``codes.x.related[0].code``; odd keys are JSON-quoted so the path never holds a space."""
     out = ""
     for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif _PLAIN_KEY.match(str(part)):
+            out += f".{part}" if out else str(part)
+        else:
+            out += "[" + json.dumps(str(part)).replace(" ", "\\u0020") + "]"
     return out or "(root)"

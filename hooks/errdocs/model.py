@@ -35,28 +35,30 @@ _MD_LINK_RE = re.compile(r"\]\(\s*<?([^)\s>]*)>?(?:\s+\"[^\"]*\")?\s*\)")
 _ALLOWED_LINK = re.compile(r"^(https://|http://|mailto:|/|#|\.\.?/|[A-Za-z0-9_-][^:]*$)")
 
 
+def _problem(kind: str, message: str) -> PydanticCustomError:
+    # The message goes in as context, never as the template: pydantic formats
+    # templates with str.format-like rules, and a registry value may contain braces.
+    return PydanticCustomError(kind, "{message}", {"message": message})
+
+
 def _https_url(value: str) -> str:
     if not re.match(r"^https://[A-Za-z0-9.-]+(:\d+)?(/[^\s<>\"]*)?$", value):
-        raise PydanticCustomError(
-            "https_url", "must be an absolute https:// URL, got {value!r}", {"value": value}
-        )
+        raise _problem("https_url", f"must be an absolute https:// URL, got {value!r}")
     return value
 
 
 def _safe_markdown(value: str) -> str:
     for target in _MD_LINK_RE.findall(value):
         if target and not _ALLOWED_LINK.match(target):
-            raise PydanticCustomError(
-                "link_scheme",
-                "link target {target!r} is not allowed (use https://, mailto: or a /path.md page link)",
-                {"target": target},
+            raise _problem(
+                "link_scheme", f"link target {target!r} is not allowed (use https://, mailto: or a /path.md page link)"
             )
     return value
 
 
 def _one_line(value: str) -> str:
     if "\n" in value.strip():
-        raise PydanticCustomError("one_line", "must be a single line of text", {})
+        raise _problem("one_line", "must be a single line of text")
     return value.strip()
 
 
@@ -263,15 +265,13 @@ class Related(Strict):
     @model_validator(mode="after")
     def _code_or_link(self) -> Related:
         if (self.code is None) == (self.url is None):
-            raise PydanticCustomError("related_target", "give either `code` or `title` + `url`", {})
+            raise _problem("related_target", "give either `code` or `title` + `url`")
         if self.url is not None:
             if self.title is None:
-                raise PydanticCustomError("related_title", "a `url` needs a `title`", {})
+                raise _problem("related_title", "a `url` needs a `title`")
             if not (self.url.startswith("https://") or re.match(r"^/[^\s:]*\.md(#[\w-]+)?$", self.url)):
-                raise PydanticCustomError(
-                    "related_url",
-                    "url must be absolute https:// or a site page like /guides/retries.md, got {url!r}",
-                    {"url": self.url},
+                raise _problem(
+                    "related_url", f"url must be absolute https:// or a site page like /guides/retries.md, got {self.url!r}"
                 )
         return self
 
@@ -310,6 +310,8 @@ class Code(Strict):
     @field_validator("http", mode="before")
     @classmethod
     def _listify(cls, value: Any) -> Any:
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            raise _problem("status_line", f"expected a status line like '404 Not Found', got {value!r}")
         return [value] if isinstance(value, str) else value
 
     @field_validator("http")
@@ -320,22 +322,17 @@ class Code(Strict):
             status, reason = _STATUS_RE.match(line).groups()  # type: ignore[union-attr]
             number = int(status)
             if not 400 <= number <= 599:
-                raise PydanticCustomError(
-                    "status_range", "HTTP status {status} is not an error status (400-599)", {"status": number}
-                )
+                raise _problem("status_range", f"HTTP status {number} is not an error status (400-599)")
             if not reason_matches(number, reason):
-                raise PydanticCustomError(
+                raise _problem(
                     "status_reason",
-                    "reason {reason!r} does not match HTTP {status} (expected {expected!r})",
-                    {"reason": reason, "status": number, "expected": standard_reason(number)},
+                    f"reason {reason!r} does not match HTTP {number} (expected {standard_reason(number)!r})",
                 )
             classes.add(number // 100)
         if len(classes) > 1:
-            raise PydanticCustomError(
-                "status_class", "statuses mix client (4xx) and server (5xx) errors: {value}", {"value": value}
-            )
+            raise _problem("status_class", f"statuses mix client (4xx) and server (5xx) errors: {value}")
         if len(set(value)) != len(value):
-            raise PydanticCustomError("status_duplicate", "a status is listed twice", {})
+            raise _problem("status_duplicate", "a status is listed twice")
         return value
 
     @property
@@ -349,10 +346,9 @@ class Code(Strict):
     @model_validator(mode="after")
     def _coherent(self) -> Code:
         if self.example.status is not None and self.example.status not in self.statuses:
-            raise PydanticCustomError(
+            raise _problem(
                 "example_status",
-                "example.status {status} is not one of this code's statuses {statuses}",
-                {"status": self.example.status, "statuses": self.statuses},
+                f"example.status {self.example.status} is not one of this code's statuses {self.statuses}",
             )
         return self
 
@@ -378,9 +374,7 @@ class Registry(Strict):
     def _code_names(cls, value: dict[str, Code]) -> dict[str, Code]:
         for name in value:
             if not _CODE_RE.match(name):
-                raise PydanticCustomError(
-                    "code_name", "code {name!r} is not snake_case (expected e.g. rate_limit_exceeded)", {"name": name}
-                )
+                raise _problem("code_name", f"code {name!r} is not snake_case (expected e.g. rate_limit_exceeded)")
         return value
 
     def doc_url(self, code: str) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+import html
 from typing import Any
 
 from .code_page import code_page_path
@@ -55,8 +57,6 @@ def add_code_groups(nav: list[Any], registry: Registry) -> list[Any]:
     Sub-sections keep the sidebar readable; with Material's ``navigation.prune``
     only the open group's pages are rendered into each page.
     """
-    import copy
-
     nav = copy.deepcopy(nav)
     target = _errors_list(nav)
     if target is None:
@@ -65,5 +65,6 @@ def add_code_groups(nav: list[Any], registry: Registry) -> list[Any]:
     for title, names in code_groups(registry).items():
         pages = [code_page_path(name) for name in names if code_page_path(name) not in listed]
         if pages:
-            target.append({title: pages})
+            # Themes print nav titles into HTML as they are: escape the registry's text.
+            target.append({html.escape(title, quote=True): pages})
     return nav

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 import yaml
 
+from . import markup
 from .model import Registry
 
 INDEX_HEADING = "> ## Documentation Index"
@@ -221,9 +222,9 @@ def page_body(page: PageDoc, *, docs_url: str) -> str:
     if lines and lines[0].startswith("# "):
         lines = lines[1:]
     body = "\n".join(lines).strip("\n")
-    head = [f"# {page.title}"]
+    head = [f"# {markup.text(page.title)}"]
     if not body.startswith(">") and page.description:
-        head.append(f"> {' '.join(page.description.split())}")
+        head.append(f"> {markup.text(page.description)}")
     body = absolutise_links(flatten_material(body), page_src=page.src_uri, docs_url=docs_url)
     return "\n\n".join([*head, body]).rstrip() + "\n"
 

@@ -1,0 +1,142 @@
+"""One bad registry per rule: the exact one-line error, the exit code, no traceback, no output."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import EXAMPLE_SITE, ROOT, copy_project, mkdocs_build
+
+GOOD = (EXAMPLE_SITE / "registry.yaml").read_text(encoding="utf-8")
+
+
+def edit(old: str, new: str, count: int = 1) -> str:
+    assert GOOD.count(old) >= 1, old
+    return GOOD.replace(old, new, count)
+
+
+# (id, registry text or bytes, the exact stderr of `python -m errdocs check registry.yaml`)
+CASES = [
+    ("yaml-syntax", edit("    summary: The thing does not exist.", "    summary: [unclosed"),
+     "registry.yaml:52:13: (yaml): YAML syntax error: while parsing a flow sequence did not find expected ',' or ']'"),
+    ("empty-file", "", "registry.yaml:1:1: (file): the file is empty; expected a mapping with version, site, envelope, retry_guidance and codes"),
+    ("comments-only", "# nothing here\n", "registry.yaml:1:1: (file): the file is empty; expected a mapping with version, site, envelope, retry_guidance and codes"),
+    ("top-level-list", "- a\n- b\n", "registry.yaml:1:1: (file): the top level must be a mapping, got a list"),
+    ("top-level-scalar", "just text\n", "registry.yaml:1:1: (file): the top level must be a mapping, got a string"),
+    ("unknown-key-near-miss", edit("    summary: The thing does not exist.", "    sumary: The thing does not exist."),
+     "registry.yaml:50:5: codes.thing_missing.summary: required field is missing\n"
+     "registry.yaml:51:5: codes.thing_missing.sumary: unknown key 'sumary'; did you mean 'summary'?"),
+    ("unknown-key-far", edit("  name: Example API", "  name: Example API\n  colour: blue"),
+     "registry.yaml:5:3: site.colour: unknown key 'colour'; expected one of: name, summary, docs_url, support_url, status_url, example_request_id, sdks"),
+    ("missing-required", edit("    steps: [Check the id.]\n", ""),
+     "registry.yaml:50:5: codes.thing_missing.steps: required field is missing"),
+    ("wrong-type", edit("    steps: [Check the id.]", "    steps: Check the id."),
+     "registry.yaml:56:12: codes.thing_missing.steps: expected a list (got a string)"),
+    ("wrong-type-number", edit("    max_retries: 3", "    max_retries: three"),
+     "registry.yaml:42:18: retry_guidance.backoff.max_retries: input should be a valid integer, unable to parse string as an integer"),
+    ("code-not-snake-case", edit("  thing_missing:", "  ThingMissing:").replace("code: thing_missing", "code: ThingMissing"),
+     "registry.yaml:49:3: codes: code 'ThingMissing' is not snake_case (expected e.g. rate_limit_exceeded)"),
+    ("duplicate-code", GOOD.replace("  server_broke:\n", "  thing_missing:\n", 1),
+     "registry.yaml:62:3: (yaml): duplicate key 'thing_missing' (first defined on line 49)"),
+    ("duplicate-key-in-entry", edit("    summary: The thing does not exist.", "    summary: The thing does not exist.\n    summary: Again."),
+     "registry.yaml:52:5: (yaml): duplicate key 'summary' (first defined on line 51)"),
+    ("status-out-of-range", edit("    http: 404 Not Found", "    http: 302 Found"),
+     "registry.yaml:50:11: codes.thing_missing.http: HTTP status 302 is not an error status (400-599)"),
+    ("status-not-a-status-line", edit("    http: 404 Not Found", "    http: 404"),
+     "registry.yaml:50:11: codes.thing_missing.http: expected a status line like '404 Not Found', got 404"),
+    ("status-reason-mismatch", edit("    http: 404 Not Found", "    http: 404 Gone"),
+     "registry.yaml:50:11: codes.thing_missing.http: reason 'Gone' does not match HTTP 404 (expected 'Not Found')"),
+    ("status-class-mix", edit('    http: ["503 Service Unavailable"]', '    http: ["503 Service Unavailable", "429 Too Many Requests"]'),
+     "registry.yaml:63:11: codes.server_broke.http: statuses mix client (4xx) and server (5xx) errors: ['503 Service Unavailable', '429 Too Many Requests']"),
+    ("retry-policy", edit("policy: backoff", "policy: sometimes"),
+     "registry.yaml:66:21: codes.server_broke.retry.policy: 'sometimes' is not allowed; expected one of 'never', 'after_action', 'backoff' or 'once'"),
+    ("retry-policy-yaml-bool", edit("policy: never", "policy: no"),
+     "registry.yaml:53:21: codes.thing_missing.retry.policy: False is not allowed; expected one of 'never', 'after_action', 'backoff' or 'once'"),
+    ("related-unknown-code", edit("{code: server_broke, note: The other one.}", "{code: server_brokn, note: The other one.}"),
+     "registry.yaml:61:16: codes.thing_missing.related[0].code: unknown code 'server_brokn'"),
+    ("malformed-url", edit("  support_url: https://example.test/support", "  support_url: example.test/support"),
+     "registry.yaml:7:16: site.support_url: must be an absolute https:// URL, got 'example.test/support'"),
+    ("docs-url-not-https", edit("  docs_url: https://docs.example.test/", "  docs_url: http://docs.example.test/"),
+     "registry.yaml:6:13: site.docs_url: must be an absolute https:// URL, got 'http://docs.example.test/'"),
+    ("javascript-link-in-prose", edit("    when: The id names no thing.", "    when: See [this](javascript:alert(1))."),
+     "registry.yaml:54:11: codes.thing_missing.when: link target 'javascript:alert(1' is not allowed (use https://, mailto: or a /path.md page link)"),
+    ("non-utf8", GOOD.encode("utf-8").replace(b"Example API", b"Exampl\xe9 API", 1),
+     "registry.yaml:4:15: (file): not valid UTF-8 (byte 0xe9); save the file as UTF-8"),
+    ("alias", edit("    overview: {when: No such thing., retry: \"No.\"}", "    overview: &ov {when: No such thing., retry: \"No.\"}")
+     .replace("    overview: {when: Temporary outage., retry: Yes with backoff.}", "    overview: *ov"),
+     "registry.yaml:65:15: (yaml): YAML anchors and aliases are not supported in the registry"),
+]
+
+
+def run_check(tmp_path: Path, content: str | bytes) -> subprocess.CompletedProcess[str]:
+    path = tmp_path / "registry.yaml"
+    path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
+    return subprocess.run(
+        [sys.executable, "-m", "errdocs", "check", "registry.yaml"],
+        cwd=tmp_path, capture_output=True, text=True, timeout=60,
+        env={**os.environ, "PYTHONPATH": str(ROOT / "hooks")},
+    )
+
+
+@pytest.mark.parametrize("content, expected", [pytest.param(c, e, id=i) for i, c, e in CASES])
+def test_rule(tmp_path: Path, content: str | bytes, expected: str) -> None:
+    result = run_check(tmp_path, content)
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert result.stderr == expected + "\n"
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "errdocs", "check", "registry.yaml"], cwd=tmp_path, capture_output=True, text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT / "hooks")}, timeout=60,
+    )
+    assert result.returncode == 1
+    assert result.stderr == "registry.yaml:1:1: (file): file not found: registry.yaml\n"
+
+
+def test_good_registry_passes(tmp_path: Path) -> None:
+    result = run_check(tmp_path, GOOD)
+    assert (result.returncode, result.stdout) == (0, "registry.yaml: OK (2 codes, version 2.3.0)\n")
+
+
+def _alias_bomb() -> str:
+    # Each level repeats the previous one 250 times: about 50 KB of text that
+    # would expand to 250**40 items if aliases were followed.
+    lines = ['a0: &a0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    for i in range(1, 40):
+        lines.append(f"a{i}: &a{i} [" + ",".join([f"*a{i - 1}"] * 250) + "]")
+    return "\n".join(lines) + "\n"
+
+
+def test_alias_bomb_is_refused_quickly(tmp_path: Path) -> None:
+    bomb = _alias_bomb()
+    assert 40_000 < len(bomb) < 60_000
+    result = run_check(tmp_path, bomb)  # the subprocess timeout guards against expansion
+    assert result.returncode == 1
+    assert result.stderr == "registry.yaml:2:10: (yaml): YAML anchors and aliases are not supported in the registry\n"
+
+
+def test_oversized_registry_is_refused_before_parsing(tmp_path: Path) -> None:
+    big = GOOD + "#" + "x" * (20 * 1024 * 1024) + "\n"
+    result = run_check(tmp_path, big)
+    assert result.returncode == 1
+    assert result.stderr == f"registry.yaml:1:1: (file): file is {len(big.encode()):,} bytes; the limit is 16,777,216 bytes\n"
+
+
+def test_build_fails_cleanly_and_leaves_the_previous_site_alone(tmp_path: Path) -> None:
+    project = copy_project(EXAMPLE_SITE, tmp_path / "project")
+    assert mkdocs_build(project).returncode == 0
+    before = {p: p.read_bytes() for p in (project / "site").rglob("*") if p.is_file()}
+    (project / "registry.yaml").write_text(GOOD.replace("policy: backoff", "policy: sometimes"), encoding="utf-8")
+    built = mkdocs_build(project)
+    assert built.returncode == 1
+    assert "Traceback" not in built.output
+    assert "ERROR   -  registry.yaml:66:21: codes.server_broke.retry.policy: 'sometimes' is not allowed" in built.output
+    after = {p: p.read_bytes() for p in (project / "site").rglob("*") if p.is_file()}
+    assert after == before
