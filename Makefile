@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 ADDR ?= 127.0.0.1:8000
 
-.PHONY: serve build test check schema clean
+.PHONY: serve build test check schema contract clean
 
 # The environment is (re)created whenever pyproject.toml changes.
 $(STAMP): pyproject.toml
@@ -30,6 +30,12 @@ check: $(STAMP)
 # Regenerate the JSON Schema editors use for registry.yaml (commit the result).
 schema: $(STAMP)
 	$(PY) -m errdocs schema --output registry.schema.json
+
+# Breaking-change gate: compare registry.yaml with BASE (default: latest v* tag,
+# else origin/main, else the previous commit). Exits 1 on an unrecorded breaking change.
+BASE ?=
+contract: $(STAMP)
+	$(PY) -m errdocs contract registry.yaml $(if $(BASE),--base "$(BASE)")
 
 clean:
 	rm -rf site $(VENV)

@@ -24,7 +24,7 @@ from errdocs.includes import IncludeError, expand_includes
 from errdocs.loading import RegistryError, load_registry
 from errdocs.model import Registry
 from errdocs.navigation import add_code_groups, has_errors_section
-from errdocs.site import generated_pages
+from errdocs.site import generated_files, generated_pages
 from errdocs.twins import PageDoc, twin_path
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
@@ -114,15 +114,23 @@ def on_files(files: Files, /, *, config: MkDocsConfig) -> Files:
         if config.nav is not None and not has_errors_section(config.nav)
         else InclusionLevel.UNDEFINED
     )
-    for src_uri, markdown in generated_pages(state.registry).items():
+    generated = {page.src_uri: page.markdown for page in generated_pages(state.registry)}
+    generated.update(generated_files(state.registry))
+    for src_uri in generated:
         existing = files.get_file_from_path(src_uri)
         if existing is not None and not existing.generated_by:
             raise PluginError(
                 f"docs/{src_uri} is generated from {REGISTRY_FILE}; delete the hand-written file and edit the registry"
             )
-        state.generated[src_uri] = markdown
-        state.code_of[src_uri] = src_uri[len("errors/") : -len(".md")]
-        files.append(File.generated(config, src_uri, content=markdown, inclusion=inclusion))
+    for page in generated_pages(state.registry):
+        state.generated[page.src_uri] = page.markdown
+        if page.code is not None:
+            state.code_of[page.src_uri] = page.code
+        level = inclusion if page.in_nav else InclusionLevel.NOT_IN_NAV
+        files.append(File.generated(config, page.src_uri, content=page.markdown, inclusion=level))
+    # The machine-readable contract is published as static files, so pages can link them.
+    for src_uri, content in generated_files(state.registry).items():
+        files.append(File.generated(config, src_uri, content=content))
     return files
 
 
@@ -147,7 +155,7 @@ def on_page_markdown(markdown: str, /, *, page: Page, config: MkDocsConfig, file
     state.pages[src] = PageDoc(
         src_uri=src,
         title=_title(page, markdown),
-        description=state.registry.codes[code].summary if code else page.meta.get("description"),
+        description=_description(state, src, page),
         markdown=markdown,
         code=code,
     )
@@ -192,6 +200,17 @@ def _fail(state: _Build, problems: list[str]) -> None:
     if not state.serving:
         raise PluginError("\n".join(problems))
     _report(problems)
+
+
+def _description(state: _Build, src: str, page: Page) -> str | None:
+    code = state.code_of.get(src)
+    if code is not None:
+        return state.registry.codes[code].summary
+    description = page.meta.get("description")
+    if description is None:
+        return None
+    # Generated front matter is HTML-escaped for the theme's <meta>; the LLM files want the text.
+    return html.unescape(str(description)) if src in state.generated else str(description)
 
 
 def _title(page: Page, markdown: str) -> str:

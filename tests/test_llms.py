@@ -58,9 +58,10 @@ def _pages(registry) -> dict[str, PageDoc]:
         "index.md": PageDoc("index.md", "Home", "The home page.", "# Home\n\nSee [errors](errors/overview.md)."),
         "errors/overview.md": PageDoc("errors/overview.md", "Errors", "All errors.", "# Errors\n\nx"),
     }
-    for src, markdown in generated_pages(registry).items():
-        body = markdown.split("---\n", 2)[2]
-        pages[src] = PageDoc(src, src[7:-3], None, body, code=src[7:-3])
+    for page in generated_pages(registry):
+        if page.code:
+            body = page.markdown.split("---\n", 2)[2]
+            pages[page.src_uri] = PageDoc(page.src_uri, page.code, None, body, code=page.code)
     return pages
 
 
@@ -76,7 +77,7 @@ def test_surfaces_follow_the_nav_and_list_every_page(example_registry) -> None:
     files = llms_surfaces(example_registry, pages, nav)
     parsed = parse_llms_file(files["llms.txt"])
     assert parsed.title == "Example API"
-    assert list(parsed.sections) == ["Docs", "Errors", "Other pages", "Optional"]
+    assert list(parsed.sections) == ["Docs", "Errors", "Other pages", "Contract files", "Optional"]
     assert [entry.title for entry in parsed.sections["Other pages"]] == ["thing_missing"]  # not in nav, still listed
     twin = files["errors/server_broke.md"]
     assert twin.startswith("> ## Documentation Index\n")

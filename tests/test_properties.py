@@ -84,7 +84,10 @@ def run_pipeline(tmp: Path, text: str) -> None:
         for line in lines:
             assert PROBLEM_LINE.match(line), line
         return
-    pages = {src: PageDoc(src, src, None, md.split("---\n", 2)[2], code=src[7:-3]) for src, md in generated_pages(registry).items()}
+    pages = {
+        page.src_uri: PageDoc(page.src_uri, page.src_uri, None, page.markdown.split("---\n", 2)[2], code=page.code)
+        for page in generated_pages(registry)
+    }
     pages["errors/overview.md"] = PageDoc("errors/overview.md", "Errors", "All.", expand_includes(OVERVIEW, registry))
     for page in pages.values():
         markdown.markdown(page.markdown, extensions=EXTENSIONS)

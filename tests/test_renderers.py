@@ -61,7 +61,9 @@ def test_codes_table_has_one_row_per_code(example_registry) -> None:
 
 
 def test_generated_pages_follow_registry(example_registry) -> None:
-    assert list(generated_pages(example_registry)) == ["errors/thing_missing.md", "errors/server_broke.md"]
+    pages = generated_pages(example_registry)
+    assert [page.src_uri for page in pages] == ["errors/thing_missing.md", "errors/server_broke.md", "errors/changelog.md"]
+    assert [page.code for page in pages] == ["thing_missing", "server_broke", None]
 
 
 def test_retry_guidance_lists_retryable_codes(example_registry) -> None:

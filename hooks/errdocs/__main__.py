@@ -1,11 +1,20 @@
-"""Command line: ``python -m errdocs {check,schema} [registry.yaml]`` (no MkDocs needed)."""
+"""Command line (no MkDocs needed).
+
+    python -m errdocs check [registry.yaml]        validate, print every problem
+    python -m errdocs schema [-o FILE]             JSON Schema of registry.yaml
+    python -m errdocs contract [--base REF]        breaking-change gate against a git ref
+"""
 
 from __future__ import annotations
 
 import argparse
+import subprocess
 import sys
 from pathlib import Path
 
+import yaml
+
+from .breaking import BREAKING, COMPATIBLE, DOCS_ONLY, compare, unapproved
 from .loading import RegistryError, load_registry
 from .schema import registry_schema_text
 
@@ -17,7 +26,13 @@ def main(argv: list[str] | None = None) -> int:
     check.add_argument("registry", nargs="?", default="registry.yaml", type=Path)
     schema = sub.add_parser("schema", help="print the registry's JSON Schema")
     schema.add_argument("--output", "-o", type=Path, help="write to this file instead of stdout")
+    contract = sub.add_parser("contract", help="classify contract changes against a git ref; exit 1 on unrecorded breaking ones")
+    contract.add_argument("registry", nargs="?", default="registry.yaml", type=Path)
+    contract.add_argument("--base", default="", help="git ref (default: latest v* tag, else origin/main, else HEAD~1)")
     args = parser.parse_args(argv)
+
+    if args.command == "contract":
+        return run_contract(args.registry, args.base)
 
     if args.command == "check":
         try:
@@ -32,6 +47,64 @@ def main(argv: list[str] | None = None) -> int:
         args.output.write_text(text, encoding="utf-8")
     else:
         sys.stdout.write(text)
+    return 0
+
+
+def _git(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True)
+
+
+def default_base(cwd: Path) -> str | None:
+    """The latest ``v*`` tag, else ``origin/main``, else the previous commit."""
+    tag = _git("describe", "--tags", "--abbrev=0", "--match", "v*", cwd=cwd)
+    if tag.returncode == 0 and tag.stdout.strip():
+        return tag.stdout.strip()
+    for ref in ("origin/main", "HEAD~1"):
+        if _git("rev-parse", "--verify", "--quiet", ref + "^{commit}", cwd=cwd).returncode == 0:
+            return ref
+    return None
+
+
+def run_contract(registry_path: Path, base: str) -> int:
+    registry_path = registry_path.resolve()
+    cwd = registry_path.parent
+    try:
+        load_registry(registry_path)
+    except RegistryError as err:
+        print(err, file=sys.stderr)
+        return 1
+    base = base or default_base(cwd) or ""
+    if not base:
+        print("contract: no base to compare with (no v* tag, no origin/main, no previous commit)")
+        return 0
+    prefix = _git("rev-parse", "--show-prefix", cwd=cwd).stdout.strip()
+    shown = _git("show", f"{base}:{prefix}{registry_path.name}", cwd=cwd)
+    if shown.returncode != 0:
+        print(f"contract: {base} has no {prefix}{registry_path.name}; nothing to compare")
+        return 0
+    try:
+        old = yaml.safe_load(shown.stdout) or {}
+    except yaml.YAMLError as err:
+        print(f"contract: the registry at {base} is not valid YAML: {' '.join(str(err).split())}", file=sys.stderr)
+        return 1
+    new = yaml.safe_load(registry_path.read_text(encoding="utf-8"))
+    changes = compare(old, new)
+    for change in changes:
+        print(change)
+    blocking = unapproved(changes, old, new)
+    counts = {kind: sum(1 for c in changes if c.kind == kind) for kind in (BREAKING, COMPATIBLE, DOCS_ONLY)}
+    print(
+        f"contract: {counts[BREAKING]} breaking, {counts[COMPATIBLE]} compatible, {counts[DOCS_ONLY]} docs-only "
+        f"change(s) against {base} (version {old.get('version')} -> {new.get('version')})"
+    )
+    if blocking:
+        print(
+            f"contract: {len(blocking)} breaking change(s) not recorded as intended: "
+            + ", ".join(sorted({c.subject for c in blocking}))
+            + ". Bump the major `version` and list them in that version's changelog entry, or undo them.",
+            file=sys.stderr,
+        )
+        return 1
     return 0
 
 

@@ -7,7 +7,7 @@ import json
 
 from . import markup
 from .envelope import example_markdown
-from .model import Code, Registry
+from .model import Code, LifecycleState, Registry
 from .tables import code_link, status_summary
 
 def code_page_path(name: str) -> str:
@@ -18,10 +18,13 @@ def code_page_path(name: str) -> str:
 def code_page(registry: Registry, name: str) -> str:
     """The full Markdown page of one code, front matter included."""
     code = registry.codes[name]
+    if code.state is LifecycleState.removed:
+        return _removed_page(registry, name)
     sections = [
         _front_matter(name, code),
         f"# {name}",
         f"> **HTTP {status_summary(code.statuses)}**: {markup.text(code.summary)}",
+        *([_deprecation(code)] if code.state is LifecycleState.deprecated else []),
         _facts(name, code),
         "## When this happens",
         markup.prose(code.when),
@@ -35,6 +38,34 @@ def code_page(registry: Registry, name: str) -> str:
     ]
     for extra in code.sections:
         sections += [f"## {markup.text(extra.title)}", markup.prose(extra.body)]
+    if code.related:
+        sections += ["## Related", _related(code)]
+    return "\n\n".join(sections) + "\n"
+
+
+def _deprecation(code: Code) -> str:
+    life = code.lifecycle
+    body = (
+        f"Handle {code_link(life.replaced_by or '')} instead. The API stops returning this code on "
+        f"{life.removal_date.isoformat() if life.removal_date else 'a date to be announced'}; its page stays."
+    )
+    return f'!!! warning "Deprecated since version {markup.text(life.since or "")}"\n\n' + markup.indent(body)
+
+
+def _removed_page(registry: Registry, name: str) -> str:
+    """What an old doc_url shows once its code is gone: what it was and what replaced it."""
+    code = registry.codes[name]
+    life = code.lifecycle
+    instead = f"Handle {code_link(life.replaced_by)} instead." if life.replaced_by else "No code replaces it."
+    sections = [
+        _front_matter(name, code),
+        f"# {name}",
+        f"> **Removed** (HTTP {status_summary(code.statuses)}): {markup.text(code.summary)}",
+        f'!!! danger "Removed in version {markup.text(life.since or "")}"\n\n'
+        + markup.indent(f"The API no longer returns `{name}`. {instead} This page stays so that every `doc_url` "
+                        "ever sent keeps answering."),
+        _facts(name, code),
+    ]
     if code.related:
         sections += ["## Related", _related(code)]
     return "\n\n".join(sections) + "\n"

@@ -11,7 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from . import markup
-from .model import Registry, RetryPolicy
+from .contract import CONTRACT_FILES, contract_file_notes
+from .model import LifecycleState, Registry, RetryPolicy
 from .twins import PageDoc, index_notice, render_twin, twin_path
 
 SIZE_BUDGET = 50_000
@@ -51,7 +52,14 @@ def code_line(registry: Registry, name: str) -> str:
     code = registry.codes[name]
     statuses = "/".join(str(status) for status in code.statuses)
     url = registry.site.docs_url + twin_path(f"errors/{name}.md")
-    notes = f"HTTP {statuses}; {_RETRY_NOTES[code.retry.policy]}; {markup.text(code.summary)}"
+    life = code.lifecycle
+    if life.state is LifecycleState.deprecated:
+        state = f"deprecated since {life.since}, use {life.replaced_by}, removed on {life.removal_date}; "
+    elif life.state is LifecycleState.removed:
+        state = f"removed in {life.since}" + (f", use {life.replaced_by}" if life.replaced_by else "") + "; "
+    else:
+        state = ""
+    notes = f"HTTP {statuses}; {state}{_RETRY_NOTES[code.retry.policy]}; {markup.text(code.summary)}"
     return f"- [{name}]({url}): {notes}"
 
 
@@ -75,7 +83,9 @@ def llms_txt(registry: Registry, pages: dict[str, PageDoc], nav: list[NavSection
             "its HTTP status, whether retrying can succeed, and what it means."
         ),
     ]
-    listed: set[str] = set()
+    # Deprecated and removed codes are secondary material: they go under Optional.
+    secondary = [src for src, page in pages.items() if page.code and registry.codes[page.code].state is not LifecycleState.active]
+    listed: set[str] = set(secondary)
     for section in nav:
         entries = []
         for src in section.pages:
@@ -90,6 +100,10 @@ def llms_txt(registry: Registry, pages: dict[str, PageDoc], nav: list[NavSection
     if rest:
         lines += ["", "## Other pages", ""]
         lines += [code_line(registry, pages[s].code) if pages[s].code else page_line(pages[s], site.docs_url) for s in rest]  # type: ignore[arg-type]
+    notes = contract_file_notes()
+    lines += ["", "## Contract files", ""]
+    lines += [f"- [{name}]({site.docs_url}{name}): {notes[name]}" for name in CONTRACT_FILES]
+    optional = [code_line(registry, pages[src].code) for src in secondary] + optional  # type: ignore[arg-type]
     lines += ["", f"## {OPTIONAL}", "", *optional]
     return "\n".join(lines) + "\n"
 

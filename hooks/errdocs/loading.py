@@ -17,6 +17,7 @@ from typing import Any, Iterable
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from .contract import example_problems
 from .model import Registry, cross_reference_problems
 
 MAX_REGISTRY_BYTES = 16 * 1024 * 1024
@@ -104,7 +105,7 @@ def validate_registry(data: Any, *, text: str, file: str) -> Registry:
         registry = Registry.model_validate(data)
     except ValidationError as err:
         raise RegistryError(_locate_all(_pydantic_problems(err, data), text, file)) from None
-    cross = cross_reference_problems(registry)
+    cross = cross_reference_problems(registry) or example_problems(registry)
     if cross:
         raise RegistryError(_locate_all(cross, text, file))
     return registry

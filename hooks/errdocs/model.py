@@ -10,6 +10,7 @@ everything and reports each problem with its path.
 from __future__ import annotations
 
 import re
+from datetime import date
 from enum import Enum
 from typing import Annotated, Any, Union
 
@@ -27,6 +28,8 @@ from pydantic_core import PydanticCustomError
 from .http_status import reason_matches, standard_reason
 
 CODE_PATTERN = r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$"
+RESERVED_NAMES = frozenset({"changelog", "index"})
+"""Names of generated pages that live beside the code pages under ``errors/``."""
 _CODE_RE = re.compile(CODE_PATTERN)
 _STATUS_RE = re.compile(r"^(\d{3}) (\S.*)$")
 # Links written inside registry Markdown: [text](target). Targets are checked so
@@ -276,6 +279,77 @@ class Related(Strict):
         return self
 
 
+Version = Annotated[str, StringConstraints(pattern=r"^\d+\.\d+\.\d+$")]
+
+
+class LifecycleState(str, Enum):
+    """Where a code is in its life. Codes are never deleted: their doc_url must keep working."""
+
+    active = "active"
+    """Returned by the API."""
+    deprecated = "deprecated"
+    """Still returned, but on its way out: use ``replaced_by``."""
+    removed = "removed"
+    """No longer returned; its page stays as a pointer to the replacement."""
+
+
+class Lifecycle(Strict):
+    """Deprecation and removal of a code. Renaming is a new code plus a deprecated old one."""
+
+    state: LifecycleState = LifecycleState.active
+    """``active``, ``deprecated`` or ``removed``."""
+    since: Version | None = None
+    """Contract version that deprecated or removed the code."""
+    replaced_by: str | None = None
+    """The code clients should handle instead."""
+    removal_date: date | None = None
+    """When a deprecated code stops being returned (YYYY-MM-DD)."""
+
+    @model_validator(mode="after")
+    def _complete(self) -> Lifecycle:
+        if self.state is LifecycleState.deprecated:
+            missing = [f for f in ("since", "replaced_by", "removal_date") if getattr(self, f) is None]
+            if missing:
+                raise _problem("lifecycle", f"a deprecated code needs {', '.join(missing)}")
+        if self.state is LifecycleState.removed and self.since is None:
+            raise _problem("lifecycle", "a removed code needs `since` (the contract version that removed it)")
+        if self.state is LifecycleState.active and (self.since or self.replaced_by or self.removal_date):
+            raise _problem("lifecycle", "an active code takes no since, replaced_by or removal_date")
+        return self
+
+
+class ChangeKind(str, Enum):
+    added = "added"
+    deprecated = "deprecated"
+    removed = "removed"
+    changed = "changed"
+    docs = "docs"
+
+
+class Change(Strict):
+    """One change in a changelog entry."""
+
+    kind: ChangeKind
+    """``added``, ``deprecated``, ``removed``, ``changed`` or ``docs``."""
+    subject: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.-]+$")]
+    """What changed: a code, an envelope field or a header name."""
+    note: Markdown | None = None
+    """What a client has to know."""
+
+
+class ChangelogEntry(Strict):
+    """One published version of the contract."""
+
+    version: Version
+    """Contract version (semver)."""
+    date: date
+    """Release date (YYYY-MM-DD)."""
+    summary: Text
+    """One line on what this version brings."""
+    changes: list[Change] = Field(default_factory=list)
+    """Changes listed for clients; breaking ones are what a major version records as intended."""
+
+
 StatusLine = Annotated[str, StringConstraints(pattern=r"^\d{3} \S.*$")]
 
 
@@ -306,6 +380,8 @@ class Code(Strict):
     """Related codes and pages."""
     group: Text | None = None
     """Navigation group; default by status class (client or server errors)."""
+    lifecycle: Lifecycle = Field(default_factory=Lifecycle)
+    """Deprecation or removal; omitted for an active code."""
 
     @field_validator("http", mode="before")
     @classmethod
@@ -343,6 +419,15 @@ class Code(Strict):
     def retryable(self) -> bool:
         return self.retry.policy in RETRYABLE_POLICIES
 
+    @property
+    def state(self) -> LifecycleState:
+        return self.lifecycle.state
+
+    @property
+    def returned(self) -> bool:
+        """Whether the API can still send this code (active or deprecated)."""
+        return self.lifecycle.state is not LifecycleState.removed
+
     @model_validator(mode="after")
     def _coherent(self) -> Code:
         if self.example.status is not None and self.example.status not in self.statuses:
@@ -356,7 +441,7 @@ class Code(Strict):
 class Registry(Strict):
     """The whole error contract: ``registry.yaml``."""
 
-    version: Annotated[str, StringConstraints(pattern=r"^\d+\.\d+\.\d+$")]
+    version: Version
     """Version of the error contract (semver): a breaking change bumps the major."""
     site: Site
     """Facts about the API and its docs."""
@@ -368,11 +453,15 @@ class Registry(Strict):
     """The retry guidance snippet."""
     codes: dict[str, Code] = Field(min_length=1)
     """Canonical codes by name (snake_case), in overview order."""
+    changelog: list[ChangelogEntry] = Field(default_factory=list)
+    """Published versions of the contract, any order (the changelog page sorts them)."""
 
     @field_validator("codes")
     @classmethod
     def _code_names(cls, value: dict[str, Code]) -> dict[str, Code]:
         for name in value:
+            if name in RESERVED_NAMES:
+                raise _problem("code_name", f"code {name!r} is reserved for a generated page; choose another name")
             if not _CODE_RE.match(name):
                 raise _problem("code_name", f"code {name!r} is not snake_case (expected e.g. rate_limit_exceeded)")
         return value
@@ -399,6 +488,15 @@ def cross_reference_problems(registry: Registry) -> list[tuple[Path, str]]:
                 problems.append((("codes", name, "sdk", sdk_id), f"unknown SDK {sdk_id!r} (declared in site.sdks: {', '.join(sorted(declared)) or 'none'})"))
         for sdk_id in sorted(declared - set(code.sdk)):
             problems.append((("codes", name, "sdk"), f"missing the exception for SDK {sdk_id!r}"))
+        replacement = code.lifecycle.replaced_by
+        if replacement is not None:
+            where = ("codes", name, "lifecycle", "replaced_by")
+            if replacement == name:
+                problems.append((where, "a code cannot replace itself"))
+            elif replacement not in registry.codes:
+                problems.append((where, f"unknown code {replacement!r}"))
+            elif not registry.codes[replacement].returned:
+                problems.append((where, f"{replacement!r} is removed itself; point at a code clients still receive"))
         for index, rel in enumerate(code.related):
             if rel.code is None:
                 continue
@@ -406,4 +504,17 @@ def cross_reference_problems(registry: Registry) -> list[tuple[Path, str]]:
                 problems.append((("codes", name, "related", index, "code"), "a code cannot relate to itself"))
             elif rel.code not in registry.codes:
                 problems.append((("codes", name, "related", index, "code"), f"unknown code {rel.code!r}"))
+    versions = [entry.version for entry in registry.changelog]
+    for index, entry in enumerate(registry.changelog):
+        if versions.index(entry.version) != index:
+            problems.append((("changelog", index, "version"), f"version {entry.version} has two changelog entries"))
+        if _semver(entry.version) > _semver(registry.version):
+            problems.append(
+                (("changelog", index, "version"), f"{entry.version} is newer than the registry version {registry.version}")
+            )
     return problems
+
+
+def _semver(version: str) -> tuple[int, int, int]:
+    major, minor, patch = (int(part) for part in version.split("."))
+    return major, minor, patch

@@ -6,6 +6,7 @@ import copy
 import html
 from typing import Any
 
+from .changelog import CHANGELOG_PATH
 from .code_page import code_page_path
 from .model import Registry
 
@@ -20,6 +21,8 @@ def code_groups(registry: Registry) -> dict[str, list[str]]:
     """Group title -> code names, groups in order of first appearance."""
     groups: dict[str, list[str]] = {}
     for name, code in registry.codes.items():
+        if not code.returned:
+            continue  # removed codes keep their page, outside the navigation
         groups.setdefault(code.group or default_group(code.statuses), []).append(name)
     return groups
 
@@ -62,6 +65,8 @@ def add_code_groups(nav: list[Any], registry: Registry) -> list[Any]:
     if target is None:
         return nav
     listed = {_path_of(item) for item in target}
+    if CHANGELOG_PATH not in listed:
+        target.append(CHANGELOG_PATH)
     for title, names in code_groups(registry).items():
         pages = [code_page_path(name) for name in names if code_page_path(name) not in listed]
         if pages:

@@ -14,13 +14,14 @@ def _seconds(value: float) -> str:
 def retry_guidance(registry: Registry) -> str:
     """Markdown with H3 sub-headings, meant to sit under an H2 of the including page."""
     guidance = registry.retry_guidance
-    retryable = [(name, code) for name, code in registry.codes.items() if code.retryable]
+    live = {name: code for name, code in registry.codes.items() if code.returned}
+    retryable = [(name, code) for name, code in live.items() if code.retryable]
     rows = [
         [code_link(name), status_summary(code.statuses), markup.cell(code.retry.label), "Yes" if code.retry.sdk_retries else "No"]
         for name, code in retryable
     ]
-    after_action = [name for name, code in registry.codes.items() if code.retry.policy is RetryPolicy.after_action]
-    never = [name for name, code in registry.codes.items() if code.retry.policy is RetryPolicy.never]
+    after_action = [name for name, code in live.items() if code.retry.policy is RetryPolicy.after_action]
+    never = [name for name, code in live.items() if code.retry.policy is RetryPolicy.never]
     backoff = guidance.backoff
     parts = [
         markup.prose(guidance.intro),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from . import markup
-from .model import Registry
+from .model import Code, LifecycleState, Registry
 
 
 def code_link(name: str) -> str:
@@ -17,6 +17,12 @@ def code_link(name: str) -> str:
 
 def status_summary(statuses: list[int]) -> str:
     return " / ".join(str(status) for status in statuses)
+
+
+def _when(code: Code) -> str:
+    if code.state is LifecycleState.deprecated:
+        return f"**Deprecated**, use {code_link(code.lifecycle.replaced_by or '')}. {markup.text(code.overview.when)}"
+    return markup.text(code.overview.when)
 
 
 def envelope_fields_table(registry: Registry) -> str:
@@ -36,8 +42,10 @@ def headers_table(registry: Registry) -> str:
 
 
 def codes_table(registry: Registry) -> str:
+    """Codes clients can receive (removed ones are gone from the wire, not from their pages)."""
     rows = [
-        [code_link(name), status_summary(code.statuses), markup.text(code.overview.when), markup.text(code.overview.retry)]
+        [code_link(name), status_summary(code.statuses), _when(code), markup.text(code.overview.retry)]
         for name, code in registry.codes.items()
+        if code.returned
     ]
     return markup.table(["Code", "HTTP", "When", "Retry?"], rows)

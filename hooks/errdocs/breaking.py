@@ -1,0 +1,157 @@
+"""The breaking-change gate: what changed in the contract between two registries.
+
+The base registry is compared as plain data, not through the model: an old
+registry written for an older model must still be readable to be compared.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Iterable
+
+BREAKING, COMPATIBLE, DOCS_ONLY = "breaking", "compatible", "docs-only"
+
+# Fields of a code whose change is covered by a dedicated rule below; every other
+# field is prose or presentation, so a change there is docs-only.
+_RULED = {"http", "retry", "sdk", "lifecycle"}
+
+
+@dataclass(frozen=True)
+class ContractChange:
+    kind: str
+    """``breaking``, ``compatible`` or ``docs-only``."""
+    subject: str
+    """The code, envelope field or header concerned."""
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.subject}: {self.message}"
+
+
+def _statuses(code: dict[str, Any]) -> list[int]:
+    http = code.get("http") or []
+    lines = [http] if isinstance(http, str) else list(http)
+    out = []
+    for line in lines:
+        try:
+            out.append(int(str(line)[:3]))
+        except ValueError:
+            continue
+    return out
+
+
+def _retry(code: dict[str, Any]) -> tuple[str | None, bool]:
+    policy = (code.get("retry") or {}).get("policy")
+    return policy, policy in ("backoff", "once")
+
+
+def _state(code: dict[str, Any]) -> str:
+    return (code.get("lifecycle") or {}).get("state", "active")
+
+
+def _exceptions(code: dict[str, Any]) -> dict[str, str | None]:
+    return {sdk_id: (value or {}).get("exception") for sdk_id, value in (code.get("sdk") or {}).items()}
+
+
+def _code_changes(name: str, old: dict[str, Any], new: dict[str, Any]) -> Iterable[ContractChange]:
+    old_state, new_state = _state(old), _state(new)
+    if old_state != new_state:
+        if new_state == "removed":
+            yield ContractChange(BREAKING, name, "code removed: clients stop receiving it")
+        elif new_state == "deprecated":
+            replaced = (new.get("lifecycle") or {}).get("replaced_by")
+            yield ContractChange(COMPATIBLE, name, f"code deprecated (replaced by {replaced})")
+        else:
+            yield ContractChange(COMPATIBLE, name, f"lifecycle {old_state} -> {new_state}")
+    if _statuses(old) != _statuses(new):
+        yield ContractChange(BREAKING, name, f"HTTP status {_statuses(old)} -> {_statuses(new)}")
+    (old_policy, old_retryable), (new_policy, new_retryable) = _retry(old), _retry(new)
+    if old_retryable != new_retryable:
+        word = {True: "retryable", False: "non-retryable"}
+        yield ContractChange(BREAKING, name, f"{word[old_retryable]} -> {word[new_retryable]}")
+    elif old_policy != new_policy:
+        yield ContractChange(COMPATIBLE, name, f"retry policy {old_policy} -> {new_policy}")
+    old_sdk, new_sdk = _exceptions(old), _exceptions(new)
+    for sdk_id in sorted(set(old_sdk) | set(new_sdk)):
+        before, after = old_sdk.get(sdk_id), new_sdk.get(sdk_id)
+        if before == after:
+            continue
+        if before is None:
+            yield ContractChange(COMPATIBLE, name, f"{sdk_id} SDK exception added: {after}")
+        else:
+            yield ContractChange(BREAKING, name, f"{sdk_id} SDK exception {before} -> {after}")
+    if (old.get("retry") or {}).get("sdk_retries") != (new.get("retry") or {}).get("sdk_retries"):
+        yield ContractChange(COMPATIBLE, name, "SDK retry behaviour changed")
+    prose = sorted(k for k in set(old) | set(new) if k not in _RULED and old.get(k) != new.get(k))
+    old_retry = {k: v for k, v in (old.get("retry") or {}).items() if k not in ("policy", "sdk_retries")}
+    new_retry = {k: v for k, v in (new.get("retry") or {}).items() if k not in ("policy", "sdk_retries")}
+    if old_retry != new_retry:
+        prose.append("retry.label")
+    if prose:
+        yield ContractChange(DOCS_ONLY, name, "edited " + ", ".join(prose))
+
+
+def compare(old: dict[str, Any], new: dict[str, Any]) -> list[ContractChange]:
+    """Every contract change from ``old`` to ``new`` (both parsed registry.yaml data)."""
+    changes: list[ContractChange] = []
+    old_codes, new_codes = old.get("codes") or {}, new.get("codes") or {}
+    for name in old_codes:
+        if name not in new_codes:
+            changes.append(ContractChange(BREAKING, name, "code deleted from the registry (mark it removed instead)"))
+    for name, code in new_codes.items():
+        if name not in old_codes:
+            changes.append(ContractChange(COMPATIBLE, name, "code added"))
+        else:
+            changes += _code_changes(name, old_codes[name] or {}, code or {})
+    old_fields = {f.get("name"): f for f in old.get("envelope") or []}
+    new_fields = {f.get("name"): f for f in new.get("envelope") or []}
+    for field in old_fields:
+        if field not in new_fields:
+            changes.append(ContractChange(BREAKING, field, "envelope field removed"))
+        elif old_fields[field] != new_fields[field]:
+            before, after = old_fields[field], new_fields[field]
+            if before.get("type") != after.get("type") or before.get("required", True) != after.get("required", True):
+                changes.append(ContractChange(BREAKING, field, "envelope field type or requiredness changed"))
+            else:
+                changes.append(ContractChange(DOCS_ONLY, field, "envelope field description edited"))
+    for field, spec in new_fields.items():
+        if field not in old_fields:
+            if spec.get("required", True):
+                changes.append(ContractChange(BREAKING, field, "required envelope field added"))
+            else:
+                changes.append(ContractChange(COMPATIBLE, field, "optional envelope field added"))
+    old_headers = {n: h for h in old.get("headers") or [] for n in h.get("names") or []}
+    new_headers = {n: h for h in new.get("headers") or [] for n in h.get("names") or []}
+    for header in old_headers:
+        if header not in new_headers:
+            changes.append(ContractChange(BREAKING, header, "header removed"))
+        elif old_headers[header] != new_headers[header]:
+            changes.append(ContractChange(DOCS_ONLY, header, "header description edited"))
+    for header in new_headers:
+        if header not in old_headers:
+            changes.append(ContractChange(COMPATIBLE, header, "header added"))
+    for section in ("site", "retry_guidance", "changelog"):
+        if old.get(section) != new.get(section):
+            changes.append(ContractChange(DOCS_ONLY, section, "edited"))
+    return changes
+
+
+def _major(version: Any) -> int:
+    try:
+        return int(str(version).split(".")[0])
+    except ValueError:
+        return 0
+
+
+def unapproved(changes: list[ContractChange], old: dict[str, Any], new: dict[str, Any]) -> list[ContractChange]:
+    """Breaking changes the new registry does not record as intended.
+
+    A breaking change is intended when the registry's major version went up and the
+    changelog entry of that version names its subject.
+    """
+    breaking = [c for c in changes if c.kind == BREAKING]
+    if not breaking or _major(new.get("version")) <= _major(old.get("version")):
+        return breaking
+    entry = next((e for e in new.get("changelog") or [] if str(e.get("version")) == str(new.get("version"))), None)
+    recorded = {str(c.get("subject")) for c in (entry or {}).get("changes") or []}
+    return [c for c in breaking if c.subject not in recorded]

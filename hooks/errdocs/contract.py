@@ -1,0 +1,197 @@
+"""The contract as data: ``errors.json``, the envelope JSON Schema and an OpenAPI fragment.
+
+SDK generators, API servers and tests read these instead of scraping pages. All
+three come from the same registry as the docs, so the docs cannot promise a code
+or a status the machine-readable contract does not hold.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from .envelope import example_envelope
+from .model import Registry
+
+ERRORS_JSON = "errors.json"
+ENVELOPE_SCHEMA = "envelope.schema.json"
+OPENAPI_FRAGMENT = "errors.openapi.json"
+CONTRACT_FILES = (ERRORS_JSON, ENVELOPE_SCHEMA, OPENAPI_FRAGMENT)
+
+_DESCRIPTIONS = {
+    ERRORS_JSON: "every code with its HTTP status, retry policy, SDK exceptions, doc_url and lifecycle",
+    ENVELOPE_SCHEMA: "JSON Schema (2020-12) of the error envelope; `code` is an enum of the codes",
+    OPENAPI_FRAGMENT: "OpenAPI 3.1 components (ErrorEnvelope schema, one response per status) to $ref",
+}
+
+
+def contract_file_notes() -> dict[str, str]:
+    return dict(_DESCRIPTIONS)
+
+
+def errors_json(registry: Registry) -> dict[str, Any]:
+    codes: dict[str, Any] = {}
+    for name, code in registry.codes.items():
+        lifecycle = code.lifecycle
+        codes[name] = {
+            "http": [{"status": int(line[:3]), "reason": line[4:]} for line in code.http],
+            "summary": code.summary,
+            "retry": {
+                "policy": code.retry.policy.value,
+                "retryable": code.retryable,
+                "sdk_retries": code.retry.sdk_retries,
+            },
+            "sdk": {sdk_id: {"exception": raised.exception, "attributes": [a.name for a in raised.attributes]}
+                    for sdk_id, raised in code.sdk.items()},
+            "doc_url": registry.doc_url(name),
+            "lifecycle": {
+                "state": lifecycle.state.value,
+                "since": lifecycle.since,
+                "replaced_by": lifecycle.replaced_by,
+                "removal_date": lifecycle.removal_date.isoformat() if lifecycle.removal_date else None,
+            },
+        }
+    return {
+        "name": registry.site.name,
+        "version": registry.version,
+        "docs_url": registry.site.docs_url,
+        "envelope": [
+            {"name": f.name, "type": f.type, "required": f.required, "description": f.description}
+            for f in registry.envelope
+        ],
+        "headers": [{"names": h.names, "when": h.when, "meaning": h.meaning} for h in registry.headers],
+        "codes": codes,
+    }
+
+
+def _validation_item_schema() -> dict[str, Any]:
+    return {
+        "type": "object",
+        "required": ["loc", "msg", "type"],
+        "properties": {
+            "loc": {"type": "array", "items": {"type": ["string", "integer"]}},
+            "msg": {"type": "string"},
+            "type": {"type": "string"},
+        },
+    }
+
+
+def _envelope_properties(registry: Registry, *, item_ref: str) -> tuple[dict[str, Any], list[str]]:
+    returned = [name for name, code in registry.codes.items() if code.returned]
+    known: dict[str, Any] = {
+        "detail": {
+            "description": "A message: a string, an object with context, or validation items.",
+            "oneOf": [{"type": "string"}, {"type": "object"}, {"type": "array", "items": {"$ref": item_ref}}],
+        },
+        "code": {"type": "string", "enum": returned},
+        "request_id": {"type": "string", "minLength": 1},
+        "doc_url": {"type": "string", "format": "uri", "pattern": "^" + _regex_escape(registry.site.docs_url) + "errors/"},
+    }
+    properties = {}
+    for field in registry.envelope:
+        schema = dict(known.get(field.name, {}))
+        schema.setdefault("description", field.description)
+        properties[field.name] = schema
+    required = [f.name for f in registry.envelope if f.required]
+    return properties, required
+
+
+def _regex_escape(text: str) -> str:
+    return "".join("\\" + ch if ch in r".^$*+?()[]{}|\/" else ch for ch in text)
+
+
+def envelope_schema(registry: Registry) -> dict[str, Any]:
+    properties, required = _envelope_properties(registry, item_ref="#/$defs/ValidationItem")
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": registry.site.docs_url + ENVELOPE_SCHEMA,
+        "title": f"{registry.site.name} error envelope",
+        "description": f"Body of every error response (contract version {registry.version}).",
+        "type": "object",
+        "required": required,
+        "properties": properties,
+        "$defs": {"ValidationItem": _validation_item_schema()},
+    }
+
+
+def openapi_fragment(registry: Registry) -> dict[str, Any]:
+    properties, required = _envelope_properties(registry, item_ref="#/components/schemas/ValidationItem")
+    by_status: dict[int, list[str]] = {}
+    reasons: dict[int, str] = {}
+    for name, code in registry.codes.items():
+        if not code.returned:
+            continue
+        for line in code.http:
+            status = int(line[:3])
+            by_status.setdefault(status, []).append(name)
+            reasons.setdefault(status, line[4:])
+    responses = {}
+    for status in sorted(by_status):
+        names = by_status[status]
+        responses[f"Error{status}"] = {
+            "description": f"{reasons[status]}: " + ", ".join(names),
+            "content": {
+                "application/json": {
+                    "schema": {"$ref": "#/components/schemas/ErrorEnvelope"},
+                    "examples": {name: {"value": example_envelope(registry, name)} for name in names},
+                }
+            },
+        }
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": f"{registry.site.name} errors",
+            "version": registry.version,
+            "description": f"Error components to $ref from an API description. Docs: {registry.site.docs_url}",
+        },
+        "paths": {},
+        "components": {
+            "schemas": {
+                "ErrorEnvelope": {"type": "object", "required": required, "properties": properties},
+                "ValidationItem": _validation_item_schema(),
+            },
+            "responses": responses,
+        },
+    }
+
+
+def contract_files(registry: Registry) -> dict[str, str]:
+    """``{site path: JSON text}``, stable byte for byte for the same registry."""
+    documents = {
+        ERRORS_JSON: errors_json(registry),
+        ENVELOPE_SCHEMA: envelope_schema(registry),
+        OPENAPI_FRAGMENT: openapi_fragment(registry),
+    }
+    return {path: html_safe_json(doc) for path, doc in documents.items()}
+
+
+def html_safe_json(document: Any) -> str:
+    """JSON whose text can never open a tag: ``<``, ``>`` and ``&`` only occur inside
+    strings, where ``\\u003c``-style escapes decode to the very same values."""
+    text = json.dumps(document, indent=2, ensure_ascii=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026") + "\n"
+
+
+def example_problems(registry: Registry) -> list[tuple[tuple[Any, ...], str]]:
+    """Each code whose example envelope does not validate against the envelope schema."""
+    from jsonschema import Draft202012Validator
+
+    validator = Draft202012Validator(envelope_schema(registry))
+    problems = []
+    for name, code in registry.codes.items():
+        if not code.returned:
+            continue
+        errors = sorted(validator.iter_errors(example_envelope(registry, name)), key=lambda e: list(e.path))
+        if errors:
+            first = errors[0]
+            where = "/".join(str(p) for p in first.path) or "(envelope)"
+            problems.append(
+                (("codes", name, "example", "detail"),
+                 f"the example envelope does not match {ENVELOPE_SCHEMA} at {where}: {_short(first.message)}")
+            )
+    return problems
+
+
+def _short(message: str) -> str:
+    message = " ".join(message.split())
+    return message if len(message) <= 160 else message[:157] + "..."

@@ -1,0 +1,220 @@
+"""The contract as data, the breaking-change gate and code lifecycle."""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from jsonschema import Draft202012Validator
+from openapi_spec_validator import validate
+
+from errdocs.breaking import compare
+from errdocs.envelope import example_envelope
+
+from conftest import EXAMPLE_SITE, ROOT, Built, copy_project, mkdocs_build
+
+
+def test_contract_files_are_published(agnes_site: Built, agnes_registry) -> None:
+    errors = json.loads(agnes_site.page("errors.json"))
+    assert errors["version"] == agnes_registry.version
+    assert list(errors["codes"]) == list(agnes_registry.codes)
+    ie = errors["codes"]["internal_error"]
+    assert ie["http"] == [{"status": 500, "reason": "Internal Server Error"}]
+    assert ie["doc_url"] == "https://docs.lasscyber.com/errors/internal_error"
+    assert ie["sdk"]["python"]["exception"] == "agnes.ServerError"
+    assert ie["lifecycle"]["state"] == "active"
+    assert [f["name"] for f in errors["envelope"]] == ["detail", "code", "request_id", "doc_url"]
+
+    schema = json.loads(agnes_site.page("envelope.schema.json"))
+    Draft202012Validator.check_schema(schema)
+    assert schema["properties"]["code"]["enum"] == list(agnes_registry.codes)
+    validator = Draft202012Validator(schema)
+    for name in agnes_registry.codes:
+        assert list(validator.iter_errors(example_envelope(agnes_registry, name))) == [], name
+    assert list(validator.iter_errors({"detail": "x", "code": "made_up", "request_id": "r", "doc_url": "https://docs.lasscyber.com/errors/x"}))
+
+    openapi = json.loads(agnes_site.page("errors.openapi.json"))
+    validate(openapi)  # raises on an invalid OpenAPI document
+    assert "ErrorEnvelope" in openapi["components"]["schemas"]
+    assert set(openapi["components"]["responses"]) >= {"Error400", "Error410", "Error422", "Error500", "Error503"}
+
+
+def test_contract_files_are_linked_from_the_overview_and_llms(agnes_site: Built) -> None:
+    overview = agnes_site.page("errors/overview/index.html")
+    llms = agnes_site.page("llms.txt")
+    for name in ("errors.json", "envelope.schema.json", "errors.openapi.json"):
+        assert f'href="../../{name}"' in overview, name
+        assert f"(https://docs.lasscyber.com/{name})" in llms, name
+    assert "- [What changed in the error contract](https://docs.lasscyber.com/errors/changelog.md)" in llms
+
+
+def test_a_bad_example_fails_validation(tmp_path: Path) -> None:
+    text = (EXAMPLE_SITE / "registry.yaml").read_text(encoding="utf-8")
+    text = text.replace('example: {detail: "Thing 42 not found."}', "example: {detail: [{loc: [body], type: missing}]}")
+    (tmp_path / "registry.yaml").write_text(text, encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "errdocs", "check", "registry.yaml"], cwd=tmp_path,
+                            capture_output=True, text=True, timeout=60, env={**os.environ, "PYTHONPATH": str(ROOT / "hooks")})
+    assert result.returncode == 1
+    assert result.stderr == (
+        "registry.yaml:55:23: codes.thing_missing.example.detail: the example envelope does not match "
+        "envelope.schema.json at detail: [{'loc': ['body'], 'type': 'missing'}] is not valid under any of the given schemas\n"
+    )
+
+
+# --- the gate -----------------------------------------------------------------------------------
+
+
+def _git(repo: Path, *args: str) -> None:
+    subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True,
+                   env={**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@t", "GIT_COMMITTER_NAME": "t",
+                        "GIT_COMMITTER_EMAIL": "t@t"})
+
+
+def _make_contract(repo: Path) -> subprocess.CompletedProcess[str]:
+    venv = Path(sys.executable).parent.parent
+    # -o: treat the environment stamp as up to date, so make never rebuilds the venv here.
+    return subprocess.run(
+        ["make", "-f", str(ROOT / "Makefile"), "contract", "BASE=HEAD~1", f"VENV={venv}", f"PY={sys.executable}",
+         "-o", f"{venv}/.installed"],
+        cwd=repo, capture_output=True, text=True, timeout=120,
+    )
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    shutil.copy(EXAMPLE_SITE / "registry.yaml", repo / "registry.yaml")
+    _git(repo, "init", "-q")
+    _git(repo, "add", "registry.yaml")
+    _git(repo, "commit", "-qm", "base")
+    return repo
+
+
+def _commit(repo: Path, data: dict) -> None:
+    (repo / "registry.yaml").write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    _git(repo, "commit", "-qam", "change")
+
+
+def _data(repo: Path) -> dict:
+    return yaml.safe_load((repo / "registry.yaml").read_text(encoding="utf-8"))
+
+
+def test_removing_a_code_is_breaking(repo: Path) -> None:
+    data = _data(repo)
+    del data["codes"]["thing_missing"]
+    data["codes"]["server_broke"].pop("related", None)
+    _commit(repo, data)
+    result = _make_contract(repo)
+    assert result.returncode != 0, result.stdout + result.stderr
+    assert "breaking: thing_missing: code deleted from the registry" in result.stdout
+    assert "not recorded as intended: thing_missing" in result.stderr
+
+
+def test_adding_a_code_is_compatible(repo: Path) -> None:
+    data = _data(repo)
+    data["codes"]["thing_gone"] = dict(copy.deepcopy(data["codes"]["thing_missing"]), related=[])
+    _commit(repo, data)
+    result = _make_contract(repo)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "compatible: thing_gone: code added" in result.stdout
+
+
+def test_prose_edits_are_docs_only(repo: Path) -> None:
+    data = _data(repo)
+    data["codes"]["thing_missing"]["when"] = "Reworded explanation."
+    data["codes"]["thing_missing"]["steps"] = ["Check the id twice."]
+    _commit(repo, data)
+    result = _make_contract(repo)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "docs-only: thing_missing: edited steps, when" in result.stdout
+    assert "0 breaking, 0 compatible, 1 docs-only" in result.stdout
+
+
+def test_a_recorded_major_version_lets_a_breaking_change_through(repo: Path) -> None:
+    data = _data(repo)
+    data["codes"]["server_broke"]["http"] = ["502 Bad Gateway"]
+    data["version"] = "3.0.0"
+    data["changelog"] = [{"version": "3.0.0", "date": "2026-12-01", "summary": "502 instead of 503.",
+                          "changes": [{"kind": "changed", "subject": "server_broke"}]}]
+    _commit(repo, data)
+    result = _make_contract(repo)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "breaking: server_broke: HTTP status [503] -> [502]" in result.stdout
+
+
+@pytest.mark.parametrize(
+    "mutate, expected",
+    [
+        (lambda d: d["codes"]["server_broke"]["retry"].update(policy="never"), "breaking: server_broke: retryable -> non-retryable"),
+        (lambda d: d["codes"]["thing_missing"]["sdk"]["python"].update(exception="example.Gone"),
+         "breaking: thing_missing: python SDK exception example.NotFound -> example.Gone"),
+        (lambda d: d["envelope"].pop(), "breaking: doc_url: envelope field removed"),
+        (lambda d: d["headers"].clear(), "breaking: X-Request-ID: header removed"),
+        (lambda d: d["envelope"].append({"name": "hint", "type": "string", "description": "x", "required": False}),
+         "compatible: hint: optional envelope field added"),
+        (lambda d: d["codes"]["thing_missing"].update(lifecycle={"state": "removed", "since": "2.4.0"}),
+         "breaking: thing_missing: code removed"),
+    ],
+)
+def test_classification(mutate, expected: str) -> None:
+    old = yaml.safe_load((EXAMPLE_SITE / "registry.yaml").read_text(encoding="utf-8"))
+    new = yaml.safe_load((EXAMPLE_SITE / "registry.yaml").read_text(encoding="utf-8"))
+    mutate(new)
+    assert any(str(change).startswith(expected) for change in compare(old, new)), compare(old, new)
+
+
+# --- lifecycle -----------------------------------------------------------------------------------
+
+
+def test_deprecated_and_removed_codes(tmp_path: Path) -> None:
+    project = copy_project(ROOT, tmp_path / "project")
+    data = yaml.safe_load((project / "registry.yaml").read_text(encoding="utf-8"))
+    data["version"] = "2.0.0"
+    data["codes"]["email_not_verified"]["lifecycle"] = {
+        "state": "deprecated", "since": "1.1.0", "replaced_by": "forbidden", "removal_date": "2027-06-01"}
+    data["codes"]["method_not_allowed"]["lifecycle"] = {"state": "removed", "since": "2.0.0", "replaced_by": "bad_request"}
+    for code in data["codes"].values():
+        code["related"] = [r for r in code.get("related", []) if r.get("code") != "method_not_allowed"]
+    (project / "registry.yaml").write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    built = mkdocs_build(project)
+    assert built.returncode == 0, built.output
+
+    page = built.page("errors/email_not_verified/index.html")
+    assert "Deprecated since version 1.1.0" in page and 'href="../forbidden/"' in page
+    llms = built.page("llms.txt")
+    optional = llms.split("## Optional", 1)[1]
+    assert "- [email_not_verified](https://docs.lasscyber.com/errors/email_not_verified.md): HTTP 403; deprecated since 1.1.0, use forbidden" in optional
+    assert "[email_not_verified]" not in llms.split("## Optional", 1)[0]
+    errors = json.loads(built.page("errors.json"))
+    assert errors["codes"]["email_not_verified"]["lifecycle"] == {
+        "state": "deprecated", "since": "1.1.0", "replaced_by": "forbidden", "removal_date": "2027-06-01"}
+
+    removed = built.page("errors/method_not_allowed/index.html")  # the old doc_url still answers
+    assert "Removed in version 2.0.0" in removed and 'href="../bad_request/"' in removed
+    assert (built.site / "errors" / "method_not_allowed.md").is_file()
+    assert "method_not_allowed" not in json.loads(built.page("envelope.schema.json"))["properties"]["code"]["enum"]
+    overview = built.page("errors/overview/index.html")
+    assert 'href="../method_not_allowed/"' not in overview
+    assert "[method_not_allowed]" in optional
+
+
+def test_changelog_page_lists_versions_newest_first(tmp_path: Path) -> None:
+    project = copy_project(ROOT, tmp_path / "project")
+    data = yaml.safe_load((project / "registry.yaml").read_text(encoding="utf-8"))
+    data["version"] = "1.1.0"
+    data["changelog"].append({"version": "1.1.0", "date": "2026-12-24", "summary": "A newer release.",
+                              "changes": [{"kind": "docs", "subject": "internal_error", "note": "Clearer steps."}]})
+    (project / "registry.yaml").write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    built = mkdocs_build(project)
+    assert built.returncode == 0, built.output
+    page = built.page("errors/changelog/index.html")
+    assert page.index("1.1.0 (2026-12-24)") < page.index("1.0.0 (2026-11-23)")
+    assert "What changed in the error contract" in page
