@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 ADDR ?= 127.0.0.1:8000
 
-.PHONY: serve build test check schema contract clean
+.PHONY: serve build test check schema contract preview generate clean
 
 # The environment is (re)created whenever pyproject.toml changes.
 $(STAMP): pyproject.toml
@@ -36,6 +36,16 @@ schema: $(STAMP)
 BASE ?=
 contract: $(STAMP)
 	$(PY) -m errdocs contract registry.yaml $(if $(BASE),--base "$(BASE)")
+
+# Serve the built site/ as a static host would (content types, redirects, 404), not mkdocs serve.
+PREVIEW_PORT ?= 8001
+preview: build
+	$(PY) -m errdocs preview site --port $(PREVIEW_PORT)
+
+# Generated pages, twins, llms and contract files for an engine without hooks (no MkDocs used).
+OUT ?= generated
+generate: $(STAMP)
+	$(PY) -m errdocs generate "$(OUT)" -f mkdocs.yml
 
 clean:
 	rm -rf site $(VENV)

@@ -23,7 +23,7 @@ from errdocs import llms, parity
 from errdocs.includes import IncludeError, expand_includes
 from errdocs.loading import RegistryError, load_registry
 from errdocs.model import Registry
-from errdocs.navigation import add_code_groups, has_errors_section
+from errdocs.navigation import add_code_groups, has_errors_section, nav_sections
 from errdocs.site import generated_files, generated_pages
 from errdocs.twins import PageDoc, twin_path
 from mkdocs.config.defaults import MkDocsConfig
@@ -135,7 +135,7 @@ def on_files(files: Files, /, *, config: MkDocsConfig) -> Files:
 
 
 def on_nav(nav: Navigation, /, *, config: MkDocsConfig, files: Files) -> Navigation:
-    _state().nav = _nav_sections(nav, config.site_name)
+    _state().nav = [llms.NavSection(title, pages) for title, pages in nav_sections(_nav_data(nav.items))]
     return nav
 
 
@@ -222,24 +222,12 @@ def _title(page: Page, markdown: str) -> str:
     return page.title or page.file.name
 
 
-def _nav_sections(nav: Navigation, site_name: str) -> list[llms.NavSection]:
-    """Top-level nav sections with their pages flattened, loose top-level pages under "Docs"."""
-    sections: list[llms.NavSection] = []
-    for item in nav.items:
-        if isinstance(item, Section):
-            sections.append(llms.NavSection(str(item.title), _pages_in(item.children)))
-        elif isinstance(item, Page):
-            if not sections or sections[-1].title != "Docs":
-                sections.append(llms.NavSection("Docs", []))
-            sections[-1].pages.append(item.file.src_uri)
-    return sections
-
-
-def _pages_in(items: list[Any]) -> list[str]:
-    out: list[str] = []
+def _nav_data(items: list[Any]) -> list[Any]:
+    """MkDocs' resolved navigation as plain nav data (works for explicit and automatic navs)."""
+    out: list[Any] = []
     for item in items:
         if isinstance(item, Section):
-            out += _pages_in(item.children)
+            out.append({str(item.title): _nav_data(item.children)})
         elif isinstance(item, Page):
             out.append(item.file.src_uri)
     return out

@@ -3,6 +3,8 @@
     python -m errdocs check [registry.yaml]        validate, print every problem
     python -m errdocs schema [-o FILE]             JSON Schema of registry.yaml
     python -m errdocs contract [--base REF]        breaking-change gate against a git ref
+    python -m errdocs generate OUT [-f mkdocs.yml] the generated docs tree + LLM files, for hook-less engines
+    python -m errdocs preview [SITE]               serve a built site as a static host would
 """
 
 from __future__ import annotations
@@ -29,7 +31,20 @@ def main(argv: list[str] | None = None) -> int:
     contract = sub.add_parser("contract", help="classify contract changes against a git ref; exit 1 on unrecorded breaking ones")
     contract.add_argument("registry", nargs="?", default="registry.yaml", type=Path)
     contract.add_argument("--base", default="", help="git ref (default: latest v* tag, else origin/main, else HEAD~1)")
+    generate = sub.add_parser("generate", help="write generated pages, twins, llms and contract files to OUT")
+    generate.add_argument("out", type=Path)
+    generate.add_argument("-f", "--config-file", type=Path, default=Path("mkdocs.yml"))
+    preview = sub.add_parser("preview", help="serve a built site on 127.0.0.1 like a static host")
+    preview.add_argument("site", nargs="?", type=Path, default=Path("site"))
+    preview.add_argument("--port", type=int, default=8001)
     args = parser.parse_args(argv)
+
+    if args.command == "generate":
+        return run_generate(args.config_file, args.out)
+    if args.command == "preview":
+        from .preview import serve
+
+        return serve(args.site, port=args.port)
 
     if args.command == "contract":
         return run_contract(args.registry, args.base)
@@ -47,6 +62,18 @@ def main(argv: list[str] | None = None) -> int:
         args.output.write_text(text, encoding="utf-8")
     else:
         sys.stdout.write(text)
+    return 0
+
+
+def run_generate(config_file: Path, out: Path) -> int:
+    from .generate import GenerateError, generate
+
+    try:
+        written = generate(config_file.resolve(), out)
+    except (RegistryError, GenerateError) as err:
+        print(err, file=sys.stderr)
+        return 1
+    print(f"generate: wrote {len(written)} files to {out}/docs (build these) and {out}/extra (copy over the site root)")
     return 0
 
 

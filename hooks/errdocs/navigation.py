@@ -73,3 +73,48 @@ def add_code_groups(nav: list[Any], registry: Registry) -> list[Any]:
             # Themes print nav titles into HTML as they are: escape the registry's text.
             target.append({html.escape(title, quote=True): pages})
     return nav
+
+
+def nav_sections(nav: list[Any]) -> list[tuple[str, list[str]]]:
+    """Top-level sections of a nav as ``(title, [page paths])``, nested sections flattened.
+
+    Loose top-level pages are gathered under "Docs". External links are skipped.
+    ``nav`` is plain nav data: strings, ``{title: path}`` and ``{title: [items]}``.
+    """
+    sections: list[tuple[str, list[str]]] = []
+    for item in nav:
+        children = _children(item)
+        if children is not None:
+            sections.append((children[0], _pages_in(children[1])))
+            continue
+        path = _path_of(item)
+        if path is not None and _is_page(path):
+            if not sections or sections[-1][0] != "Docs":
+                sections.append(("Docs", []))
+            sections[-1][1].append(path)
+    return sections
+
+
+def _children(item: Any) -> tuple[str, list[Any]] | None:
+    if isinstance(item, dict) and len(item) == 1:
+        title, value = next(iter(item.items()))
+        if isinstance(value, list):
+            return str(title), value
+    return None
+
+
+def _is_page(path: str) -> bool:
+    return path.endswith(".md") and "://" not in path
+
+
+def _pages_in(items: list[Any]) -> list[str]:
+    out: list[str] = []
+    for item in items:
+        children = _children(item)
+        if children is not None:
+            out += _pages_in(children[1])
+        else:
+            path = _path_of(item)
+            if path is not None and _is_page(path):
+                out.append(path)
+    return out

@@ -52,12 +52,15 @@ def _missing(expected: Iterable[str], found: Iterable[str], where: str) -> list[
     return problems
 
 
-def _exists(site_dir: Path, rel: str, planned: set[str]) -> bool:
-    return rel in planned or (site_dir / rel).is_file()
+def _exists(site_dir: Path | None, rel: str, planned: set[str]) -> bool:
+    return rel in planned or (site_dir is not None and (site_dir / rel).is_file())
 
 
-def _page_exists(site_dir: Path, rel: str, planned: set[str]) -> bool:
+def _page_exists(site_dir: Path | None, rel: str, planned: set[str]) -> bool:
+    """Whether ``rel`` (an address path) is a page: its HTML when built, else its source."""
     rel = rel.strip("/")
+    if site_dir is None:
+        return any(c in planned for c in (f"{rel}.md", f"{rel}/index.md", "index.md" if not rel else ""))
     return any(_exists(site_dir, c, planned) for c in (f"{rel}/index.html", f"{rel}.html", rel or "index.html"))
 
 
@@ -66,18 +69,25 @@ def check_parity(
     *,
     pages: dict[str, PageDoc],
     surfaces: dict[str, str],
-    site_dir: Path,
+    site_dir: Path | None,
+    sources: set[str] = frozenset(),  # type: ignore[assignment]
 ) -> list[str]:
-    """Every mismatch between the registry and the build, one message each ([] when all agree)."""
+    """Every mismatch between the registry and the build, one message each ([] when all agree).
+
+    Without ``site_dir`` (``python -m errdocs generate``: no HTML yet) a page counts as
+    built when its Markdown source is among ``sources``.
+    """
     codes = list(registry.codes)
     docs_url = registry.site.docs_url
-    planned = set(surfaces)
+    planned = set(surfaces) | set(sources)
     problems: list[str] = []
 
     rendered = [page.code for page in pages.values() if page.code]
     problems += _missing(codes, rendered, "the built code pages")
     problems += _missing(
-        codes, [c for c in codes if _page_exists(site_dir, f"errors/{c}", planned)], "the HTML output (errors/<code>/)"
+        codes,
+        [c for c in codes if _page_exists(site_dir, f"errors/{c}", planned)],
+        "the HTML output (errors/<code>/)" if site_dir is not None else "the generated sources (errors/<code>.md)",
     )
 
     tables = {src: rows for src, page in pages.items() if (rows := codes_table_rows(page.markdown)) is not None}

@@ -1,0 +1,127 @@
+"""Everything the hooks add to a site, written to a directory without MkDocs.
+
+For an engine that runs no MkDocs hooks (Zensical, or anything reading Markdown):
+``python -m errdocs generate OUT`` writes
+
+* ``OUT/docs/``: the docs tree to build from: hand-written pages with every include
+  expanded, one page per code, the changelog, other docs files, and the contract JSON;
+* ``OUT/extra/``: files to copy over the built site's root afterwards: the Markdown
+  twins, ``llms.txt`` and ``llms-full.txt``.
+
+It uses the same functions as the hook and runs the same parity gate (minus the
+checks that need HTML).
+"""
+
+from __future__ import annotations
+
+import html
+import shutil
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .includes import IncludeError, expand_includes
+from .llms import NavSection, llms_surfaces
+from .loading import load_registry
+from .navigation import add_code_groups, nav_sections
+from .parity import check_parity
+from .site import generated_files, generated_pages
+from .twins import PageDoc
+
+
+class GenerateError(Exception):
+    """Something in the sources prevents generation; the message says what and where."""
+
+
+class _PermissiveLoader(yaml.SafeLoader):
+    """Reads mkdocs.yml without MkDocs: unknown tags (``!ENV``, ``!!python/name``) become None."""
+
+
+_PermissiveLoader.add_multi_constructor("", lambda loader, suffix, node: None)
+
+
+def read_config(path: Path) -> dict[str, Any]:
+    data = yaml.load(path.read_text(encoding="utf-8"), Loader=_PermissiveLoader)  # noqa: S506 (safe subclass)
+    if not isinstance(data, dict):
+        raise GenerateError(f"{path}: expected a mapping")
+    return data
+
+
+def split_front_matter(text: str) -> tuple[dict[str, Any], str]:
+    """``(meta, body)`` the way MkDocs reads a page: a leading ``---`` YAML block is meta."""
+    if text.startswith("---\n"):
+        end = text.find("\n---\n", 4)
+        if end != -1:
+            meta = yaml.safe_load(text[4:end]) or {}
+            if isinstance(meta, dict):
+                return meta, text[end + 5 :]
+    return {}, text
+
+
+def first_heading(markdown: str) -> str | None:
+    for line in markdown.split("\n"):
+        if line.startswith("# "):
+            return line[2:].strip()
+    return None
+
+
+def generate(config_path: Path, out: Path) -> list[Path]:
+    """Write the generated tree under ``out``; return the files written."""
+    config = read_config(config_path)
+    project = config_path.parent
+    docs_dir = project / str(config.get("docs_dir") or "docs")
+    registry = load_registry(project / "registry.yaml")
+    docs_out, extra_out = out / "docs", out / "extra"
+    for folder in (docs_out, extra_out):
+        if folder.exists():
+            shutil.rmtree(folder)
+    written: list[Path] = []
+
+    def write(path: Path, text: str) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8", newline="\n")
+        written.append(path)
+
+    pages: dict[str, PageDoc] = {}
+    for source in sorted(docs_dir.rglob("*")):
+        if not source.is_file():
+            continue
+        rel = source.relative_to(docs_dir).as_posix()
+        if source.suffix != ".md":
+            (docs_out / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, docs_out / rel)
+            written.append(docs_out / rel)
+            continue
+        text = source.read_text(encoding="utf-8")
+        meta, body = split_front_matter(text)
+        try:
+            expanded = expand_includes(body, registry)
+        except IncludeError as err:
+            raise GenerateError(f"docs/{rel}: {err}") from None
+        write(docs_out / rel, text[: len(text) - len(body)] + expanded)
+        title = str(meta.get("title") or first_heading(expanded) or source.stem)
+        pages[rel] = PageDoc(rel, title, meta.get("description"), expanded)
+
+    for page in generated_pages(registry):
+        if page.src_uri in pages:
+            raise GenerateError(f"docs/{page.src_uri} is generated from registry.yaml; delete the hand-written file")
+        write(docs_out / page.src_uri, page.markdown)
+        meta, body = split_front_matter(page.markdown)
+        description = registry.codes[page.code].summary if page.code else html.unescape(str(meta.get("description", "")))
+        pages[page.src_uri] = PageDoc(page.src_uri, str(meta.get("title")), description or None, body, code=page.code)
+    for name, content in generated_files(registry).items():
+        write(docs_out / name, content)
+
+    nav = config.get("nav")
+    if nav:
+        sections = [NavSection(t, p) for t, p in nav_sections(add_code_groups(nav, registry))]
+    else:
+        sections = [NavSection("Docs", list(pages))]
+    surfaces = llms_surfaces(registry, pages, sections)
+    problems = check_parity(registry, pages=pages, surfaces=surfaces, site_dir=None, sources=set(pages) | set(generated_files(registry)))
+    if problems:
+        raise GenerateError("\n".join(problems))
+    for rel, text in surfaces.items():
+        write(extra_out / rel, text)
+    return written

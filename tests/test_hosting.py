@@ -1,0 +1,126 @@
+"""Hosting: make preview's static server, the deploy workflow, other engines, make generate."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import ROOT, Built, copy_project, free_port, wait_for_http
+
+pytestmark = pytest.mark.build
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        return None
+
+
+def _get(url: str, *, follow: bool = True):  # -> (status, headers (case-insensitive), body)
+    opener = urllib.request.build_opener() if follow else urllib.request.build_opener(_NoRedirect)
+    try:
+        with opener.open(url, timeout=10) as response:
+            return response.status, response.headers, response.read()
+    except urllib.error.HTTPError as err:
+        return err.code, err.headers, err.read()
+
+
+@pytest.fixture
+def preview(agnes_site: Built):
+    """`make preview`'s server (python -m errdocs preview) on the built site; stopped by PID."""
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "errdocs", "preview", str(agnes_site.site), "--port", str(port)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ, "PYTHONPATH": str(ROOT / "hooks")},
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        wait_for_http(base + "/")
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def test_preview_serves_pages_twins_and_llms_with_the_right_types(preview: str) -> None:
+    status, headers, _ = _get(preview + "/errors/internal_error", follow=False)
+    assert status == 301 and headers["Location"].endswith("/errors/internal_error/")
+    status, headers, body = _get(preview + "/errors/internal_error")
+    assert status == 200 and headers["Content-Type"] == "text/html; charset=utf-8" and b"<h1" in body
+    status, headers, body = _get(preview + "/errors/internal_error.md")
+    assert (status, headers["Content-Type"]) == (200, "text/markdown; charset=utf-8")
+    assert body.startswith(b"> ## Documentation Index")
+    status, headers, body = _get(preview + "/llms.txt")
+    assert (status, headers["Content-Type"]) == (200, "text/plain; charset=utf-8") and body.startswith(b"# ")
+    status, headers, _ = _get(preview + "/errors.json")
+    assert (status, headers["Content-Type"]) == (200, "application/json")
+    status, headers, body = _get(preview + "/errors/no_such_code/")
+    assert status == 404 and b"404" in body and headers["Content-Type"].startswith("text/html")
+
+
+def test_deploy_workflow_builds_strictly_and_publishes_site() -> None:
+    workflow = yaml.safe_load((ROOT / ".github" / "workflows" / "deploy.yml").read_text(encoding="utf-8"))
+    triggers = workflow.get("on", workflow.get(True))  # YAML 1.1 reads a bare `on` as true
+    assert "push" in triggers
+    assert workflow["permissions"] == {"contents": "read", "pages": "write", "id-token": "write"}
+    steps = workflow["jobs"]["build"]["steps"]
+    runs = [step.get("run", "") for step in steps]
+    assert "make build" in runs
+    upload = next(step for step in steps if str(step.get("uses", "")).startswith("actions/upload-pages-artifact"))
+    assert upload["with"]["path"] == "site"
+    assert any(str(s.get("uses", "")).startswith("actions/deploy-pages") for s in workflow["jobs"]["deploy"]["steps"])
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    build_recipe = re.search(r"^build:.*\n\t(.+)$", makefile, re.M)[1]
+    assert "mkdocs build --strict" in build_recipe and "--site-dir site" in build_recipe
+
+
+def _articles(site: Path) -> dict[str, str]:
+    out = {}
+    for page in sorted(site.rglob("*.html")):
+        text = page.read_text(encoding="utf-8")
+        start, end = text.find("<article"), text.find("</article>")
+        out[page.relative_to(site).as_posix()] = text[start:end] if start != -1 else ""
+    return out
+
+
+def test_properdocs_and_mkdocs_build_the_same_site(tmp_path: Path, agnes_site: Built) -> None:
+    project = copy_project(ROOT, tmp_path / "project")
+    proc = subprocess.run(
+        [sys.executable, "-m", "properdocs", "build", "--strict", "-f", str(project / "mkdocs.yml"), "-d", str(tmp_path / "pd")],
+        capture_output=True, text=True, timeout=300,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"},
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    ours = {p.relative_to(agnes_site.site).as_posix() for p in agnes_site.site.rglob("*") if p.is_file()}
+    theirs = {p.relative_to(tmp_path / "pd").as_posix() for p in (tmp_path / "pd").rglob("*") if p.is_file()}
+    assert ours == theirs
+    assert _articles(agnes_site.site) == _articles(tmp_path / "pd")
+    for rel in [r for r in ours if r.endswith((".md", ".txt", ".json")) and not r.startswith("search/")]:
+        assert (agnes_site.site / rel).read_bytes() == (tmp_path / "pd" / rel).read_bytes(), rel
+
+
+def test_make_generate_needs_no_mkdocs_and_matches_the_build(tmp_path: Path, agnes_site: Built) -> None:
+    # `sys.modules["mkdocs"] = None` makes any import of mkdocs fail: generate must not need it.
+    code = (
+        "import sys, runpy; sys.modules['mkdocs'] = None; sys.modules['material'] = None; "
+        f"sys.argv = ['errdocs', 'generate', {str(tmp_path / 'out')!r}, '-f', {str(ROOT / 'mkdocs.yml')!r}]; "
+        "runpy.run_module('errdocs', run_name='__main__')"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "PYTHONPATH": str(ROOT / "hooks")})
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    out = tmp_path / "out"
+    assert (out / "docs" / "errors" / "internal_error.md").is_file()
+    overview = (out / "docs" / "errors" / "overview.md").read_text(encoding="utf-8")
+    assert "<!-- errdocs" not in overview and "| [`internal_error`](/errors/internal_error.md) |" in overview
+    for rel in ("llms.txt", "llms-full.txt", "errors/internal_error.md", "index.md"):
+        assert (out / "extra" / rel).read_bytes() == (agnes_site.site / rel).read_bytes(), rel
+    for rel in ("errors.json", "envelope.schema.json", "errors.openapi.json"):
+        assert (out / "docs" / rel).read_bytes() == (agnes_site.site / rel).read_bytes(), rel
