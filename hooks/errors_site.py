@@ -25,6 +25,7 @@ from errdocs.loading import RegistryError, load_registry
 from errdocs.model import Registry
 from errdocs.navigation import add_code_groups, has_errors_section, nav_sections
 from errdocs.site import generated_files, generated_pages
+from errdocs.timing import PhaseTimer
 from errdocs.twins import PageDoc, twin_path
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
@@ -38,7 +39,11 @@ REGISTRY_FILE = "registry.yaml"
 class _Build:
     """Everything one build knows; a fresh instance per build."""
 
-    def __init__(self, registry: Registry, registry_path: Path, *, serving: bool, problems: list[str]) -> None:
+    def __init__(
+        self, registry: Registry, registry_path: Path, *, serving: bool, problems: list[str], timer: PhaseTimer
+    ) -> None:
+        self.timer = timer
+        """Time spent in each phase of this build (reported for `make bench`)."""
         self.registry = registry
         self.registry_path = registry_path
         self.serving = serving
@@ -71,8 +76,9 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     serving = bool(config.site_url) and _is_dev_server(config.site_url)
     path = Path(config.config_file_path).parent / REGISTRY_FILE
     problems: list[str] = []
+    timer = PhaseTimer()
     try:
-        registry = load_registry(path, display_name=REGISTRY_FILE)
+        registry = load_registry(path, display_name=REGISTRY_FILE, timer=timer)
         _last_good = registry
     except RegistryError as err:
         if not serving or _last_good is None:
@@ -89,7 +95,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         )
     if config.nav is not None:
         config.nav = add_code_groups(config.nav, registry)
-    _build = _Build(registry, path, serving=serving, problems=problems)
+    _build = _Build(registry, path, serving=serving, problems=problems, timer=timer)
     return config
 
 
@@ -114,22 +120,24 @@ def on_files(files: Files, /, *, config: MkDocsConfig) -> Files:
         if config.nav is not None and not has_errors_section(config.nav)
         else InclusionLevel.UNDEFINED
     )
-    generated = {page.src_uri: page.markdown for page in generated_pages(state.registry)}
-    generated.update(generated_files(state.registry))
-    for src_uri in generated:
+    with state.timer.phase("render"):
+        pages = generated_pages(state.registry)
+    with state.timer.phase("contract"):
+        contract = generated_files(state.registry)
+    for src_uri in [page.src_uri for page in pages] + list(contract):
         existing = files.get_file_from_path(src_uri)
         if existing is not None and not existing.generated_by:
             raise PluginError(
                 f"docs/{src_uri} is generated from {REGISTRY_FILE}; delete the hand-written file and edit the registry"
             )
-    for page in generated_pages(state.registry):
+    for page in pages:
         state.generated[page.src_uri] = page.markdown
         if page.code is not None:
             state.code_of[page.src_uri] = page.code
         level = inclusion if page.in_nav else InclusionLevel.NOT_IN_NAV
         files.append(File.generated(config, page.src_uri, content=page.markdown, inclusion=level))
     # The machine-readable contract is published as static files, so pages can link them.
-    for src_uri, content in generated_files(state.registry).items():
+    for src_uri, content in contract.items():
         files.append(File.generated(config, src_uri, content=content))
     return files
 
@@ -141,6 +149,11 @@ def on_nav(nav: Navigation, /, *, config: MkDocsConfig, files: Files) -> Navigat
 
 def on_page_markdown(markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
     state = _state()
+    with state.timer.phase("includes"):
+        return _page_markdown(state, markdown, page)
+
+
+def _page_markdown(state: _Build, markdown: str, page: Page) -> str:
     src = page.file.src_uri
     if src not in state.generated:
         try:
@@ -178,12 +191,17 @@ def on_page_content(html_text: str, /, *, page: Page, config: MkDocsConfig, file
 
 def on_post_build(*, config: MkDocsConfig) -> None:
     state = _state()
+    with state.timer.phase("llms"):
+        _publish_llm_surfaces(state, Path(config.site_dir))
+    state.timer.report()
+
+
+def _publish_llm_surfaces(state: _Build, site_dir: Path) -> None:
     try:
         surfaces = llms.llms_surfaces(state.registry, state.pages, state.nav)
     except llms.SurfaceError as err:
         _fail(state, str(err).splitlines())
         return
-    site_dir = Path(config.site_dir)
     # Checked before anything is written: a failing gate leaves no LLM file behind.
     problems = parity.check_parity(state.registry, pages=state.pages, surfaces=surfaces, site_dir=site_dir)
     if problems:

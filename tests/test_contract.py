@@ -11,6 +11,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 import yaml
 from jsonschema import Draft202012Validator
 from openapi_spec_validator import validate
@@ -64,8 +66,31 @@ def test_a_bad_example_fails_validation(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert result.stderr == (
         "registry.yaml:55:23: codes.thing_missing.example.detail: the example envelope does not match "
-        "envelope.schema.json at detail: [{'loc': ['body'], 'type': 'missing'}] is not valid under any of the given schemas\n"
+        "envelope.schema.json at detail: [{'loc': ['body'], 'type': 'missing'}] is not valid under exactly one of the given schemas\n"
     )
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers(-5, 5) | st.text(max_size=5) | st.sampled_from(["body", "missing", "msg"]),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.sampled_from(["loc", "msg", "type", "x"]), inner, max_size=4),
+    max_leaves=8,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(detail=json_values, code=st.sampled_from(["internal_error", "not_a_code", "forbidden"]),
+       request_id=st.sampled_from(["r-1", "", 7]), doc_url=st.sampled_from(["https://docs.lasscyber.com/errors/x", "http://elsewhere/"]),
+       drop=st.sampled_from([None, "detail", "code", "request_id", "doc_url"]))
+def test_the_builds_schema_check_agrees_with_jsonschema(agnes_registry, detail, code, request_id, doc_url, drop) -> None:
+    from errdocs.contract import envelope_schema
+    from errdocs.schema_check import first_error
+
+    schema = envelope_schema(agnes_registry)
+    envelope = {"detail": detail, "code": code, "request_id": request_id, "doc_url": doc_url}
+    if drop:
+        del envelope[drop]
+    reference = Draft202012Validator(schema).is_valid(envelope)
+    assert (first_error(envelope, schema) is None) == reference, envelope
 
 
 # --- the gate -----------------------------------------------------------------------------------

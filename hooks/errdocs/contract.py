@@ -12,6 +12,7 @@ from typing import Any
 
 from .envelope import example_envelope
 from .model import Registry
+from .schema_check import first_error
 
 ERRORS_JSON = "errors.json"
 ENVELOPE_SCHEMA = "envelope.schema.json"
@@ -174,21 +175,14 @@ def html_safe_json(document: Any) -> str:
 
 def example_problems(registry: Registry) -> list[tuple[tuple[Any, ...], str]]:
     """Each code whose example envelope does not validate against the envelope schema."""
-    from jsonschema import Draft202012Validator
-
-    validator = Draft202012Validator(envelope_schema(registry))
+    schema = envelope_schema(registry)
     problems = []
     for name, code in registry.codes.items():
         if not code.returned:
             continue
-        errors = sorted(validator.iter_errors(example_envelope(registry, name)), key=lambda e: list(e.path))
-        if errors:
-            first = errors[0]
-            where = "/".join(str(p) for p in first.path) or "(envelope)"
-            problems.append(
-                (("codes", name, "example", "detail"),
-                 f"the example envelope does not match {ENVELOPE_SCHEMA} at {where}: {_short(first.message)}")
-            )
+        error = first_error(example_envelope(registry, name), schema)
+        if error:
+            problems.append((("codes", name, "example", "detail"), f"the example envelope does not match {ENVELOPE_SCHEMA} at {_short(error)}"))
     return problems
 
 

@@ -126,10 +126,11 @@ def llms_surfaces(registry: Registry, pages: dict[str, PageDoc], nav: list[NavSe
 
 
 def _nav_order(pages: dict[str, PageDoc], nav: list[NavSection]) -> list[str]:
-    ordered: list[str] = []
+    ordered: dict[str, None] = {}  # insertion-ordered set
     for section in nav:
-        ordered += [src for src in section.pages if src in pages and src not in ordered]
-    return ordered + [src for src in pages if src not in ordered]
+        ordered.update((src, None) for src in section.pages if src in pages)
+    ordered.update((src, None) for src in pages)
+    return list(ordered)
 
 
 def check_size(files: dict[str, str]) -> None:

@@ -19,6 +19,8 @@ from pydantic import BaseModel, ValidationError
 
 from .contract import example_problems
 from .model import Registry, cross_reference_problems
+from .timing import PhaseTimer
+from .yamlreader import YamlUsageError, read_yaml
 
 MAX_REGISTRY_BYTES = 16 * 1024 * 1024
 """Larger files are refused before parsing: a registry of 10,000 codes is about 10 MB."""
@@ -48,51 +50,15 @@ class RegistryError(Exception):
         super().__init__("\n".join(str(p) for p in self.problems))
 
 
-class _UsageError(Exception):
-    """Raised inside the YAML constructor with a mark; becomes a Problem."""
-
-    def __init__(self, mark: Any, message: str) -> None:
-        super().__init__(message)
-        self.mark = mark
-        self.message = message
-
-
-class _StrictLoader(_Loader):  # type: ignore[valid-type,misc]
-    """Safe loader that refuses aliases and duplicate keys.
-
-    Aliases are refused outright: a 50 KB "billion laughs" document is a small
-    node graph that expands into an enormous tree once validated, and a
-    registry has no need for them. Duplicate keys are refused because PyYAML
-    keeps the last one silently, which would hide a duplicated code.
-    """
-
-    def construct_object(self, node: Any, deep: bool = False) -> Any:
-        # Every node is constructed once; a second visit can only come from an alias.
-        if node in self.constructed_objects or node in self.recursive_objects:
-            raise _UsageError(node.start_mark, "YAML anchors and aliases are not supported in the registry")
-        return super().construct_object(node, deep=deep)
-
-    def construct_mapping(self, node: Any, deep: bool = False) -> Any:
-        seen: dict[Any, Any] = {}
-        for key_node, _ in node.value:
-            if key_node.tag == "tag:yaml.org,2002:merge":
-                raise _UsageError(key_node.start_mark, "YAML merge keys (<<) are not supported in the registry")
-            key = key_node.value
-            if key in seen:
-                raise _UsageError(
-                    key_node.start_mark,
-                    f"duplicate key {key!r} (first defined on line {seen[key].line + 1})",
-                )
-            seen[key] = key_node.start_mark
-        return super().construct_mapping(node, deep=deep)
-
-
-def load_registry(path: Path, *, display_name: str | None = None) -> Registry:
+def load_registry(path: Path, *, display_name: str | None = None, timer: PhaseTimer | None = None) -> Registry:
     """Read, parse and validate the registry at ``path``; raise ``RegistryError`` on any problem."""
+    timer = timer or PhaseTimer()
     name = display_name or path.name
-    text = _read_text(path, name)
-    data = _parse(text, name)
-    return validate_registry(data, text=text, file=name)
+    with timer.phase("load"):
+        text = _read_text(path, name)
+        data = _parse(text, name)
+    with timer.phase("validate"):
+        return validate_registry(data, text=text, file=name)
 
 
 def validate_registry(data: Any, *, text: str, file: str) -> Registry:
@@ -132,12 +98,10 @@ def _read_text(path: Path, name: str) -> str:
 
 
 def _parse(text: str, name: str) -> Any:
-    loader = _StrictLoader(text)
     try:
-        return loader.get_single_data()
-    except _UsageError as err:
-        mark = _first_alias(text) if err.message.startswith("YAML anchors") else None
-        raise RegistryError([_at(mark or err.mark, "(yaml)", err.message, name)]) from None
+        return read_yaml(text)
+    except YamlUsageError as err:
+        raise RegistryError([_at(err.mark, "(yaml)", err.message, name)]) from None
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         message = " ".join(" ".join(part.split()) for part in (err.context, err.problem) if part)
@@ -150,20 +114,6 @@ def _parse(text: str, name: str) -> Any:
         raise RegistryError([Problem(line, column, "(yaml)", message, name)]) from None
     except yaml.YAMLError as err:
         raise RegistryError([Problem(1, 1, "(yaml)", f"YAML error: {' '.join(str(err).split())}", name)]) from None
-    finally:
-        loader.dispose()
-
-
-def _first_alias(text: str) -> Any:
-    """Where the first alias (``*name``) is: the place a writer has to change.
-
-    The composed node graph shares the anchored node, so only a token scan,
-    which never expands anything, knows where the alias itself stands.
-    """
-    for token in yaml.scan(text, Loader=_Loader):
-        if isinstance(token, yaml.AliasToken):
-            return token.start_mark
-    return None
 
 
 def _at(mark: Any, path: str, message: str, file: str) -> Problem:

@@ -8,6 +8,7 @@ generation bug or a tampered step shows up as a named mismatch, not a quiet gap.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from pathlib import Path
 from typing import Iterable
 
@@ -38,11 +39,13 @@ def codes_table_rows(markdown: str) -> list[str] | None:
 
 
 def _missing(expected: Iterable[str], found: Iterable[str], where: str) -> list[str]:
-    expected, found = list(expected), list(found)
+    # Counters and sets, not list scans: this runs on registries of thousands of codes.
+    counts = Counter(found)
+    expected = list(expected)
     problems = []
-    gone = [code for code in expected if code not in found]
-    extra = sorted(set(found) - set(expected))
-    dupes = sorted({code for code in found if found.count(code) > 1})
+    gone = [code for code in expected if code not in counts]
+    extra = sorted(set(counts) - set(expected))
+    dupes = sorted(code for code, n in counts.items() if n > 1)
     if gone:
         problems.append(f"parity: {where} is missing {', '.join(gone)}")
     if extra:
