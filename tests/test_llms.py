@@ -161,7 +161,10 @@ def test_twins_are_clean_and_absolute(agnes_site: Built) -> None:
 
 def test_html_pages_link_their_twin_and_the_index(agnes_site: Built) -> None:
     page = agnes_site.page("errors/internal_error/index.html")
-    assert '<link rel="alternate" type="text/markdown" href="../../errors/internal_error.md"' in page
+    links = re.findall(r"<link ([^>]*)>", page)
+    twin = [l for l in links if 'type="text/markdown"' in l]
+    assert len(twin) == 1 and 'href="../../errors/internal_error.md"' in twin[0]
+    assert re.search(r'rel="([^"]*)"', twin[0])[1].split() == ["alternate"]  # the alternate link type
     assert '<link rel="alternate" type="text/plain" href="../../llms.txt"' in page
     assert re.search(r'<a href="\.\./\.\./errors/internal_error\.md"[^>]*>View as Markdown</a>', page)
 
@@ -208,3 +211,34 @@ def test_one_registry_change_reaches_html_twin_and_both_llms_files(project_copy)
     assert built.returncode == 0, built.output
     for rel in ("errors/payload_too_large/index.html", "errors/payload_too_large.md", "llms.txt", "llms-full.txt"):
         assert "Quokka summary for the surfaces test." in built.page(rel), rel
+
+
+def test_large_registries_shard_llms_txt_by_group(example_data) -> None:
+    import copy
+
+    from errdocs.model import Registry
+
+    base = example_data["codes"]["thing_missing"]
+    example_data["codes"] = {}
+    for i in range(60):
+        code = copy.deepcopy(base)
+        code.update(group=f"Family {i % 3}", related=[], summary=f"Thing number {i} is missing.")
+        example_data["codes"][f"thing_{i:02d}"] = code
+    example_data["site"]["llms_size_budget"] = 4000
+    registry = Registry.model_validate(example_data)
+    pages = {}
+    for page in generated_pages(registry):
+        if page.code:
+            pages[page.src_uri] = PageDoc(page.src_uri, page.code, None, page.markdown.split("---\n", 2)[2], code=page.code)
+    files = llms_surfaces(registry, pages, [NavSection("Errors", list(pages))])
+    assert sorted(p for p in files if p.startswith("llms/")) == ["llms/family-0.txt", "llms/family-1.txt", "llms/family-2.txt"]
+    index = parse_llms_file(files["llms.txt"])
+    assert [e.url for e in index.sections["Errors"]] == [f"{DOCS}llms/family-{i}.txt" for i in range(3)]
+    shard = parse_llms_file(files["llms/family-1.txt"])
+    assert [e.title for e in shard.sections["Family 1"]] == [f"thing_{i:02d}" for i in range(1, 60, 3)]
+    assert all(len(text) <= 4000 for path, text in files.items() if path != "llms-full.txt")
+    # the parity gate counts codes across llms.txt and its shards
+    from errdocs.contract import CONTRACT_FILES
+
+    problems = check_parity(registry, pages=pages, surfaces=files, site_dir=None, sources=set(pages) | set(CONTRACT_FILES))
+    assert [p for p in problems if "llms.txt" in p] == []

@@ -67,10 +67,11 @@ def main(argv: list[str] | None = None) -> int:
 
 def run_generate(config_file: Path, out: Path) -> int:
     from .generate import GenerateError, generate
+    from .llms import SurfaceError
 
     try:
         written = generate(config_file.resolve(), out)
-    except (RegistryError, GenerateError) as err:
+    except (RegistryError, GenerateError, SurfaceError) as err:
         print(err, file=sys.stderr)
         return 1
     print(f"generate: wrote {len(written)} files to {out}/docs (build these) and {out}/extra (copy over the site root)")

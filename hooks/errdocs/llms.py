@@ -10,13 +10,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import re
+
 from . import markup
+from .navigation import default_group
 from .contract import CONTRACT_FILES, contract_file_notes
 from .model import LifecycleState, Registry, RetryPolicy
-from .twins import PageDoc, index_notice, render_twin, twin_path
+from .twins import PageDoc, index_notice, twin_body, twin_path
 
 SIZE_BUDGET = 50_000
-"""Characters allowed in ``llms.txt`` and in each twin; beyond it the build fails."""
+"""Default characters allowed in ``llms.txt`` and in each twin (``site.llms_size_budget``)."""
 
 LLMS_TXT = "llms.txt"
 LLMS_FULL_TXT = "llms-full.txt"
@@ -68,8 +71,19 @@ def page_line(page: PageDoc, docs_url: str) -> str:
     return f"- [{_link_text(page.title)}]({docs_url}{twin_path(page.src_uri)}){notes}"
 
 
-def llms_txt(registry: Registry, pages: dict[str, PageDoc], nav: list[NavSection], *, optional: list[str]) -> str:
-    """The index. ``optional`` holds ready-made lines for the ``## Optional`` section."""
+def llms_txt(
+    registry: Registry,
+    pages: dict[str, PageDoc],
+    nav: list[NavSection],
+    *,
+    optional: list[str],
+    shards: dict[str, str] | None = None,
+) -> str:
+    """The index. ``optional`` holds ready-made lines for the ``## Optional`` section.
+
+    With ``shards`` (group title -> shard file), active codes are not listed here but
+    in their group's shard file, and each section links its shards instead.
+    """
     site = registry.site
     fields = ", ".join(f"`{field.name}`" for field in registry.envelope)
     lines = [
@@ -88,15 +102,22 @@ def llms_txt(registry: Registry, pages: dict[str, PageDoc], nav: list[NavSection
     listed: set[str] = set(secondary)
     for section in nav:
         entries = []
+        linked: set[str] = set()
         for src in section.pages:
             if src in pages and src not in listed:
                 listed.add(src)
                 page = pages[src]
+                if page.code and shards is not None:
+                    group = group_of(registry, page.code)
+                    if group not in linked:
+                        linked.add(group)
+                        entries.append(shard_line(registry, group, shards[group]))
+                    continue
                 entries.append(code_line(registry, page.code) if page.code else page_line(page, site.docs_url))
         if entries:
             lines += ["", f"## {section.title}", "", *entries]
     # Pages outside the navigation are still pages: an index must not drop them silently.
-    rest = [src for src in pages if src not in listed]
+    rest = [src for src in pages if src not in listed and not (shards is not None and pages[src].code)]
     if rest:
         lines += ["", "## Other pages", ""]
         lines += [code_line(registry, pages[s].code) if pages[s].code else page_line(pages[s], site.docs_url) for s in rest]  # type: ignore[arg-type]
@@ -114,15 +135,70 @@ def llms_surfaces(registry: Registry, pages: dict[str, PageDoc], nav: list[NavSe
     llms_url = docs_url + LLMS_TXT
     ordered = _nav_order(pages, nav)
     out: dict[str, str] = {}
+    notice = index_notice(llms_url)
+    bodies = {src: twin_body(pages[src], registry) for src in ordered}  # rendered once, used twice
     for src in ordered:
-        out[twin_path(src)] = render_twin(pages[src], registry, llms_url=llms_url)
+        out[twin_path(src)] = f"{notice}\n\n{bodies[src]}"
     optional = [f"- [Full documentation]({docs_url}{LLMS_FULL_TXT}): every page above in one Markdown file"]
     out[LLMS_TXT] = llms_txt(registry, pages, nav, optional=optional)
+    budget = registry.site.llms_size_budget
+    if len(out[LLMS_TXT]) > budget:
+        # Too many codes for one index: each group of codes gets its own llms file,
+        # linked from llms.txt, so every code keeps its line and every file its budget.
+        shards = shard_paths(registry)
+        out[LLMS_TXT] = llms_txt(registry, pages, nav, optional=optional, shards=shards)
+        for group, path in shards.items():
+            out[path] = shard_text(registry, group)
     full = [f"# {markup.text(registry.site.name)}", f"> {markup.text(registry.site.summary)}", index_notice(llms_url)]
-    full += [render_twin(pages[src], registry, llms_url=None).rstrip("\n") for src in ordered]
+    full += [bodies[src].rstrip("\n") for src in ordered]
     out[LLMS_FULL_TXT] = "\n\n".join(full) + "\n"
-    check_size(out)
+    check_size(out, budget=budget)
     return out
+
+
+SHARD_DIR = "llms"
+
+
+def group_of(registry: Registry, name: str) -> str:
+    code = registry.codes[name]
+    return code.group or default_group(code.statuses)
+
+
+def shard_paths(registry: Registry) -> dict[str, str]:
+    """Group title -> ``llms/<slug>.txt`` for the active codes, slugs made unique."""
+    paths: dict[str, str] = {}
+    used: set[str] = set()
+    for name, code in registry.codes.items():
+        if code.state is not LifecycleState.active:
+            continue
+        group = group_of(registry, name)
+        if group in paths:
+            continue
+        slug = re.sub(r"[^a-z0-9]+", "-", group.lower()).strip("-") or "codes"
+        candidate, n = slug, 2
+        while candidate in used:
+            candidate, n = f"{slug}-{n}", n + 1
+        used.add(candidate)
+        paths[group] = f"{SHARD_DIR}/{candidate}.txt"
+    return paths
+
+
+def shard_line(registry: Registry, group: str, path: str) -> str:
+    names = [n for n, c in registry.codes.items() if c.state is LifecycleState.active and group_of(registry, n) == group]
+    statuses = sorted({s for n in names for s in registry.codes[n].statuses})
+    return (
+        f"- [{_link_text(group)}]({registry.site.docs_url}{path}): index of {len(names)} codes "
+        f"(HTTP {', '.join(map(str, statuses))}), one line each with status, retry and summary"
+    )
+
+
+def shard_text(registry: Registry, group: str) -> str:
+    names = [n for n, c in registry.codes.items() if c.state is LifecycleState.active and group_of(registry, n) == group]
+    return "\n".join(
+        [f"# {markup.text(registry.site.name)}: {markup.text(group)}", "",
+         f"> The {len(names)} error codes of the {markup.text(group)} group. The full index is {registry.site.docs_url}{LLMS_TXT}.",
+         "", f"## {markup.text(group)}", "", *(code_line(registry, n) for n in names)]
+    ) + "\n"
 
 
 def _nav_order(pages: dict[str, PageDoc], nav: list[NavSection]) -> list[str]:
@@ -133,12 +209,12 @@ def _nav_order(pages: dict[str, PageDoc], nav: list[NavSection]) -> list[str]:
     return list(ordered)
 
 
-def check_size(files: dict[str, str]) -> None:
+def check_size(files: dict[str, str], *, budget: int = SIZE_BUDGET) -> None:
     problems = [
         f"{path} is {len(text):,} characters; the budget for llms.txt and each Markdown twin is "
-        f"{SIZE_BUDGET:,} (shorten or split the page; nothing is truncated)"
+        f"{budget:,} (shorten or split the page, or raise site.llms_size_budget; nothing is truncated)"
         for path, text in files.items()
-        if path != LLMS_FULL_TXT and len(text) > SIZE_BUDGET
+        if path != LLMS_FULL_TXT and len(text) > budget
     ]
     if problems:
         raise SurfaceError("\n".join(problems))

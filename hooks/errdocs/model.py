@@ -120,6 +120,8 @@ class Site(Strict):
     """Where users file support tickets."""
     status_url: HttpsUrl
     """Public status page."""
+    llms_size_budget: int = Field(default=50_000, ge=1_000)
+    """Most characters allowed in llms.txt and in each Markdown twin; past it the build fails."""
     example_request_id: Text = "5b3f6c7e-7d24-4d40-9b12-3a59c01c6e91"
     """``request_id`` shown in every example envelope."""
     sdks: dict[Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")], Sdk] = Field(

@@ -11,6 +11,12 @@ from .code_page import code_page_path
 from .model import Registry
 
 ERRORS_PREFIX = "errors/"
+MAX_SECTION_PAGES = 100
+"""Largest nav section of code pages; bigger groups are split into sub-sections."""
+
+
+def _stem(path: str) -> str:
+    return path.rsplit("/", 1)[-1][: -len(".md")]
 
 
 def default_group(statuses: list[int]) -> str:
@@ -69,9 +75,17 @@ def add_code_groups(nav: list[Any], registry: Registry) -> list[Any]:
         target.append(CHANGELOG_PATH)
     for title, names in code_groups(registry).items():
         pages = [code_page_path(name) for name in names if code_page_path(name) not in listed]
-        if pages:
-            # Themes print nav titles into HTML as they are: escape the registry's text.
-            target.append({html.escape(title, quote=True): pages})
+        if not pages:
+            continue
+        if len(pages) > MAX_SECTION_PAGES:
+            # A huge group becomes sub-sections "first … last": with navigation.prune a
+            # page then renders its own sub-section only, not thousands of siblings.
+            chunks = [pages[i : i + MAX_SECTION_PAGES] for i in range(0, len(pages), MAX_SECTION_PAGES)]
+            items: list[Any] = [{f"{_stem(c[0])} … {_stem(c[-1])}": c} for c in chunks]
+        else:
+            items = pages
+        # Themes print nav titles into HTML as they are: escape the registry's text.
+        target.append({html.escape(title, quote=True): items})
     return nav
 
 

@@ -12,7 +12,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Iterable
 
-from .llms import LLMS_TXT
+from .llms import LLMS_TXT, SHARD_DIR
 from .model import Registry
 from .twins import PageDoc, twin_path
 
@@ -102,8 +102,13 @@ def check_parity(
 
     llms = surfaces.get(LLMS_TXT, "")
     links = [m["url"] for m in _LLMS_LINK.finditer(llms)]
+    # Large registries list their codes in llms/<group>.txt shards linked from llms.txt.
+    indexes = [llms] + [text for path, text in surfaces.items() if path.startswith(SHARD_DIR + "/")]
     llms_codes = [
-        m["name"] for m in _LLMS_CODE_LINE.finditer(llms) if m["url"] == docs_url + twin_path(f"errors/{m['name']}.md")
+        m["name"]
+        for text in indexes
+        for m in _LLMS_CODE_LINE.finditer(text)
+        if m["url"] == docs_url + twin_path(f"errors/{m['name']}.md")
     ]
     problems += _missing(codes, llms_codes, "llms.txt")
     twins = [c for c in codes if twin_path(f"errors/{c}.md") in planned]

@@ -12,7 +12,7 @@ import posixpath
 import re
 from dataclasses import dataclass, field
 
-import yaml
+import json
 
 from . import markup
 from .model import Registry
@@ -212,7 +212,10 @@ def code_facts(registry: Registry, name: str) -> str:
         "sdk_exceptions": {sdk_id: raised.exception for sdk_id, raised in code.sdk.items()},
         "doc_url": registry.doc_url(name),
     }
-    return "---\n" + yaml.safe_dump(facts, sort_keys=False, allow_unicode=True, default_flow_style=None) + "---"
+    # JSON values are valid YAML flow scalars and collections; json.dumps is ~50x faster
+    # than PyYAML's emitter, which matters with thousands of code twins per build.
+    lines = [f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in facts.items()]
+    return "---\n" + "\n".join(lines) + "\n---"
 
 
 def page_body(page: PageDoc, *, docs_url: str) -> str:
@@ -231,8 +234,12 @@ def page_body(page: PageDoc, *, docs_url: str) -> str:
 
 def render_twin(page: PageDoc, registry: Registry, *, llms_url: str | None) -> str:
     """The twin file; without ``llms_url`` the index notice is left out (for ``llms-full.txt``)."""
-    parts = [index_notice(llms_url)] if llms_url else []
-    if page.code is not None:
-        parts.append(code_facts(registry, page.code))
+    body = twin_body(page, registry)
+    return f"{index_notice(llms_url)}\n\n{body}" if llms_url else body
+
+
+def twin_body(page: PageDoc, registry: Registry) -> str:
+    """A twin without its index notice: what ``llms-full.txt`` concatenates."""
+    parts = [code_facts(registry, page.code)] if page.code is not None else []
     parts.append(page_body(page, docs_url=registry.site.docs_url))
     return "\n\n".join(parts)

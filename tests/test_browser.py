@@ -1,0 +1,339 @@
+"""The built site in a real browser: Playwright driving Debian's chromium against a real HTTP server.
+
+Every page loads without console errors or failed requests, search finds every code, the SDK tabs
+switch and stay linked, the copy button copies the example exactly, the palette toggles, the Markdown
+twin link works, screenshots are kept as artifacts, and a deliberately broken page is caught by the
+very same check (so the check is known to be real).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+
+from browser_checks import (
+    CAPTURE_COPY_SCRIPT,
+    CHROMIUM,
+    CHROMIUM_MISSING,
+    LAUNCH_ARGS,
+    distinctive_word,
+    load_search_index,
+    page_problems,
+    pages_problems,
+)
+from conftest import ROOT, free_port, wait_for_http
+
+pytestmark = pytest.mark.build
+
+ARTIFACTS = ROOT / "test-artifacts"
+WAIT_MS = 10_000  # upper bound for any single wait on the page
+CODE_PAGE = "internal_error"
+
+
+def _unavailable(reason: str) -> None:
+    """Skip locally; never skip in CI (a CI run without a browser would silently test nothing)."""
+    if os.environ.get("CI"):
+        pytest.fail(f"{reason} (CI is set: browser tests must run, not skip)", pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """One headless chromium for the whole module."""
+    if not CHROMIUM.exists():
+        _unavailable(CHROMIUM_MISSING)
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _unavailable("playwright (Python package) not installed; pip install -e '.[test]'")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS, headless=True)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture(scope="module")
+def base(browser, request) -> str:
+    """Base URL of the served real site. Asks for the browser first, so a missing chromium skips
+    before the site is built."""
+    return request.getfixturevalue("served_agnes_site")
+
+
+@pytest.fixture(scope="module")
+def built(browser, request):
+    """The real site as built once per session (``agnes_site``), also asked for after the browser."""
+    return request.getfixturevalue("agnes_site")
+
+
+@pytest.fixture(scope="module")
+def registry(browser, request):
+    """The loaded registry (``agnes_registry``), also asked for after the browser."""
+    return request.getfixturevalue("agnes_registry")
+
+
+@pytest.fixture
+def context(browser, base):
+    """A fresh context per test (clean localStorage: tab and palette choices do not leak between tests)."""
+    ctx = browser.new_context(base_url=base, viewport={"width": 1280, "height": 900}, color_scheme="light")
+    ctx.set_default_timeout(WAIT_MS)
+    try:
+        yield ctx
+    finally:
+        ctx.close()
+
+
+def _page_url(base: str, site: Path, index: Path) -> str:
+    rel = index.parent.relative_to(site).as_posix()
+    return base if rel == "." else urljoin(base, rel + "/")
+
+
+# 1. Every page loads cleanly.
+
+
+def test_every_page_loads_without_errors(browser, base, built, registry):
+    pages = sorted(built.site.rglob("index.html"))
+    urls = [_page_url(base, built.site, index) for index in pages]
+    paths = {urlsplit(url).path for url in urls}
+    expected = {"/", "/errors/overview/", "/errors/changelog/"} | {f"/errors/{name}/" for name in registry.codes}
+    assert expected <= paths, f"pages missing from the build: {sorted(expected - paths)}"
+
+    # One fresh context for the walk (pages load a few at a time); page_problems(browser, url) is the
+    # same check for a single page.
+    walk = browser.new_context()
+    try:
+        report = {url: problems for url, problems in pages_problems(walk, urls).items() if problems}
+    finally:
+        walk.close()
+    lines = [f"{url}\n    " + "\n    ".join(problems) for url, problems in report.items()]
+    assert not report, f"{len(report)} of {len(urls)} pages have problems:\n" + "\n".join(lines)
+
+
+# 2. Search finds every code by name and by a word of its summary.
+
+
+def _search(page, query: str, expected_path: str) -> list[str] | None:
+    """Type ``query``; None once ``expected_path`` is among the results, else the result paths seen."""
+    box = page.locator("input.md-search__input")
+    # Clear first and wait for the result list to empty, so old results cannot satisfy the next query.
+    box.fill("")
+    box.press("End")  # Material reacts to key events, not to fill() alone
+    page.wait_for_function("() => !document.querySelector('.md-search-result__item')", timeout=WAIT_MS)
+    box.fill(query)
+    box.press("End")
+    try:
+        page.wait_for_function(
+            """path => [...document.querySelectorAll('.md-search-result__item a')]
+                      .some(a => new URL(a.href).pathname === path)""",
+            arg=expected_path,
+            timeout=WAIT_MS,
+        )
+        return None
+    except Exception:  # noqa: BLE001 - report what was found instead
+        return page.eval_on_selector_all(
+            ".md-search-result__item a", "els => [...new Set(els.map(a => new URL(a.href).pathname))]"
+        )
+
+
+def test_search_finds_every_code(context, built, registry):
+    docs = load_search_index(built.site)
+    page = context.new_page()
+    page.goto("./", wait_until="load")
+    page.wait_for_selector("input.md-search__input", timeout=WAIT_MS)
+    misses = []
+    for name, code in registry.codes.items():
+        path = f"/errors/{name}/"
+        word = distinctive_word(code.summary, name, docs, f"errors/{name}/")
+        for query in (name, word):
+            found = _search(page, query, path)
+            if found is not None:
+                misses.append(f"search {query!r} did not list {path}; results: {found}")
+    assert not misses, "\n".join(misses)
+
+
+# 3. The SDK tabs switch, and stay linked across pages.
+
+
+def _assert_selected(page, label: str, other: str) -> None:
+    from playwright.sync_api import expect
+
+    sets = page.locator(".tabbed-set").filter(has=page.get_by_text(label, exact=True))
+    assert sets.count() >= 1, f"no tab set with a {label!r} tab on {page.url}"
+    for i in range(sets.count()):
+        tabset = sets.nth(i)
+        labels = tabset.locator(":scope > .tabbed-labels > label")
+        texts = [t.strip() for t in labels.all_inner_texts()]
+        blocks = tabset.locator(":scope > .tabbed-content > .tabbed-block")
+        wanted, unwanted = texts.index(label), texts.index(other)
+        radio = tabset.locator(f"input#{labels.nth(wanted).get_attribute('for')}")
+        expect(radio).to_be_checked(timeout=WAIT_MS)
+        expect(blocks.nth(wanted)).to_be_visible(timeout=WAIT_MS)
+        expect(blocks.nth(unwanted)).to_be_hidden(timeout=WAIT_MS)
+
+
+def test_sdk_tabs_switch_and_stay_linked(context, registry):
+    other = next(name for name in registry.codes if name != CODE_PAGE)
+    page = context.new_page()
+    page.goto(f"errors/{CODE_PAGE}/", wait_until="load")
+    _assert_selected(page, "Python", "TypeScript")  # the default, so the click below is a real change
+
+    page.locator(".tabbed-labels > label", has_text=re.compile(r"^\s*TypeScript\s*$")).first.click()
+    _assert_selected(page, "TypeScript", "Python")
+
+    page.goto(f"errors/{other}/", wait_until="load")
+    _assert_selected(page, "TypeScript", "Python")
+
+
+# 4. The copy button copies the example JSON exactly.
+
+
+def _copied_text(page) -> str:
+    try:
+        return page.evaluate("navigator.clipboard.readText()")
+    except Exception:  # noqa: BLE001
+        # Headless chromium without a readable clipboard: fall back to what CAPTURE_COPY_SCRIPT saw the
+        # page copy (the same text Material hands to the clipboard).
+        captured = page.evaluate("window.__copied")
+        assert captured is not None, "the copy button copied nothing (clipboard unreadable, no copy event)"
+        return captured
+
+
+def test_copy_button_copies_example_json(context, base, registry):
+    from errdocs.envelope import example_envelope
+
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=base.rstrip("/"))
+    context.add_init_script(CAPTURE_COPY_SCRIPT)
+    page = context.new_page()
+    mismatches = []
+    for name in registry.codes:
+        expected = json.dumps(example_envelope(registry, name), indent=2, ensure_ascii=False)
+        page.goto(f"errors/{name}/", wait_until="load")
+        # The JSON example is the code block that parses to an object with this code (a page may also
+        # show an HTTP block with status line and headers).
+        block_id = page.evaluate(
+            """name => {
+                for (const pre of document.querySelectorAll('.md-typeset pre')) {
+                  const code = pre.querySelector('code');
+                  try {
+                    const data = JSON.parse(code.textContent);
+                    if (data && data.code === name) return pre.id;
+                  } catch (e) {}
+                }
+                return null;
+            }""",
+            name,
+        )
+        assert block_id, f"errors/{name}/: no JSON example block (or it has no id: copy button missing?)"
+        page.evaluate("navigator.clipboard.writeText('(clipboard not written)').catch(() => {})")
+        page.evaluate("window.__copied = null")
+        pre = page.locator(f"pre#{block_id}")
+        pre.hover()
+        button = pre.locator("button[data-md-type='copy'], button.md-clipboard")
+        assert button.count() == 1, f"errors/{name}/: expected one copy button on the JSON example"
+        button.click()
+        page.wait_for_function(
+            "() => window.__copied !== null || document.querySelector('.md-dialog--active')", timeout=WAIT_MS
+        )
+        copied = _copied_text(page)
+        if copied.removesuffix("\n") != expected.removesuffix("\n"):
+            mismatches.append(f"errors/{name}/ copied:\n{copied!r}\nexpected:\n{expected!r}")
+    assert not mismatches, "\n".join(mismatches)
+
+
+# 5. The light/dark toggle.
+
+
+def test_palette_toggle_switches_scheme(context):
+    from playwright.sync_api import expect
+
+    page = context.new_page()
+    page.goto(f"errors/{CODE_PAGE}/", wait_until="load")
+    body = page.locator("body")
+    toggle = page.locator("form[data-md-component='palette'] label:visible")
+    expect(body).to_have_attribute("data-md-color-scheme", "default", timeout=WAIT_MS)
+    toggle.click()
+    expect(body).to_have_attribute("data-md-color-scheme", "slate", timeout=WAIT_MS)
+    toggle.click()
+    expect(body).to_have_attribute("data-md-color-scheme", "default", timeout=WAIT_MS)
+
+
+# 6. "View as Markdown" serves the twin.
+
+
+@pytest.mark.parametrize(
+    "path, twin",
+    [("", "/index.md"), ("errors/overview/", "/errors/overview.md"), (f"errors/{CODE_PAGE}/", f"/errors/{CODE_PAGE}.md")],
+)
+def test_view_as_markdown_serves_twin(context, path, twin):
+    page = context.new_page()
+    page.goto(path, wait_until="load")
+    link = page.locator("a[type='text/markdown']", has_text="View as Markdown")
+    assert link.count() == 1, f"/{path}: expected one 'View as Markdown' link"
+    href = link.evaluate("a => a.href")  # the href as the browser resolves it
+    assert urlsplit(href).path == twin
+    response = page.request.get(href, timeout=WAIT_MS)
+    assert response.status == 200, f"{href}: HTTP {response.status}"
+    assert response.text().startswith("> ## Documentation Index"), response.text()[:200]
+
+
+# 7. Screenshots, kept as test artifacts.
+
+
+@pytest.mark.parametrize("path, name", [(f"errors/{CODE_PAGE}/", CODE_PAGE), ("errors/overview/", "overview")])
+def test_screenshot_artifact(context, path, name):
+    ARTIFACTS.mkdir(exist_ok=True)
+    target = ARTIFACTS / f"{name}.png"
+    target.unlink(missing_ok=True)
+    page = context.new_page()
+    page.goto(path, wait_until="load")
+    page.wait_for_load_state("networkidle", timeout=WAIT_MS)
+    page.screenshot(path=str(target), full_page=True, timeout=WAIT_MS)
+    data = target.read_bytes()
+    assert data.startswith(b"\x89PNG\r\n\x1a\n") and len(data) > 10_000, f"{target}: not a real screenshot"
+
+
+# 8. A deliberately broken page is caught by the same check.
+
+
+def test_broken_page_is_caught(browser, built, tmp_path):
+    site = tmp_path / "site"
+    shutil.copytree(built.site, site)
+    broken = site / "errors" / CODE_PAGE / "index.html"
+    html = broken.read_text(encoding="utf-8")
+    assert "</body>" in html
+    broken.write_text(
+        html.replace("</body>", '<script>throw new Error("deliberately broken")</script>\n</body>', 1),
+        encoding="utf-8",
+    )
+    missing = site / "errors" / "overview" / "index.html"
+    html = missing.read_text(encoding="utf-8")
+    missing.write_text(
+        html.replace("</body>", '<img src="deliberately-missing.png" alt="">\n</body>', 1), encoding="utf-8"
+    )
+
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1", "--directory", str(site)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        copy_base = f"http://127.0.0.1:{port}/"
+        wait_for_http(copy_base)
+        thrown = page_problems(browser, f"{copy_base}errors/{CODE_PAGE}/")
+        not_found = page_problems(browser, f"{copy_base}errors/overview/")
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+    assert any("uncaught exception" in p and "deliberately broken" in p for p in thrown), thrown
+    assert any("HTTP 404" in p and "deliberately-missing.png" in p for p in not_found), not_found
