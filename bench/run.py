@@ -153,10 +153,10 @@ def serve_rebuilds(project: Path, runs: int) -> tuple[float, float]:
             marker = f"Registry edit {run} marker"
             data["codes"][first_code]["summary"] = f"{marker}."
             registry_file.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100), encoding="utf-8")
-            reg_times.append(_wait_for(f"{base}errors/{first_code}/", marker, seconds=600))
+            reg_times.append(_wait_for(f"{base}errors/{first_code}/", marker, seconds=300))
             marker = f"Page edit {run} marker"
             page_file.write_text(page_text.replace("See [errors]", f"{marker}. See [errors]"), encoding="utf-8")
-            page_times.append(_wait_for(base, marker, seconds=600))
+            page_times.append(_wait_for(base, marker, seconds=300))
     finally:
         proc.terminate()
         try:

@@ -93,6 +93,10 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
             f"mkdocs.yml: site_url {config.site_url!r} differs from {REGISTRY_FILE} site.docs_url "
             f"{registry.site.docs_url!r}; doc_url values would not be this site's addresses"
         )
+    # `mkdocs serve` must rebuild when the registry changes, even if mkdocs.yml
+    # forgot `watch: [registry.yaml]` (serve reads config.watch after the first build).
+    if str(path) not in {str(Path(item)) for item in config.watch}:
+        config.watch.append(str(path))
     if config.nav is not None:
         config.nav = add_code_groups(config.nav, registry)
     _build = _Build(registry, path, serving=serving, problems=problems, timer=timer)

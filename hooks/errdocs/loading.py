@@ -50,8 +50,9 @@ class RegistryError(Exception):
         super().__init__("\n".join(str(p) for p in self.problems))
 
 
-def load_registry(path: Path, *, display_name: str | None = None, timer: PhaseTimer | None = None) -> Registry:
+def load_registry(path: Path | str, *, display_name: str | None = None, timer: PhaseTimer | None = None) -> Registry:
     """Read, parse and validate the registry at ``path``; raise ``RegistryError`` on any problem."""
+    path = Path(path)
     timer = timer or PhaseTimer()
     name = display_name or path.name
     with timer.phase("load"):
