@@ -25,7 +25,7 @@ from errdocs.loading import RegistryError, load_registry
 from errdocs.model import Registry
 from errdocs.navigation import add_code_groups, has_errors_section, nav_sections
 from errdocs.site import generated_files, generated_pages
-from errdocs.timing import PhaseTimer
+from errdocs.timing import PhaseTimer, paused_gc
 from errdocs.twins import PageDoc, twin_path
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
@@ -50,8 +50,8 @@ class _Build:
         """Built by `mkdocs serve`: problems are shown instead of stopping the server."""
         self.problems = problems
         """Registry or include problems shown on the served pages (serve only)."""
-        self.generated: dict[str, str] = {}
-        """Generated page sources by docs path."""
+        self.generated: set[str] = set()
+        """Docs paths of the generated pages (their content lives in their File only)."""
         self.code_of: dict[str, str] = {}
         """Docs path of each generated code page -> its code."""
         self.pages: dict[str, PageDoc] = {}
@@ -135,7 +135,7 @@ def on_files(files: Files, /, *, config: MkDocsConfig) -> Files:
                 f"docs/{src_uri} is generated from {REGISTRY_FILE}; delete the hand-written file and edit the registry"
             )
     for page in pages:
-        state.generated[page.src_uri] = page.markdown
+        state.generated.add(page.src_uri)
         if page.code is not None:
             state.code_of[page.src_uri] = page.code
         level = inclusion if page.in_nav else InclusionLevel.NOT_IN_NAV
@@ -195,7 +195,7 @@ def on_page_content(html_text: str, /, *, page: Page, config: MkDocsConfig, file
 
 def on_post_build(*, config: MkDocsConfig) -> None:
     state = _state()
-    with state.timer.phase("llms"):
+    with state.timer.phase("llms"), paused_gc():
         _publish_llm_surfaces(state, Path(config.site_dir))
     state.timer.report()
 

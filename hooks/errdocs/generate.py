@@ -110,7 +110,8 @@ def generate(config_path: Path, out: Path) -> list[Path]:
         meta, body = split_front_matter(page.markdown)
         description = registry.codes[page.code].summary if page.code else html.unescape(str(meta.get("description", "")))
         pages[page.src_uri] = PageDoc(page.src_uri, str(meta.get("title")), description or None, body, code=page.code)
-    for name, content in generated_files(registry).items():
+    contract = generated_files(registry)
+    for name, content in contract.items():
         write(docs_out / name, content)
 
     nav = config.get("nav")
@@ -119,7 +120,7 @@ def generate(config_path: Path, out: Path) -> list[Path]:
     else:
         sections = [NavSection("Docs", list(pages))]
     surfaces = llms_surfaces(registry, pages, sections)
-    problems = check_parity(registry, pages=pages, surfaces=surfaces, site_dir=None, sources=set(pages) | set(generated_files(registry)))
+    problems = check_parity(registry, pages=pages, surfaces=surfaces, site_dir=None, sources=set(pages) | set(contract))
     if problems:
         raise GenerateError("\n".join(problems))
     for rel, text in surfaces.items():

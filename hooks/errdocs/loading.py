@@ -19,7 +19,7 @@ from pydantic import BaseModel, ValidationError
 
 from .contract import example_problems
 from .model import Registry, cross_reference_problems
-from .timing import PhaseTimer
+from .timing import PhaseTimer, paused_gc
 from .yamlreader import YamlUsageError, read_yaml
 
 MAX_REGISTRY_BYTES = 16 * 1024 * 1024
@@ -55,11 +55,12 @@ def load_registry(path: Path | str, *, display_name: str | None = None, timer: P
     path = Path(path)
     timer = timer or PhaseTimer()
     name = display_name or path.name
-    with timer.phase("load"):
-        text = _read_text(path, name)
-        data = _parse(text, name)
-    with timer.phase("validate"):
-        return validate_registry(data, text=text, file=name)
+    with paused_gc():
+        with timer.phase("load"):
+            text = _read_text(path, name)
+            data = _parse(text, name)
+        with timer.phase("validate"):
+            return validate_registry(data, text=text, file=name)
 
 
 def validate_registry(data: Any, *, text: str, file: str) -> Registry:

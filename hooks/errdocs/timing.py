@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import time
@@ -12,6 +13,24 @@ from typing import Iterator
 
 TIMINGS_ENV = "ERRDOCS_TIMINGS"
 """If set, each build appends its phase times as one JSON line to this file."""
+
+
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """Run a block without Python's cyclic garbage collector.
+
+    Reading a big registry or rendering thousands of twins allocates many
+    containers but creates no reference cycles; during a large MkDocs build every
+    collection also walks MkDocs' own hundreds of thousands of live objects, so
+    pausing the collector for these blocks saves seconds and frees nothing less.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 class PhaseTimer:
