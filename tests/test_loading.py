@@ -10,7 +10,7 @@ import yaml
 from errdocs.loading import RegistryError, load_registry
 from errdocs.model import RetryPolicy
 
-from conftest import EXAMPLE_SITE, ROOT
+from conftest import ROOT
 
 
 def test_example_registry_loads(example_registry) -> None:
