@@ -26,7 +26,7 @@ from errdocs.model import Registry
 from errdocs.navigation import add_code_groups, has_errors_section, nav_sections
 from errdocs.site import generated_files, generated_pages
 from errdocs.timing import PhaseTimer, paused_gc
-from errdocs.twins import PageDoc, twin_path
+from errdocs.twins import PageDoc, page_doc, twin_path
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files, InclusionLevel
@@ -168,13 +168,14 @@ def _page_markdown(state: _Build, markdown: str, page: Page) -> str:
             _report([f"docs/{src}: {err}"])
             state.problems.append(f"docs/{src}: {err}")
     # The twin is made from exactly this Markdown: what MkDocs is about to render.
-    code = state.code_of.get(src)
-    state.pages[src] = PageDoc(
-        src_uri=src,
-        title=_title(page, markdown),
-        description=_description(state, src, page),
-        markdown=markdown,
-        code=code,
+    state.pages[src] = page_doc(
+        state.registry,
+        src,
+        markdown,
+        page.meta,
+        code=state.code_of.get(src),
+        generated=src in state.generated,
+        fallback_title=page.title or page.file.name,
     )
     page.meta["markdown_twin"] = twin_path(src)
     return markdown
@@ -222,26 +223,6 @@ def _fail(state: _Build, problems: list[str]) -> None:
     if not state.serving:
         raise PluginError("\n".join(problems))
     _report(problems)
-
-
-def _description(state: _Build, src: str, page: Page) -> str | None:
-    code = state.code_of.get(src)
-    if code is not None:
-        return state.registry.codes[code].summary
-    description = page.meta.get("description")
-    if description is None:
-        return None
-    # Generated front matter is HTML-escaped for the theme's <meta>; the LLM files want the text.
-    return html.unescape(str(description)) if src in state.generated else str(description)
-
-
-def _title(page: Page, markdown: str) -> str:
-    if page.meta.get("title"):
-        return str(page.meta["title"])
-    for line in markdown.split("\n"):
-        if line.startswith("# "):
-            return line[2:].strip()
-    return page.title or page.file.name
 
 
 def _nav_data(items: list[Any]) -> list[Any]:

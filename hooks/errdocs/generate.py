@@ -14,7 +14,6 @@ checks that need HTML).
 
 from __future__ import annotations
 
-import html
 import shutil
 from pathlib import Path
 from typing import Any
@@ -27,7 +26,7 @@ from .loading import load_registry
 from .navigation import add_code_groups, nav_sections
 from .parity import check_parity
 from .site import generated_files, generated_pages
-from .twins import PageDoc
+from .twins import PageDoc, page_doc
 
 
 class GenerateError(Exception):
@@ -57,13 +56,6 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], str]:
             if isinstance(meta, dict):
                 return meta, text[end + 5 :]
     return {}, text
-
-
-def first_heading(markdown: str) -> str | None:
-    for line in markdown.split("\n"):
-        if line.startswith("# "):
-            return line[2:].strip()
-    return None
 
 
 def generate(config_path: Path, out: Path) -> list[Path]:
@@ -100,16 +92,14 @@ def generate(config_path: Path, out: Path) -> list[Path]:
         except IncludeError as err:
             raise GenerateError(f"docs/{rel}: {err}") from None
         write(docs_out / rel, text[: len(text) - len(body)] + expanded)
-        title = str(meta.get("title") or first_heading(expanded) or source.stem)
-        pages[rel] = PageDoc(rel, title, meta.get("description"), expanded)
+        pages[rel] = page_doc(registry, rel, expanded, meta, fallback_title=source.stem)
 
     for page in generated_pages(registry):
         if page.src_uri in pages:
             raise GenerateError(f"docs/{page.src_uri} is generated from registry.yaml; delete the hand-written file")
         write(docs_out / page.src_uri, page.markdown)
         meta, body = split_front_matter(page.markdown)
-        description = registry.codes[page.code].summary if page.code else html.unescape(str(meta.get("description", "")))
-        pages[page.src_uri] = PageDoc(page.src_uri, str(meta.get("title")), description or None, body, code=page.code)
+        pages[page.src_uri] = page_doc(registry, page.src_uri, body, meta, code=page.code, generated=True)
     contract = generated_files(registry)
     for name, content in contract.items():
         write(docs_out / name, content)

@@ -78,6 +78,7 @@ def llms_txt(
     *,
     optional: list[str],
     shards: dict[str, str] | None = None,
+    members: dict[str, list[str]] | None = None,
 ) -> str:
     """The index. ``optional`` holds ready-made lines for the ``## Optional`` section.
 
@@ -111,7 +112,7 @@ def llms_txt(
                     group = group_of(registry, page.code)
                     if group not in linked:
                         linked.add(group)
-                        entries.append(shard_line(registry, group, shards[group]))
+                        entries.append(shard_line(registry, group, shards[group], (members or {})[group]))
                     continue
                 entries.append(code_line(registry, page.code) if page.code else page_line(page, site.docs_url))
         if entries:
@@ -145,10 +146,11 @@ def llms_surfaces(registry: Registry, pages: dict[str, PageDoc], nav: list[NavSe
     if len(out[LLMS_TXT]) > budget:
         # Too many codes for one index: each group of codes gets its own llms file,
         # linked from llms.txt, so every code keeps its line and every file its budget.
-        shards = shard_paths(registry)
-        out[LLMS_TXT] = llms_txt(registry, pages, nav, optional=optional, shards=shards)
+        members = active_groups(registry)
+        shards = shard_paths(members)
+        out[LLMS_TXT] = llms_txt(registry, pages, nav, optional=optional, shards=shards, members=members)
         for group, path in shards.items():
-            out[path] = shard_text(registry, group)
+            out[path] = shard_text(registry, group, members[group])
     full = [f"# {markup.text(registry.site.name)}", f"> {markup.text(registry.site.summary)}", index_notice(llms_url)]
     full += [bodies[src].rstrip("\n") for src in ordered]
     out[LLMS_FULL_TXT] = "\n\n".join(full) + "\n"
@@ -164,16 +166,20 @@ def group_of(registry: Registry, name: str) -> str:
     return code.group or default_group(code.statuses)
 
 
-def shard_paths(registry: Registry) -> dict[str, str]:
-    """Group title -> ``llms/<slug>.txt`` for the active codes, slugs made unique."""
+def active_groups(registry: Registry) -> dict[str, list[str]]:
+    """Group title -> its active codes, in registry order (computed once per build)."""
+    groups: dict[str, list[str]] = {}
+    for name, code in registry.codes.items():
+        if code.state is LifecycleState.active:
+            groups.setdefault(group_of(registry, name), []).append(name)
+    return groups
+
+
+def shard_paths(members: dict[str, list[str]]) -> dict[str, str]:
+    """Group title -> ``llms/<slug>.txt``, slugs made unique."""
     paths: dict[str, str] = {}
     used: set[str] = set()
-    for name, code in registry.codes.items():
-        if code.state is not LifecycleState.active:
-            continue
-        group = group_of(registry, name)
-        if group in paths:
-            continue
+    for group in members:
         slug = re.sub(r"[^a-z0-9]+", "-", group.lower()).strip("-") or "codes"
         candidate, n = slug, 2
         while candidate in used:
@@ -183,8 +189,7 @@ def shard_paths(registry: Registry) -> dict[str, str]:
     return paths
 
 
-def shard_line(registry: Registry, group: str, path: str) -> str:
-    names = [n for n, c in registry.codes.items() if c.state is LifecycleState.active and group_of(registry, n) == group]
+def shard_line(registry: Registry, group: str, path: str, names: list[str]) -> str:
     statuses = sorted({s for n in names for s in registry.codes[n].statuses})
     return (
         f"- [{_link_text(group)}]({registry.site.docs_url}{path}): index of {len(names)} codes "
@@ -192,8 +197,7 @@ def shard_line(registry: Registry, group: str, path: str) -> str:
     )
 
 
-def shard_text(registry: Registry, group: str) -> str:
-    names = [n for n, c in registry.codes.items() if c.state is LifecycleState.active and group_of(registry, n) == group]
+def shard_text(registry: Registry, group: str, names: list[str]) -> str:
     return "\n".join(
         [f"# {markup.text(registry.site.name)}: {markup.text(group)}", "",
          f"> The {len(names)} error codes of the {markup.text(group)} group. The full index is {registry.site.docs_url}{LLMS_TXT}.",

@@ -11,7 +11,9 @@ from __future__ import annotations
 import posixpath
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
+import html
 import json
 
 from . import markup
@@ -33,6 +35,38 @@ class PageDoc:
     code: str | None = None
     """The registry code this page documents, if any."""
     extra: dict[str, str] = field(default_factory=dict)
+
+
+def page_doc(
+    registry: Registry,
+    src_uri: str,
+    markdown: str,
+    meta: dict[str, Any],
+    *,
+    code: str | None = None,
+    generated: bool = False,
+    fallback_title: str = "",
+) -> PageDoc:
+    """A page as the LLM surfaces see it, from its expanded Markdown and front matter.
+
+    Code pages take their description from the registry. Other generated pages
+    HTML-escape their front-matter description for the theme's ``<meta>`` tag, so
+    it is unescaped here: the LLM files want the text.
+    """
+    description = meta.get("description")
+    if code is not None:
+        description = registry.codes[code].summary
+    elif description is not None:
+        description = html.unescape(str(description)) if generated else str(description)
+    title = meta.get("title") or first_heading(markdown) or fallback_title
+    return PageDoc(src_uri, str(title), description, markdown, code=code)
+
+
+def first_heading(markdown: str) -> str | None:
+    for line in markdown.split("\n"):
+        if line.startswith("# "):
+            return line[2:].strip()
+    return None
 
 
 def twin_path(src_uri: str) -> str:
@@ -230,12 +264,6 @@ def page_body(page: PageDoc, *, docs_url: str) -> str:
         head.append(f"> {markup.text(page.description)}")
     body = absolutise_links(flatten_material(body), page_src=page.src_uri, docs_url=docs_url)
     return "\n\n".join([*head, body]).rstrip() + "\n"
-
-
-def render_twin(page: PageDoc, registry: Registry, *, llms_url: str | None) -> str:
-    """The twin file; without ``llms_url`` the index notice is left out (for ``llms-full.txt``)."""
-    body = twin_body(page, registry)
-    return f"{index_notice(llms_url)}\n\n{body}" if llms_url else body
 
 
 def twin_body(page: PageDoc, registry: Registry) -> str:
