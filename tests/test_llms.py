@@ -217,6 +217,7 @@ def test_large_registries_shard_llms_txt_by_group(example_data) -> None:
     import copy
 
     from errdocs.model import Registry
+    from errdocs.records import validate
 
     base = example_data["codes"]["thing_missing"]
     example_data["codes"] = {}
@@ -225,7 +226,8 @@ def test_large_registries_shard_llms_txt_by_group(example_data) -> None:
         code.update(group=f"Family {i % 3}", related=[], summary=f"Thing number {i} is missing.")
         example_data["codes"][f"thing_{i:02d}"] = code
     example_data["site"]["llms_size_budget"] = 4000
-    registry = Registry.model_validate(example_data)
+    registry, problems = validate(Registry, example_data)
+    assert problems == []
     pages = {}
     for page in generated_pages(registry):
         if page.code:

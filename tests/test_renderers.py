@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
 import sys
 
 import pytest
@@ -15,6 +16,8 @@ from errdocs.retry import retry_guidance
 from errdocs.site import generated_pages
 from errdocs.tables import codes_table
 
+from conftest import ROOT
+
 
 def test_core_never_imports_mkdocs() -> None:
     import errdocs.includes, errdocs.site, errdocs.loading  # noqa: F401,E401
@@ -23,6 +26,18 @@ def test_core_never_imports_mkdocs() -> None:
     for module in [m for n, m in sys.modules.items() if n.startswith("errdocs")]:
         source = open(module.__file__, encoding="utf-8").read()
         assert not re.search(r"^\s*(from|import) mkdocs", source, re.M), module.__name__
+
+
+def test_a_build_imports_no_validation_library() -> None:
+    # Every `mkdocs build` pays the hook's imports; the model needs only the standard library.
+    probe = (
+        "import sys; sys.path.insert(0, 'hooks'); import errors_site; "
+        "from errdocs.loading import load_registry; load_registry('registry.yaml'); "
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'pydantic', 'pydantic_core', 'jsonschema', 'attrs'}))"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
 
 
 def test_envelope_has_the_pages_address(example_registry) -> None:

@@ -37,7 +37,7 @@ CASES = [
     ("wrong-type", edit("    steps: [Check the id.]", "    steps: Check the id."),
      "registry.yaml:56:12: codes.thing_missing.steps: expected a list (got a string)"),
     ("wrong-type-number", edit("    max_retries: 3", "    max_retries: three"),
-     "registry.yaml:42:18: retry_guidance.backoff.max_retries: input should be a valid integer, unable to parse string as an integer"),
+     "registry.yaml:42:18: retry_guidance.backoff.max_retries: expected an integer (got a string)"),
     ("code-not-snake-case", edit("  thing_missing:", "  ThingMissing:").replace("code: thing_missing", "code: ThingMissing"),
      "registry.yaml:49:3: codes: code 'ThingMissing' is not snake_case (expected e.g. rate_limit_exceeded)"),
     ("duplicate-code", GOOD.replace("  server_broke:\n", "  thing_missing:\n", 1),

@@ -1,13 +1,13 @@
 """Read ``registry.yaml`` into a ``Registry``, or report every problem with its place.
 
-The happy path is one C-speed YAML parse and one pydantic validation. Line and
+The happy path is one C-speed YAML parse and one validating pass that builds the
+typed records (``records.validate``). Line and
 column numbers are only worked out when something is wrong: the file is then
 composed a second time into a node tree and each error's path is walked down it.
 """
 
 from __future__ import annotations
 
-import difflib
 import json
 import re
 from dataclasses import dataclass
@@ -15,10 +15,9 @@ from pathlib import Path
 from typing import Any, Iterable
 
 import yaml
-from pydantic import BaseModel, ValidationError
-
 from .contract import example_problems
 from .model import Registry, cross_reference_problems
+from .records import kind, validate
 from .timing import PhaseTimer, paused_gc
 from .yamlreader import YamlUsageError, read_yaml
 
@@ -68,11 +67,10 @@ def validate_registry(data: Any, *, text: str, file: str) -> Registry:
     if data is None:
         raise RegistryError([Problem(1, 1, "(file)", "the file is empty; expected a mapping with version, site, envelope, retry_guidance and codes", file)])
     if not isinstance(data, dict):
-        raise RegistryError([Problem(1, 1, "(file)", f"the top level must be a mapping, got {_kind(data)}", file)])
-    try:
-        registry = Registry.model_validate(data)
-    except ValidationError as err:
-        raise RegistryError(_locate_all(_pydantic_problems(err, data), text, file)) from None
+        raise RegistryError([Problem(1, 1, "(file)", f"the top level must be a mapping, got {kind(data)}", file)])
+    registry, problems = validate(Registry, data)
+    if problems:
+        raise RegistryError(_locate_all(problems, text, file))
     cross = cross_reference_problems(registry) or example_problems(registry)
     if cross:
         raise RegistryError(_locate_all(cross, text, file))
@@ -122,138 +120,6 @@ def _at(mark: Any, path: str, message: str, file: str) -> Problem:
     if mark is None:
         return Problem(1, 1, path, message, file)
     return Problem(mark.line + 1, mark.column + 1, path, message, file)
-
-
-# --- pydantic errors -> (path, message, locate-key?) -----------------------------------------
-
-
-_TYPE_NAMES = {"str": "a string", "int": "an integer", "float": "a number", "bool": "true or false",
-               "dict": "a mapping", "list": "a list", "NoneType": "nothing (null)"}
-
-
-def _kind(value: Any) -> str:
-    return _TYPE_NAMES.get(type(value).__name__, type(value).__name__)
-
-
-def _pydantic_problems(err: ValidationError, data: Any) -> list[tuple[tuple[Any, ...], str]]:
-    out: list[tuple[tuple[Any, ...], str]] = []
-    seen_union_paths: set[tuple[Any, ...]] = set()
-    for item in err.errors(include_url=False):
-        loc = tuple(item["loc"])
-        kind = item["type"]
-        real = _existing_prefix(data, loc)
-        if kind == "missing":
-            out.append((loc, "required field is missing"))
-        elif kind == "extra_forbidden":
-            out.append((loc, _unknown_key_message(loc, data)))
-        elif len(real) < len(loc) and kind != "missing":
-            # A union member's name (e.g. `str`) or a validator-made key: report once at the real value.
-            if real in seen_union_paths:
-                continue
-            seen_union_paths.add(real)
-            value = _get(data, real)
-            out.append((real, f"{_message(item)} (got {_kind(value)})" if "union" not in kind else _message(item)))
-        else:
-            value = item.get("input")
-            suffix = "" if kind.startswith(("value_error", "assertion")) or "got" in item["msg"] else f" (got {_kind(value)})"
-            msg = _message(item)
-            if kind in ("string_type", "int_type", "float_type", "bool_type", "dict_type", "list_type", "model_type"):
-                out.append((loc, msg + suffix))
-            else:
-                out.append((loc, msg))
-    return out
-
-
-def _message(item: Any) -> str:
-    msg: str = item["msg"]
-    if item["type"] == "string_pattern_mismatch":
-        pattern = item.get("ctx", {}).get("pattern", "")
-        if pattern.startswith(r"^\d{3}"):
-            return f"expected a status line like '404 Not Found', got {item['input']!r}"
-        return f"{item['input']!r} does not match the expected form {pattern}"
-    if item["type"] == "model_type":
-        return "expected a mapping"
-    if item["type"] in ("dict_type",):
-        return "expected a mapping"
-    if item["type"] == "list_type":
-        return "expected a list"
-    if item["type"] == "string_type":
-        return "expected a string"
-    if item["type"] == "string_too_short":
-        return "must not be empty"
-    if item["type"] == "too_short":
-        return "must have at least one entry"
-    if item["type"] == "enum":
-        return f"{item['input']!r} is not allowed; expected one of {item['ctx']['expected']}"
-    if msg.startswith("Value error, "):
-        msg = msg[len("Value error, "):]
-    # Pydantic's sentences start with a capital ("Input should ..."); ours continue a line.
-    return msg[0].lower() + msg[1:] if msg[:2].istitle() and msg[1:2].islower() else msg
-
-
-def _unknown_key_message(loc: tuple[Any, ...], data: Any) -> str:
-    key = loc[-1]
-    model = _model_at(loc[:-1])
-    message = f"unknown key {key!r}"
-    if model is not None:
-        fields = list(model.model_fields)
-        close = difflib.get_close_matches(str(key), fields, n=1, cutoff=0.6)
-        if close:
-            return f"{message}; did you mean {close[0]!r}?"
-        return f"{message}; expected one of: {', '.join(fields)}"
-    return message
-
-
-def _model_at(loc: tuple[Any, ...]) -> type[BaseModel] | None:
-    """The pydantic model describing the mapping at ``loc`` (dict keys skipped)."""
-    model: Any = Registry
-    skip_next = False
-    for part in loc:
-        if skip_next:
-            skip_next = False
-            continue
-        if isinstance(part, int) or model is None:
-            continue
-        field = model.model_fields.get(part)
-        if field is None:
-            return None
-        model, skip_next = _inner_model(field.annotation)
-    return model
-
-
-def _inner_model(annotation: Any) -> tuple[Any, bool]:
-    """(model, whether a dict-key level follows) for an annotation like ``dict[str, Code]``."""
-    origin = getattr(annotation, "__origin__", None)
-    args = getattr(annotation, "__args__", ())
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation, False
-    if origin is dict and len(args) == 2:
-        inner, _ = _inner_model(args[1])
-        return inner, True
-    if origin is list and args:
-        return _inner_model(args[0])
-    for arg in args:
-        if isinstance(arg, type) and issubclass(arg, BaseModel):
-            return arg, False
-    return None, False
-
-
-def _existing_prefix(data: Any, loc: tuple[Any, ...]) -> tuple[Any, ...]:
-    current = data
-    for index, part in enumerate(loc):
-        if isinstance(current, dict) and part in current:
-            current = current[part]
-        elif isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current):
-            current = current[part]
-        else:
-            return loc[:index]
-    return loc
-
-
-def _get(data: Any, loc: tuple[Any, ...]) -> Any:
-    for part in loc:
-        data = data[part]
-    return data
 
 
 # --- paths -> line:column ---------------------------------------------------------------------

@@ -1,81 +1,72 @@
 """The registry model: one typed, validated view of ``registry.yaml``.
 
-Every field carries an attribute docstring; pydantic turns them into the
-descriptions of the exported JSON Schema, so editors show them as hover help.
-Cross-entry rules (related codes exist, SDK ids are declared, ...) live in the
-``Registry`` validator so that a single ``Registry.model_validate`` call checks
-everything and reports each problem with its path.
+Each class is a frozen record (``records.py``): its annotations are the format,
+its constraints the rules, and its attribute docstrings the descriptions of the
+exported JSON Schema, so editors show them as hover help. Rules across one record
+live in its ``_rule``; rules across entries (related codes exist, SDK ids are
+declared, ...) in ``cross_reference_problems``, checked once the shape is valid.
 """
 
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date as Date
 from enum import Enum
+from dataclasses import field
 from typing import Annotated, Any, Union
 
-from pydantic import (
-    AfterValidator,
-    BaseModel,
-    ConfigDict,
-    Field,
-    StringConstraints,
-    field_validator,
-    model_validator,
-)
-from pydantic_core import PydanticCustomError
-
 from .http_status import reason_matches, standard_reason
+from .records import Bounds, Check, Invalid, MinLen, OneOrList, Pattern, Record, record
 
 CODE_PATTERN = r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$"
 RESERVED_NAMES = frozenset({"changelog", "index"})
 """Names of generated pages that live beside the code pages under ``errors/``."""
 _CODE_RE = re.compile(CODE_PATTERN)
 _STATUS_RE = re.compile(r"^(\d{3}) (\S.*)$")
+_HTTPS_RE = re.compile(r"^https://[A-Za-z0-9.-]+(:\d+)?(/[^\s<>\"]*)?$")
 # Links written inside registry Markdown: [text](target). Targets are checked so
 # that no field can smuggle a `javascript:` (or any other active) URL into HTML.
 _MD_LINK_RE = re.compile(r"\]\(\s*<?([^)\s>]*)>?(?:\s+\"[^\"]*\")?\s*\)")
 _ALLOWED_LINK = re.compile(r"^(https://|http://|mailto:|/|#|\.\.?/|[A-Za-z0-9_-][^:]*$)")
 
 
-def _problem(kind: str, message: str) -> PydanticCustomError:
-    # The message goes in as context, never as the template: pydantic formats
-    # templates with str.format-like rules, and a registry value may contain braces.
-    return PydanticCustomError(kind, "{message}", {"message": message})
-
-
 def _https_url(value: str) -> str:
-    if not re.match(r"^https://[A-Za-z0-9.-]+(:\d+)?(/[^\s<>\"]*)?$", value):
-        raise _problem("https_url", f"must be an absolute https:// URL, got {value!r}")
+    if not _HTTPS_RE.match(value):
+        raise Invalid(f"must be an absolute https:// URL, got {value!r}")
     return value
 
 
 def _safe_markdown(value: str) -> str:
-    for target in _MD_LINK_RE.findall(value):
-        if target and not _ALLOWED_LINK.match(target):
-            raise _problem(
-                "link_scheme", f"link target {target!r} is not allowed (use https://, mailto: or a /path.md page link)"
-            )
+    if "](" in value:  # most prose has no link: skip the regex
+        for target in _MD_LINK_RE.findall(value):
+            if target and not _ALLOWED_LINK.match(target):
+                raise Invalid(
+                    f"link target {target!r} is not allowed (use https://, mailto: or a /path.md page link)"
+                )
     return value
 
 
 def _one_line(value: str) -> str:
-    if "\n" in value.strip():
-        raise _problem("one_line", "must be a single line of text")
-    return value.strip()
+    stripped = value.strip()
+    if "\n" in stripped:
+        raise Invalid("must be a single line of text")
+    return stripped
 
 
-HttpsUrl = Annotated[str, AfterValidator(_https_url)]
-Text = Annotated[str, StringConstraints(min_length=1), AfterValidator(_one_line)]
+def _with_slash(value: str) -> str:
+    # doc_url is built by appending "errors/<code>"; a missing slash would
+    # silently produce ".../docserrors/x".
+    return value if value.endswith("/") else value + "/"
+
+
+HttpsUrl = Annotated[str, Check(_https_url)]
+Text = Annotated[str, MinLen(1), Check(_one_line)]
 """Plain, single-line text: rendered escaped, never as Markdown."""
-Markdown = Annotated[str, StringConstraints(min_length=1), AfterValidator(_safe_markdown)]
+Markdown = Annotated[str, MinLen(1), Check(_safe_markdown)]
 """Markdown prose: rendered through Markdown with raw HTML neutralised."""
-
-
-class Strict(BaseModel):
-    """Base: unknown keys are errors, instances are immutable."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+Identifier = Annotated[str, Pattern(r"^[A-Za-z_][A-Za-z0-9_]*$")]
+HeaderName = Annotated[str, Pattern(r"^[A-Za-z0-9-]+$")]
+Version = Annotated[str, Pattern(r"^\d+\.\d+\.\d+$")]
 
 
 class RetryPolicy(str, Enum):
@@ -94,7 +85,8 @@ class RetryPolicy(str, Enum):
 RETRYABLE_POLICIES = frozenset({RetryPolicy.backoff, RetryPolicy.once})
 
 
-class Sdk(Strict):
+@record
+class Sdk(Record):
     """An SDK that surfaces codes as typed exceptions."""
 
     label: Text
@@ -103,44 +95,37 @@ class Sdk(Strict):
     """Package name as installed, e.g. ``agnes-security``."""
     url: HttpsUrl
     """Package page (PyPI, npm, ...)."""
-    language: Annotated[str, StringConstraints(pattern=r"^[a-z0-9+#-]+$")]
+    language: Annotated[str, Pattern(r"^[a-z0-9+#-]+$")]
     """Code-fence language used for this SDK's snippets, e.g. ``python``."""
 
 
-class Site(Strict):
+@record
+class Site(Record):
     """Facts about the documented API and where its docs live."""
 
     name: Text
     """Product or API name, used in titles and ``llms.txt``."""
     summary: Text
     """One sentence describing the API: the ``llms.txt`` blockquote."""
-    docs_url: HttpsUrl
+    docs_url: Annotated[str, Check(_https_url), Check(_with_slash)]
     """Published base address of the docs; ``doc_url`` is ``<docs_url>errors/<code>``."""
     support_url: HttpsUrl
     """Where users file support tickets."""
     status_url: HttpsUrl
     """Public status page."""
-    llms_size_budget: int = Field(default=50_000, ge=1_000)
+    llms_size_budget: Annotated[int, Bounds(ge=1_000)] = 50_000
     """Most characters allowed in llms.txt and in each Markdown twin; past it the build fails."""
     example_request_id: Text = "5b3f6c7e-7d24-4d40-9b12-3a59c01c6e91"
     """``request_id`` shown in every example envelope."""
-    sdks: dict[Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")], Sdk] = Field(
-        default_factory=dict
-    )
+    sdks: dict[Annotated[str, Pattern(r"^[a-z][a-z0-9_]*$")], Sdk] = field(default_factory=dict)
     """SDKs by id (``python``, ``typescript``): one content tab each on code pages."""
 
-    @field_validator("docs_url")
-    @classmethod
-    def _trailing_slash(cls, value: str) -> str:
-        # doc_url is built by appending "errors/<code>"; a missing slash would
-        # silently produce ".../docserrors/x".
-        return value if value.endswith("/") else value + "/"
 
-
-class EnvelopeField(Strict):
+@record
+class EnvelopeField(Record):
     """One field of the error envelope."""
 
-    name: Annotated[str, StringConstraints(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")]
+    name: Identifier
     """JSON key."""
     type: Text
     """Type as a reader understands it, e.g. ``string (URL)``."""
@@ -150,10 +135,11 @@ class EnvelopeField(Strict):
     """Whether every error response carries it."""
 
 
-class Header(Strict):
+@record
+class Header(Record):
     """A response header (or group of related headers) on error responses."""
 
-    names: list[Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9-]+$")]] = Field(min_length=1)
+    names: Annotated[list[HeaderName], MinLen(1)]
     """Header names shown together in one row."""
     when: Text
     """When the header is sent (``Always``, ``429, 503``...)."""
@@ -161,20 +147,22 @@ class Header(Strict):
     """What it means for a client."""
 
 
-class Backoff(Strict):
+@record
+class Backoff(Record):
     """Recommended retry timing for hand-written clients."""
 
-    max_retries: int = Field(ge=0, le=100)
+    max_retries: Annotated[int, Bounds(ge=0, le=100)]
     """Retries after the first attempt before giving up."""
-    base_seconds: float = Field(gt=0)
+    base_seconds: Annotated[float, Bounds(gt=0)]
     """First backoff delay when no ``Retry-After`` is sent."""
-    max_seconds: float = Field(gt=0)
+    max_seconds: Annotated[float, Bounds(gt=0)]
     """Cap on a single delay."""
     jitter: Text
     """How to randomise each delay."""
 
 
-class RetryGuidance(Strict):
+@record
+class RetryGuidance(Record):
     """The retry guidance snippet, as data."""
 
     intro: Markdown
@@ -189,10 +177,11 @@ class RetryGuidance(Strict):
     """How to keep retried writes safe."""
 
 
-class Attribute(Strict):
+@record
+class Attribute(Record):
     """An attribute of an SDK exception beyond ``code`` and ``request_id``."""
 
-    name: Annotated[str, StringConstraints(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")]
+    name: Identifier
     """Attribute name as spelled in that SDK."""
     type: Text
     """Type in that language."""
@@ -200,33 +189,34 @@ class Attribute(Strict):
     """What it holds."""
 
 
-class SdkException(Strict):
+@record
+class SdkException(Record):
     """What one SDK raises for a code."""
 
-    exception: Annotated[str, StringConstraints(pattern=r"^[A-Za-z_][A-Za-z0-9_.]*$")]
+    exception: Annotated[str, Pattern(r"^[A-Za-z_][A-Za-z0-9_.]*$")]
     """Exception class, qualified as users write it (``agnes.ServerError``)."""
-    attributes: list[Attribute] = Field(default_factory=list)
+    attributes: list[Attribute] = field(default_factory=list)
     """Code-specific attributes."""
     note: Markdown | None = None
     """Language-specific behaviour."""
 
 
-class Example(Strict):
+@record
+class Example(Record):
     """The example response of a code."""
 
     detail: Union[str, dict[str, Any], list[Any]]
     """``detail`` exactly as this code returns it: string, object or array."""
     status: int | None = None
     """Which of the code's statuses the example shows (default: the first)."""
-    headers: dict[Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9-]+$")], Union[str, int]] = Field(
-        default_factory=dict
-    )
+    headers: dict[HeaderName, Union[str, int]] = field(default_factory=dict)
     """Response headers worth showing; with any, an ``http`` block precedes the JSON."""
     intro: Markdown | None = None
     """A sentence before the example."""
 
 
-class Retry(Strict):
+@record
+class Retry(Record):
     """Retry facts of one code."""
 
     policy: RetryPolicy
@@ -237,7 +227,8 @@ class Retry(Strict):
     """Whether the SDKs retry this code automatically."""
 
 
-class Overview(Strict):
+@record
+class Overview(Record):
     """The code's row in the overview's codes table."""
 
     when: Text
@@ -246,7 +237,8 @@ class Overview(Strict):
     """The ``Retry?`` column."""
 
 
-class Section(Strict):
+@record
+class Section(Record):
     """An extra section on a code page (Privacy, caps, ...)."""
 
     title: Text
@@ -255,7 +247,8 @@ class Section(Strict):
     """Section content."""
 
 
-class Related(Strict):
+@record
+class Related(Record):
     """A related code or page."""
 
     code: str | None = None
@@ -267,21 +260,15 @@ class Related(Strict):
     note: Text | None = None
     """Why it is related."""
 
-    @model_validator(mode="after")
-    def _code_or_link(self) -> Related:
+    def _rule(self) -> str | None:
         if (self.code is None) == (self.url is None):
-            raise _problem("related_target", "give either `code` or `title` + `url`")
+            return "give either `code` or `title` + `url`"
         if self.url is not None:
             if self.title is None:
-                raise _problem("related_title", "a `url` needs a `title`")
+                return "a `url` needs a `title`"
             if not (self.url.startswith("https://") or re.match(r"^/[^\s:]*\.md(#[\w-]+)?$", self.url)):
-                raise _problem(
-                    "related_url", f"url must be absolute https:// or a site page like /guides/retries.md, got {self.url!r}"
-                )
-        return self
-
-
-Version = Annotated[str, StringConstraints(pattern=r"^\d+\.\d+\.\d+$")]
+                return f"url must be absolute https:// or a site page like /guides/retries.md, got {self.url!r}"
+        return None
 
 
 class LifecycleState(str, Enum):
@@ -295,7 +282,8 @@ class LifecycleState(str, Enum):
     """No longer returned; its page stays as a pointer to the replacement."""
 
 
-class Lifecycle(Strict):
+@record
+class Lifecycle(Record):
     """Deprecation and removal of a code. Renaming is a new code plus a deprecated old one."""
 
     state: LifecycleState = LifecycleState.active
@@ -304,23 +292,28 @@ class Lifecycle(Strict):
     """Contract version that deprecated or removed the code."""
     replaced_by: str | None = None
     """The code clients should handle instead."""
-    removal_date: date | None = None
+    removal_date: Date | None = None
     """When a deprecated code stops being returned (YYYY-MM-DD)."""
 
-    @model_validator(mode="after")
-    def _complete(self) -> Lifecycle:
+    def _rule(self) -> str | None:
         if self.state is LifecycleState.deprecated:
             missing = [f for f in ("since", "replaced_by", "removal_date") if getattr(self, f) is None]
             if missing:
-                raise _problem("lifecycle", f"a deprecated code needs {', '.join(missing)}")
+                return f"a deprecated code needs {', '.join(missing)}"
         if self.state is LifecycleState.removed and self.since is None:
-            raise _problem("lifecycle", "a removed code needs `since` (the contract version that removed it)")
+            return "a removed code needs `since` (the contract version that removed it)"
         if self.state is LifecycleState.active and (self.since or self.replaced_by or self.removal_date):
-            raise _problem("lifecycle", "an active code takes no since, replaced_by or removal_date")
-        return self
+            return "an active code takes no since, replaced_by or removal_date"
+        return None
+
+
+ACTIVE = Lifecycle()
+"""The lifecycle of every code that states none (records are immutable: one is shared)."""
 
 
 class ChangeKind(str, Enum):
+    """What a changelog change did to the contract."""
+
     added = "added"
     deprecated = "deprecated"
     removed = "removed"
@@ -328,37 +321,70 @@ class ChangeKind(str, Enum):
     docs = "docs"
 
 
-class Change(Strict):
+@record
+class Change(Record):
     """One change in a changelog entry."""
 
     kind: ChangeKind
     """``added``, ``deprecated``, ``removed``, ``changed`` or ``docs``."""
-    subject: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.-]+$")]
+    subject: Annotated[str, Pattern(r"^[A-Za-z0-9_.-]+$")]
     """What changed: a code, an envelope field or a header name."""
     note: Markdown | None = None
     """What a client has to know."""
 
 
-class ChangelogEntry(Strict):
+@record
+class ChangelogEntry(Record):
     """One published version of the contract."""
 
     version: Version
     """Contract version (semver)."""
-    date: date
+    date: Date
     """Release date (YYYY-MM-DD)."""
     summary: Text
     """One line on what this version brings."""
-    changes: list[Change] = Field(default_factory=list)
+    changes: list[Change] = field(default_factory=list)
     """Changes listed for clients; breaking ones are what a major version records as intended."""
 
 
-StatusLine = Annotated[str, StringConstraints(pattern=r"^\d{3} \S.*$")]
+def _no_bare_number(value: Any) -> Any:
+    # `http: 404` parses as an integer; say what is missing rather than "expected a string".
+    if type(value) in (int, float):
+        raise Invalid(f"expected a status line like '404 Not Found', got {value!r}")
+    return value
 
 
-class Code(Strict):
+def _status_line(value: str) -> str:
+    if not _STATUS_RE.match(value):
+        raise Invalid(f"expected a status line like '404 Not Found', got {value!r}")
+    return value
+
+
+def _statuses(value: list[str]) -> list[str]:
+    classes = set()
+    for line in value:
+        status, reason = _STATUS_RE.match(line).groups()  # type: ignore[union-attr]
+        number = int(status)
+        if not 400 <= number <= 599:
+            raise Invalid(f"HTTP status {number} is not an error status (400-599)")
+        if not reason_matches(number, reason):
+            raise Invalid(f"reason {reason!r} does not match HTTP {number} (expected {standard_reason(number)!r})")
+        classes.add(number // 100)
+    if len(classes) > 1:
+        raise Invalid(f"statuses mix client (4xx) and server (5xx) errors: {value}")
+    if len(set(value)) != len(value):
+        raise Invalid("a status is listed twice")
+    return value
+
+
+StatusLine = Annotated[str, Pattern(r"^\d{3} \S.*$"), Check(_status_line)]
+
+
+@record
+class Code(Record):
     """One canonical error code."""
 
-    http: list[StatusLine] = Field(min_length=1)
+    http: Annotated[list[StatusLine], Check(_no_bare_number, before=True), OneOrList(), MinLen(1), Check(_statuses)]
     """HTTP status(es) with reason phrase, e.g. ``["400 Bad Request", "410 Gone"]``."""
     summary: Text
     """One-line summary: the page's lead and its ``llms.txt`` note."""
@@ -370,48 +396,20 @@ class Code(Strict):
     """``When this happens``: the causes."""
     example: Example
     """Example response."""
-    steps: list[Markdown] = Field(min_length=1)
+    steps: Annotated[list[Markdown], MinLen(1)]
     """``What to do``, in order."""
-    sdk: dict[str, SdkException] = Field(default_factory=dict)
+    sdk: dict[str, SdkException] = field(default_factory=dict)
     """Exception per SDK id declared under ``site.sdks``."""
     sdk_note: Markdown | None = None
     """SDK behaviour common to all SDKs (retries, attributes)."""
-    sections: list[Section] = Field(default_factory=list)
+    sections: list[Section] = field(default_factory=list)
     """Extra sections after SDK behaviour."""
-    related: list[Related] = Field(default_factory=list)
+    related: list[Related] = field(default_factory=list)
     """Related codes and pages."""
     group: Text | None = None
     """Navigation group; default by status class (client or server errors)."""
-    lifecycle: Lifecycle = Field(default_factory=Lifecycle)
+    lifecycle: Lifecycle = ACTIVE
     """Deprecation or removal; omitted for an active code."""
-
-    @field_validator("http", mode="before")
-    @classmethod
-    def _listify(cls, value: Any) -> Any:
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            raise _problem("status_line", f"expected a status line like '404 Not Found', got {value!r}")
-        return [value] if isinstance(value, str) else value
-
-    @field_validator("http")
-    @classmethod
-    def _statuses(cls, value: list[str]) -> list[str]:
-        classes = set()
-        for line in value:
-            status, reason = _STATUS_RE.match(line).groups()  # type: ignore[union-attr]
-            number = int(status)
-            if not 400 <= number <= 599:
-                raise _problem("status_range", f"HTTP status {number} is not an error status (400-599)")
-            if not reason_matches(number, reason):
-                raise _problem(
-                    "status_reason",
-                    f"reason {reason!r} does not match HTTP {number} (expected {standard_reason(number)!r})",
-                )
-            classes.add(number // 100)
-        if len(classes) > 1:
-            raise _problem("status_class", f"statuses mix client (4xx) and server (5xx) errors: {value}")
-        if len(set(value)) != len(value):
-            raise _problem("status_duplicate", "a status is listed twice")
-        return value
 
     @property
     def statuses(self) -> list[int]:
@@ -430,43 +428,39 @@ class Code(Strict):
         """Whether the API can still send this code (active or deprecated)."""
         return self.lifecycle.state is not LifecycleState.removed
 
-    @model_validator(mode="after")
-    def _coherent(self) -> Code:
+    def _rule(self) -> str | None:
         if self.example.status is not None and self.example.status not in self.statuses:
-            raise _problem(
-                "example_status",
-                f"example.status {self.example.status} is not one of this code's statuses {self.statuses}",
-            )
-        return self
+            return f"example.status {self.example.status} is not one of this code's statuses {self.statuses}"
+        return None
 
 
-class Registry(Strict):
+def _code_names(value: dict[str, Code]) -> dict[str, Code]:
+    for name in value:
+        if name in RESERVED_NAMES:
+            raise Invalid(f"code {name!r} is reserved for a generated page; choose another name")
+        if not _CODE_RE.match(name):
+            raise Invalid(f"code {name!r} is not snake_case (expected e.g. rate_limit_exceeded)")
+    return value
+
+
+@record
+class Registry(Record):
     """The whole error contract: ``registry.yaml``."""
 
     version: Version
     """Version of the error contract (semver): a breaking change bumps the major."""
     site: Site
     """Facts about the API and its docs."""
-    envelope: list[EnvelopeField] = Field(min_length=1)
+    envelope: Annotated[list[EnvelopeField], MinLen(1)]
     """Fields of the error envelope, in order."""
-    headers: list[Header] = Field(default_factory=list)
+    headers: list[Header] = field(default_factory=list)
     """Standard response headers on errors."""
     retry_guidance: RetryGuidance
     """The retry guidance snippet."""
-    codes: dict[str, Code] = Field(min_length=1)
+    codes: Annotated[dict[str, Code], MinLen(1), Check(_code_names)]
     """Canonical codes by name (snake_case), in overview order."""
-    changelog: list[ChangelogEntry] = Field(default_factory=list)
+    changelog: list[ChangelogEntry] = field(default_factory=list)
     """Published versions of the contract, any order (the changelog page sorts them)."""
-
-    @field_validator("codes")
-    @classmethod
-    def _code_names(cls, value: dict[str, Code]) -> dict[str, Code]:
-        for name in value:
-            if name in RESERVED_NAMES:
-                raise _problem("code_name", f"code {name!r} is reserved for a generated page; choose another name")
-            if not _CODE_RE.match(name):
-                raise _problem("code_name", f"code {name!r} is not snake_case (expected e.g. rate_limit_exceeded)")
-        return value
 
     def doc_url(self, code: str) -> str:
         """Published address of a code's page (no trailing slash, as in envelopes)."""

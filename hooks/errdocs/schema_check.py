@@ -56,7 +56,7 @@ def first_error(instance: Any, schema: dict[str, Any], *, root: dict[str, Any] |
         types = schema["type"] if isinstance(schema["type"], list) else [schema["type"]]
         if not any(_TYPES[t](instance) for t in types):
             return f"{where}: {instance!r} is not of type {' or '.join(types)}"
-    if "enum" in schema and instance not in schema["enum"]:
+    if "enum" in schema and not _in_enum(instance, schema["enum"]):
         return f"{where}: {instance!r} is not one of the {len(schema['enum'])} allowed values"
     if isinstance(instance, str):
         if len(instance) < schema.get("minLength", 0):
@@ -82,6 +82,24 @@ def first_error(instance: Any, schema: dict[str, Any], *, root: dict[str, Any] |
         if matches != 1:
             return f"{where}: {_short(instance)} is not valid under exactly one of the given schemas"
     return None
+
+
+_ENUM_SETS: dict[int, tuple[list[Any], frozenset[Any]]] = {}
+
+
+def _in_enum(instance: Any, values: list[Any]) -> bool:
+    # `code` is an enum of every code: a list scan per example made checking all
+    # examples quadratic (0.5 s at 10,000 codes). Sets keep it linear; they are
+    # cached per list object, which the entry keeps alive so its id is not reused.
+    try:
+        entry = _ENUM_SETS.get(id(values))
+        if entry is None or entry[0] is not values:
+            if len(_ENUM_SETS) > 8:  # one schema per build: keep the last few only
+                _ENUM_SETS.clear()
+            entry = _ENUM_SETS[id(values)] = (values, frozenset(values))
+        return instance in entry[1]
+    except TypeError:  # unhashable: the enum or the instance holds objects or arrays
+        return instance in values
 
 
 def _short(value: Any) -> str:
