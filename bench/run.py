@@ -68,6 +68,9 @@ def prepare(n: int, work: Path) -> dict[str, Path]:
     """Project A (hooks), project B (static copy of A's pages, no hooks) and B + mkdocs-llmstxt."""
     a = write_site(n, work / f"n{n}" / "hooked")
     (a / "mkdocs.yml").write_text(mkdocs_yml(nav_yaml(BASE_NAV), hooks=True), encoding="utf-8")
+    # Like `make build` and like pip for MkDocs itself: the hooks run from bytecode, not
+    # recompiled per build (PYTHONDONTWRITEBYTECODE may be set).
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(a / "hooks")], check=True)
     out = work / f"n{n}" / "generated"
     subprocess.run([sys.executable, "-m", "errdocs", "generate", str(out), "-f", str(a / "mkdocs.yml")],
                    check=True, capture_output=True, env={**ENV, "PYTHONPATH": str(a / "hooks")})

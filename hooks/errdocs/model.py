@@ -12,11 +12,10 @@ from __future__ import annotations
 import re
 from datetime import date as Date
 from enum import Enum
-from dataclasses import field
 from typing import Annotated, Any, Union
 
 from .http_status import reason_matches, standard_reason
-from .records import Bounds, Check, Invalid, MinLen, OneOrList, Pattern, Record, record
+from .records import Bounds, Check, Invalid, MinLen, OneOrList, Pattern, Record, factory
 
 CODE_PATTERN = r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$"
 RESERVED_NAMES = frozenset({"changelog", "index"})
@@ -85,7 +84,6 @@ class RetryPolicy(str, Enum):
 RETRYABLE_POLICIES = frozenset({RetryPolicy.backoff, RetryPolicy.once})
 
 
-@record
 class Sdk(Record):
     """An SDK that surfaces codes as typed exceptions."""
 
@@ -99,7 +97,6 @@ class Sdk(Record):
     """Code-fence language used for this SDK's snippets, e.g. ``python``."""
 
 
-@record
 class Site(Record):
     """Facts about the documented API and where its docs live."""
 
@@ -117,11 +114,10 @@ class Site(Record):
     """Most characters allowed in llms.txt and in each Markdown twin; past it the build fails."""
     example_request_id: Text = "5b3f6c7e-7d24-4d40-9b12-3a59c01c6e91"
     """``request_id`` shown in every example envelope."""
-    sdks: dict[Annotated[str, Pattern(r"^[a-z][a-z0-9_]*$")], Sdk] = field(default_factory=dict)
+    sdks: dict[Annotated[str, Pattern(r"^[a-z][a-z0-9_]*$")], Sdk] = factory(dict)
     """SDKs by id (``python``, ``typescript``): one content tab each on code pages."""
 
 
-@record
 class EnvelopeField(Record):
     """One field of the error envelope."""
 
@@ -135,7 +131,6 @@ class EnvelopeField(Record):
     """Whether every error response carries it."""
 
 
-@record
 class Header(Record):
     """A response header (or group of related headers) on error responses."""
 
@@ -147,7 +142,6 @@ class Header(Record):
     """What it means for a client."""
 
 
-@record
 class Backoff(Record):
     """Recommended retry timing for hand-written clients."""
 
@@ -161,7 +155,6 @@ class Backoff(Record):
     """How to randomise each delay."""
 
 
-@record
 class RetryGuidance(Record):
     """The retry guidance snippet, as data."""
 
@@ -177,7 +170,6 @@ class RetryGuidance(Record):
     """How to keep retried writes safe."""
 
 
-@record
 class Attribute(Record):
     """An attribute of an SDK exception beyond ``code`` and ``request_id``."""
 
@@ -189,19 +181,17 @@ class Attribute(Record):
     """What it holds."""
 
 
-@record
 class SdkException(Record):
     """What one SDK raises for a code."""
 
     exception: Annotated[str, Pattern(r"^[A-Za-z_][A-Za-z0-9_.]*$")]
     """Exception class, qualified as users write it (``agnes.ServerError``)."""
-    attributes: list[Attribute] = field(default_factory=list)
+    attributes: list[Attribute] = factory(list)
     """Code-specific attributes."""
     note: Markdown | None = None
     """Language-specific behaviour."""
 
 
-@record
 class Example(Record):
     """The example response of a code."""
 
@@ -209,13 +199,12 @@ class Example(Record):
     """``detail`` exactly as this code returns it: string, object or array."""
     status: int | None = None
     """Which of the code's statuses the example shows (default: the first)."""
-    headers: dict[HeaderName, Union[str, int]] = field(default_factory=dict)
+    headers: dict[HeaderName, Union[str, int]] = factory(dict)
     """Response headers worth showing; with any, an ``http`` block precedes the JSON."""
     intro: Markdown | None = None
     """A sentence before the example."""
 
 
-@record
 class Retry(Record):
     """Retry facts of one code."""
 
@@ -227,7 +216,6 @@ class Retry(Record):
     """Whether the SDKs retry this code automatically."""
 
 
-@record
 class Overview(Record):
     """The code's row in the overview's codes table."""
 
@@ -237,7 +225,6 @@ class Overview(Record):
     """The ``Retry?`` column."""
 
 
-@record
 class Section(Record):
     """An extra section on a code page (Privacy, caps, ...)."""
 
@@ -247,7 +234,6 @@ class Section(Record):
     """Section content."""
 
 
-@record
 class Related(Record):
     """A related code or page."""
 
@@ -282,7 +268,6 @@ class LifecycleState(str, Enum):
     """No longer returned; its page stays as a pointer to the replacement."""
 
 
-@record
 class Lifecycle(Record):
     """Deprecation and removal of a code. Renaming is a new code plus a deprecated old one."""
 
@@ -321,7 +306,6 @@ class ChangeKind(str, Enum):
     docs = "docs"
 
 
-@record
 class Change(Record):
     """One change in a changelog entry."""
 
@@ -333,7 +317,6 @@ class Change(Record):
     """What a client has to know."""
 
 
-@record
 class ChangelogEntry(Record):
     """One published version of the contract."""
 
@@ -343,7 +326,7 @@ class ChangelogEntry(Record):
     """Release date (YYYY-MM-DD)."""
     summary: Text
     """One line on what this version brings."""
-    changes: list[Change] = field(default_factory=list)
+    changes: list[Change] = factory(list)
     """Changes listed for clients; breaking ones are what a major version records as intended."""
 
 
@@ -380,7 +363,6 @@ def _statuses(value: list[str]) -> list[str]:
 StatusLine = Annotated[str, Pattern(r"^\d{3} \S.*$"), Check(_status_line)]
 
 
-@record
 class Code(Record):
     """One canonical error code."""
 
@@ -398,13 +380,13 @@ class Code(Record):
     """Example response."""
     steps: Annotated[list[Markdown], MinLen(1)]
     """``What to do``, in order."""
-    sdk: dict[str, SdkException] = field(default_factory=dict)
+    sdk: dict[str, SdkException] = factory(dict)
     """Exception per SDK id declared under ``site.sdks``."""
     sdk_note: Markdown | None = None
     """SDK behaviour common to all SDKs (retries, attributes)."""
-    sections: list[Section] = field(default_factory=list)
+    sections: list[Section] = factory(list)
     """Extra sections after SDK behaviour."""
-    related: list[Related] = field(default_factory=list)
+    related: list[Related] = factory(list)
     """Related codes and pages."""
     group: Text | None = None
     """Navigation group; default by status class (client or server errors)."""
@@ -443,7 +425,6 @@ def _code_names(value: dict[str, Code]) -> dict[str, Code]:
     return value
 
 
-@record
 class Registry(Record):
     """The whole error contract: ``registry.yaml``."""
 
@@ -453,13 +434,13 @@ class Registry(Record):
     """Facts about the API and its docs."""
     envelope: Annotated[list[EnvelopeField], MinLen(1)]
     """Fields of the error envelope, in order."""
-    headers: list[Header] = field(default_factory=list)
+    headers: list[Header] = factory(list)
     """Standard response headers on errors."""
     retry_guidance: RetryGuidance
     """The retry guidance snippet."""
     codes: Annotated[dict[str, Code], MinLen(1), Check(_code_names)]
     """Canonical codes by name (snake_case), in overview order."""
-    changelog: list[ChangelogEntry] = field(default_factory=list)
+    changelog: list[ChangelogEntry] = factory(list)
     """Published versions of the contract, any order (the changelog page sorts them)."""
 
     def doc_url(self, code: str) -> str:

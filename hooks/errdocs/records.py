@@ -1,15 +1,15 @@
-"""Typed records: frozen dataclasses that validate plain data and say where it is wrong.
+"""Typed records: immutable classes built from plain data, saying where the data is wrong.
 
-The registry model (``model.py``) is written as ordinary annotated classes; this
-module turns each into a frozen, slotted dataclass and compiles, once per class,
-a validator from its annotations. Validation walks the parsed YAML exactly once,
+The registry model (``model.py``) is written as ordinary annotated classes
+deriving from ``Record`` (immutable and slotted); this module compiles, once per
+class and on first use, a validator from their annotations. Validation walks the parsed YAML exactly once,
 collects every problem as ``(path, message)`` and builds the typed objects in the
 same pass. The JSON Schema for editors is derived from the same classes
 (``schema.py``), so the model is the only description of the format.
 
 Why not pydantic: it did the same job, but importing it and building the models
 cost about 0.1 s per ``mkdocs build``, several times the hooks' own work on a
-small site, and its models took more memory per code than slotted dataclasses.
+small site, and its models took more memory per code than slotted records.
 
 Supported annotations: ``str``, ``int``, ``float``, ``bool``, ``datetime.date``,
 ``Any``, ``Enum`` subclasses (by value), ``list[X]``, ``dict[K, V]``, unions
@@ -19,7 +19,6 @@ constraints below.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime
 import difflib
 import enum
@@ -29,49 +28,66 @@ import typing
 from typing import Any, Callable, Union
 
 # --- constraints, used as Annotated[...] metadata -------------------------------------------
+# Plain slotted classes: every build imports this module, and each dataclass would
+# cost a few generated functions at import time.
 
 
-@dataclasses.dataclass(frozen=True)
 class Pattern:
     """The string must match this regular expression (searched, so anchor it)."""
 
-    regex: str
+    __slots__ = ("regex",)
+
+    def __init__(self, regex: str) -> None:
+        self.regex = regex
 
 
-@dataclasses.dataclass(frozen=True)
 class MinLen:
     """At least this many characters (strings) or entries (lists, mappings)."""
 
-    length: int
+    __slots__ = ("length",)
+
+    def __init__(self, length: int) -> None:
+        self.length = length
 
 
-@dataclasses.dataclass(frozen=True)
 class Bounds:
     """Numeric bounds; ``gt`` is exclusive, ``ge`` and ``le`` inclusive."""
 
-    ge: float | None = None
-    gt: float | None = None
-    le: float | None = None
+    __slots__ = ("ge", "gt", "le")
+
+    def __init__(self, *, ge: float | None = None, gt: float | None = None, le: float | None = None) -> None:
+        self.ge, self.gt, self.le = ge, gt, le
 
 
-@dataclasses.dataclass(frozen=True)
 class Check:
     """A rule in code: ``func(value)`` returns the (possibly normalised) value or raises ``Invalid``.
 
     With ``before=True`` it sees the raw YAML value, ahead of the type check.
     """
 
-    func: Callable[[Any], Any]
-    before: bool = False
+    __slots__ = ("func", "before")
+
+    def __init__(self, func: Callable[[Any], Any], *, before: bool = False) -> None:
+        self.func, self.before = func, before
 
 
-@dataclasses.dataclass(frozen=True)
 class OneOrList:
     """A list field that also takes a single item written without brackets."""
+
+    __slots__ = ()
 
 
 class Invalid(ValueError):
     """A value breaks a rule. The message continues a line like ``codes.x.http: ``."""
+
+
+class factory:  # noqa: N801 - reads like the callable it wraps: `tags: list[str] = factory(list)`
+    """A field default made fresh for each record (``factory(list)``), as a shared one would be mutable."""
+
+    __slots__ = ("make",)
+
+    def __init__(self, make: Callable[[], Any]) -> None:
+        self.make = make
 
 
 Loc = tuple[Any, ...]
@@ -85,26 +101,74 @@ _MISSING = object()
 # --- declaring records ------------------------------------------------------------------------
 
 
-class Record:
-    """Base of every record: subclasses are made frozen, slotted, keyword-only dataclasses.
+class RecordType(type):
+    """Metaclass of records: annotated attributes become slots, their values the defaults.
+
+    Nothing is generated per class (no ``exec`` as dataclasses do), so defining the
+    model costs a build well under a millisecond.
+    """
+
+    def __new__(mcls, name: str, bases: tuple[type, ...], namespace: dict[str, Any]) -> RecordType:
+        # Underscored annotations are class-level bookkeeping (like Record's own), not fields.
+        own = [name for name in namespace.get("__annotations__", {}) if not name.startswith("_")]
+        defaults = {field: namespace.pop(field) for field in own if field in namespace}
+        namespace["__slots__"] = tuple(own)
+        cls = super().__new__(mcls, name, bases, namespace)
+        inherited = [getattr(base, "_fields", ()) for base in bases]
+        cls._fields = tuple(field for group in inherited for field in group) + tuple(own)  # type: ignore[attr-defined]
+        cls._defaults = {k: v for base in bases for k, v in getattr(base, "_defaults", {}).items()} | defaults  # type: ignore[attr-defined]
+        return cls
+
+
+class Record(metaclass=RecordType):
+    """Base of every record: immutable, slotted, built from keyword arguments.
 
     A subclass may define ``_rule(self) -> str | None``: a rule across its fields,
     checked once every field is valid; a returned message is a problem at the record.
     """
 
-    __slots__ = ()
+    _fields: tuple[str, ...]
+    _defaults: dict[str, Any]
+
+    def __init__(self, **values: Any) -> None:
+        taken = 0
+        for name in self._fields:
+            if name in values:
+                value = values[name]
+                taken += 1
+            elif name in self._defaults:
+                value = self._defaults[name]
+                if type(value) is factory:
+                    value = value.make()
+            else:
+                raise TypeError(f"{type(self).__name__}() needs the field {name!r}")
+            object.__setattr__(self, name, value)
+        if taken != len(values):
+            unknown = sorted(set(values) - set(self._fields))
+            raise TypeError(f"{type(self).__name__}() has no field(s) {', '.join(unknown)}")
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"{type(self).__name__} is immutable; cannot set {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"{type(self).__name__} is immutable; cannot delete {name!r}")
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not type(self):
+            return NotImplemented
+        return all(getattr(self, name) == getattr(other, name) for name in self._fields)
+
+    def __hash__(self) -> int:
+        return hash(tuple(getattr(self, name) for name in self._fields))
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({', '.join(f'{n}={getattr(self, n)!r}' for n in self._fields)})"
 
     def _rule(self) -> str | None:
         return None
 
 
-def record(cls: type) -> Any:
-    """Class decorator: make ``cls`` (a ``Record`` subclass) a frozen slotted dataclass."""
-    return dataclasses.dataclass(frozen=True, slots=True, kw_only=True)(cls)
-
-
-@dataclasses.dataclass(frozen=True)
-class FieldSpec:
+class FieldSpec(Record):
     """One field of a record, as validation and the schema exporter see it."""
 
     name: str
@@ -117,20 +181,16 @@ def fields_of(cls: type) -> list[FieldSpec]:
     """The fields of a record class in declaration order, annotations resolved."""
     hints = typing.get_type_hints(cls, include_extras=True)
     specs = []
-    for field in dataclasses.fields(cls):
-        required = field.default is dataclasses.MISSING and field.default_factory is dataclasses.MISSING
-        if field.default is not dataclasses.MISSING:
-            default = field.default
-        elif field.default_factory is not dataclasses.MISSING:
-            default = field.default_factory()
-        else:
-            default = _MISSING
-        specs.append(FieldSpec(field.name, hints[field.name], required, default))
+    for name in cls._fields:  # type: ignore[attr-defined]
+        default = cls._defaults.get(name, _MISSING)  # type: ignore[attr-defined]
+        if type(default) is factory:
+            default = default.make()
+        specs.append(FieldSpec(name=name, annotation=hints[name], required=default is _MISSING, default=default))
     return specs
 
 
 def is_record(tp: Any) -> bool:
-    return isinstance(tp, type) and issubclass(tp, Record)
+    return isinstance(tp, type) and issubclass(tp, Record) and tp is not Record
 
 
 # --- validating -------------------------------------------------------------------------------
