@@ -19,14 +19,16 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from errdocs import llms, parity
+from errdocs import llms
 from errdocs.includes import IncludeError, expand_includes
 from errdocs.loading import RegistryError, load_registry
 from errdocs.model import Registry
 from errdocs.navigation import add_code_groups, has_errors_section, nav_sections
-from errdocs.site import generated_files, generated_pages
+from errdocs.publish import Publisher
+from errdocs.contract import CONTRACT_FILES, write_contract_files
+from errdocs.site import generated_pages
 from errdocs.timing import PhaseTimer, paused_gc
-from errdocs.twins import PageDoc, page_doc, twin_path
+from errdocs.twins import page_doc, twin_path
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files, InclusionLevel
@@ -40,7 +42,14 @@ class _Build:
     """Everything one build knows; a fresh instance per build."""
 
     def __init__(
-        self, registry: Registry, registry_path: Path, *, serving: bool, problems: list[str], timer: PhaseTimer
+        self,
+        registry: Registry,
+        registry_path: Path,
+        site_dir: Path,
+        *,
+        serving: bool,
+        problems: list[str],
+        timer: PhaseTimer,
     ) -> None:
         self.timer = timer
         """Time spent in each phase of this build (reported for `make bench`)."""
@@ -54,8 +63,8 @@ class _Build:
         """Docs paths of the generated pages (their content lives in their File only)."""
         self.code_of: dict[str, str] = {}
         """Docs path of each generated code page -> its code."""
-        self.pages: dict[str, PageDoc] = {}
-        """Every page's final Markdown, for the twins and llms files."""
+        self.llms = Publisher(registry, site_dir)
+        """Writes each page's twin into the site as soon as its Markdown is final."""
         self.nav: list[llms.NavSection] = []
 
 
@@ -99,7 +108,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         config.watch.append(str(path))
     if config.nav is not None:
         config.nav = add_code_groups(config.nav, registry)
-    _build = _Build(registry, path, serving=serving, problems=problems, timer=timer)
+    _build = _Build(registry, path, Path(config.site_dir), serving=serving, problems=problems, timer=timer)
     return config
 
 
@@ -126,9 +135,7 @@ def on_files(files: Files, /, *, config: MkDocsConfig) -> Files:
     )
     with state.timer.phase("render"):
         pages = generated_pages(state.registry)
-    with state.timer.phase("contract"):
-        contract = generated_files(state.registry)
-    for src_uri in [page.src_uri for page in pages] + list(contract):
+    for src_uri in [page.src_uri for page in pages] + list(CONTRACT_FILES):
         existing = files.get_file_from_path(src_uri)
         if existing is not None and not existing.generated_by:
             raise PluginError(
@@ -141,8 +148,13 @@ def on_files(files: Files, /, *, config: MkDocsConfig) -> Files:
         level = inclusion if page.in_nav else InclusionLevel.NOT_IN_NAV
         files.append(File.generated(config, page.src_uri, content=page.markdown, inclusion=level))
     # The machine-readable contract is published as static files, so pages can link them.
-    for src_uri, content in contract.items():
-        files.append(File.generated(config, src_uri, content=content))
+    # They are written straight into site_dir (cleaned before on_files) rather than held
+    # in memory for the whole build; MkDocs then skips copying a file onto itself.
+    site_dir = Path(config.site_dir)
+    with state.timer.phase("contract"):
+        contract = write_contract_files(state.registry, site_dir)
+    for src_uri in contract:
+        files.append(File.generated(config, src_uri, abs_src_path=str(site_dir / src_uri)))
     return files
 
 
@@ -153,32 +165,39 @@ def on_nav(nav: Navigation, /, *, config: MkDocsConfig, files: Files) -> Navigat
 
 def on_page_markdown(markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
     state = _state()
-    with state.timer.phase("includes"):
-        return _page_markdown(state, markdown, page)
-
-
-def _page_markdown(state: _Build, markdown: str, page: Page) -> str:
     src = page.file.src_uri
-    if src not in state.generated:
-        try:
-            markdown = expand_includes(markdown, state.registry)
-        except IncludeError as err:
-            if not state.serving:
-                raise PluginError(f"docs/{src}: {err}") from None
-            _report([f"docs/{src}: {err}"])
-            state.problems.append(f"docs/{src}: {err}")
-    # The twin is made from exactly this Markdown: what MkDocs is about to render.
-    state.pages[src] = page_doc(
-        state.registry,
-        src,
-        markdown,
-        page.meta,
-        code=state.code_of.get(src),
-        generated=src in state.generated,
-        fallback_title=page.title or page.file.name,
-    )
+    with state.timer.phase("includes"):
+        markdown = _expanded(state, markdown, src)
+    with state.timer.phase("llms"), paused_gc():
+        # The twin is made from exactly this Markdown: what MkDocs is about to render.
+        # It is written now (site_dir was cleaned before on_files), so no page's
+        # Markdown has to be kept until the end of the build.
+        state.llms.add(
+            page_doc(
+                state.registry,
+                src,
+                markdown,
+                page.meta,
+                code=state.code_of.get(src),
+                generated=src in state.generated,
+                fallback_title=page.title or page.file.name,
+            )
+        )
     page.meta["markdown_twin"] = twin_path(src)
     return markdown
+
+
+def _expanded(state: _Build, markdown: str, src: str) -> str:
+    if src in state.generated:
+        return markdown
+    try:
+        return expand_includes(markdown, state.registry)
+    except IncludeError as err:
+        if not state.serving:
+            raise PluginError(f"docs/{src}: {err}") from None
+        _report([f"docs/{src}: {err}"])
+        state.problems.append(f"docs/{src}: {err}")
+        return markdown
 
 
 def on_page_content(html_text: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
@@ -202,20 +221,10 @@ def on_post_build(*, config: MkDocsConfig) -> None:
 
 
 def _publish_llm_surfaces(state: _Build, site_dir: Path) -> None:
-    try:
-        surfaces = llms.llms_surfaces(state.registry, state.pages, state.nav)
-    except llms.SurfaceError as err:
-        _fail(state, str(err).splitlines())
-        return
-    # Checked before anything is written: a failing gate leaves no LLM file behind.
-    problems = parity.check_parity(state.registry, pages=state.pages, surfaces=surfaces, site_dir=site_dir)
+    # A failing size budget or parity gate removes the twins: no LLM file is left behind.
+    problems = state.llms.publish(state.nav, site_dir=site_dir)
     if problems:
         _fail(state, problems)
-        return
-    for rel, text in surfaces.items():
-        target = site_dir / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8", newline="\n")
 
 
 def _fail(state: _Build, problems: list[str]) -> None:

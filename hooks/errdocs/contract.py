@@ -8,7 +8,8 @@ or a status the machine-readable contract does not hold.
 from __future__ import annotations
 
 import json
-from typing import Any
+from pathlib import Path
+from typing import Any, Callable
 
 from .envelope import example_envelope
 from .model import Registry
@@ -156,14 +157,29 @@ def openapi_fragment(registry: Registry) -> dict[str, Any]:
     }
 
 
+_DOCUMENTS: dict[str, Callable[[Registry], dict[str, Any]]] = {
+    ERRORS_JSON: errors_json,
+    ENVELOPE_SCHEMA: envelope_schema,
+    OPENAPI_FRAGMENT: openapi_fragment,
+}
+
+
 def contract_files(registry: Registry) -> dict[str, str]:
     """``{site path: JSON text}``, stable byte for byte for the same registry."""
-    documents = {
-        ERRORS_JSON: errors_json(registry),
-        ENVELOPE_SCHEMA: envelope_schema(registry),
-        OPENAPI_FRAGMENT: openapi_fragment(registry),
-    }
-    return {path: html_safe_json(doc) for path, doc in documents.items()}
+    return {path: html_safe_json(document(registry)) for path, document in _DOCUMENTS.items()}
+
+
+def write_contract_files(registry: Registry, out_dir: Path) -> list[str]:
+    """Write the contract files under ``out_dir``; return their site paths.
+
+    One at a time, and nothing is kept: with thousands of codes these are megabytes
+    of JSON, which a build would otherwise hold until its end.
+    """
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for path, document in _DOCUMENTS.items():
+        with open(out_dir / path, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(html_safe_json(document(registry)))
+    return list(_DOCUMENTS)
 
 
 def html_safe_json(document: Any) -> str:

@@ -21,12 +21,12 @@ from typing import Any
 import yaml
 
 from .includes import IncludeError, expand_includes
-from .llms import NavSection, llms_surfaces
+from .llms import NavSection
 from .loading import load_registry
 from .navigation import add_code_groups, nav_sections
-from .parity import check_parity
+from .publish import Publisher
 from .site import generated_files, generated_pages
-from .twins import PageDoc, page_doc
+from .twins import page_doc
 
 
 class GenerateError(Exception):
@@ -75,7 +75,9 @@ def generate(config_path: Path, out: Path) -> list[Path]:
         path.write_text(text, encoding="utf-8", newline="\n")
         written.append(path)
 
-    pages: dict[str, PageDoc] = {}
+    # Twins are written to OUT/extra/ as pages are made, as in a build: only their facts stay in memory.
+    llms = Publisher(registry, extra_out)
+    pages: set[str] = set()
     for source in sorted(docs_dir.rglob("*")):
         if not source.is_file():
             continue
@@ -92,14 +94,16 @@ def generate(config_path: Path, out: Path) -> list[Path]:
         except IncludeError as err:
             raise GenerateError(f"docs/{rel}: {err}") from None
         write(docs_out / rel, text[: len(text) - len(body)] + expanded)
-        pages[rel] = page_doc(registry, rel, expanded, meta, fallback_title=source.stem)
+        pages.add(rel)
+        llms.add(page_doc(registry, rel, expanded, meta, fallback_title=source.stem))
 
     for page in generated_pages(registry):
         if page.src_uri in pages:
             raise GenerateError(f"docs/{page.src_uri} is generated from registry.yaml; delete the hand-written file")
         write(docs_out / page.src_uri, page.markdown)
         meta, body = split_front_matter(page.markdown)
-        pages[page.src_uri] = page_doc(registry, page.src_uri, body, meta, code=page.code, generated=True)
+        pages.add(page.src_uri)
+        llms.add(page_doc(registry, page.src_uri, body, meta, code=page.code, generated=True))
     contract = generated_files(registry)
     for name, content in contract.items():
         write(docs_out / name, content)
@@ -108,11 +112,9 @@ def generate(config_path: Path, out: Path) -> list[Path]:
     if nav:
         sections = [NavSection(t, p) for t, p in nav_sections(add_code_groups(nav, registry))]
     else:
-        sections = [NavSection("Docs", list(pages))]
-    surfaces = llms_surfaces(registry, pages, sections)
-    problems = check_parity(registry, pages=pages, surfaces=surfaces, site_dir=None, sources=set(pages) | set(contract))
+        sections = [NavSection("Docs", list(llms.pages))]
+    problems = llms.publish(sections, site_dir=None, sources=pages | set(contract))
     if problems:
         raise GenerateError("\n".join(problems))
-    for rel, text in surfaces.items():
-        write(extra_out / rel, text)
+    written += sorted(path for path in extra_out.rglob("*") if path.is_file())
     return written

@@ -8,15 +8,15 @@ summary, so an agent can act without fetching the page.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import re
+from dataclasses import dataclass
+from typing import Mapping, Protocol
 
 from . import markup
 from .navigation import default_group
 from .contract import CONTRACT_FILES, contract_file_notes
 from .model import LifecycleState, Registry, RetryPolicy
-from .twins import PageDoc, index_notice, twin_body, twin_path
+from .twins import PageDoc, index_notice, twin_path
 
 SIZE_BUDGET = 50_000
 """Default characters allowed in ``llms.txt`` and in each twin (``site.llms_size_budget``)."""
@@ -32,6 +32,15 @@ class NavSection:
 
     title: str
     pages: list[str]
+
+
+class Listed(Protocol):
+    """What llms.txt needs of a page: a ``PageDoc``, or the facts kept once its twin is written."""
+
+    src_uri: str
+    title: str
+    description: str | None
+    code: str | None
 
 
 class SurfaceError(ValueError):
@@ -66,14 +75,14 @@ def code_line(registry: Registry, name: str) -> str:
     return f"- [{name}]({url}): {notes}"
 
 
-def page_line(page: PageDoc, docs_url: str) -> str:
+def page_line(page: Listed, docs_url: str) -> str:
     notes = f": {markup.text(page.description)}" if page.description else ""
     return f"- [{_link_text(page.title)}]({docs_url}{twin_path(page.src_uri)}){notes}"
 
 
 def llms_txt(
     registry: Registry,
-    pages: dict[str, PageDoc],
+    pages: Mapping[str, Listed],
     nav: list[NavSection],
     *,
     optional: list[str],
@@ -131,19 +140,22 @@ def llms_txt(
 
 
 def llms_surfaces(registry: Registry, pages: dict[str, PageDoc], nav: list[NavSection]) -> dict[str, str]:
-    """Every LLM file of the site: twins, ``llms.txt`` and ``llms-full.txt``."""
+    """Every LLM file of the site as ``{site path: text}``: twins, ``llms.txt``, its shards, ``llms-full.txt``.
+
+    For tests and small tools; builds write the same files with ``publish.Publisher``,
+    which holds one twin at a time instead of all of them.
+    """
+    from .publish import surfaces_in_memory  # publish builds on this module
+
+    return surfaces_in_memory(registry, pages, nav)
+
+
+def index_files(registry: Registry, pages: Mapping[str, Listed], nav: list[NavSection]) -> dict[str, str]:
+    """``llms.txt``, plus one shard file per group of codes when a single index would exceed the budget."""
     docs_url = registry.site.docs_url
-    llms_url = docs_url + LLMS_TXT
-    ordered = _nav_order(pages, nav)
-    out: dict[str, str] = {}
-    notice = index_notice(llms_url)
-    bodies = {src: twin_body(pages[src], registry) for src in ordered}  # rendered once, used twice
-    for src in ordered:
-        out[twin_path(src)] = f"{notice}\n\n{bodies[src]}"
     optional = [f"- [Full documentation]({docs_url}{LLMS_FULL_TXT}): every page above in one Markdown file"]
-    out[LLMS_TXT] = llms_txt(registry, pages, nav, optional=optional)
-    budget = registry.site.llms_size_budget
-    if len(out[LLMS_TXT]) > budget:
+    out = {LLMS_TXT: llms_txt(registry, pages, nav, optional=optional)}
+    if len(out[LLMS_TXT]) > registry.site.llms_size_budget:
         # Too many codes for one index: each group of codes gets its own llms file,
         # linked from llms.txt, so every code keeps its line and every file its budget.
         members = active_groups(registry)
@@ -151,11 +163,13 @@ def llms_surfaces(registry: Registry, pages: dict[str, PageDoc], nav: list[NavSe
         out[LLMS_TXT] = llms_txt(registry, pages, nav, optional=optional, shards=shards, members=members)
         for group, path in shards.items():
             out[path] = shard_text(registry, group, members[group])
-    full = [f"# {markup.text(registry.site.name)}", f"> {markup.text(registry.site.summary)}", index_notice(llms_url)]
-    full += [bodies[src].rstrip("\n") for src in ordered]
-    out[LLMS_FULL_TXT] = "\n\n".join(full) + "\n"
-    check_size(out, budget=budget)
     return out
+
+
+def full_header(registry: Registry) -> str:
+    """The start of ``llms-full.txt``; the twins' bodies follow, each after a blank line."""
+    notice = index_notice(registry.site.docs_url + LLMS_TXT)
+    return "\n\n".join([f"# {markup.text(registry.site.name)}", f"> {markup.text(registry.site.summary)}", notice])
 
 
 SHARD_DIR = "llms"
@@ -205,7 +219,8 @@ def shard_text(registry: Registry, group: str, names: list[str]) -> str:
     ) + "\n"
 
 
-def _nav_order(pages: dict[str, PageDoc], nav: list[NavSection]) -> list[str]:
+def nav_order(pages: Mapping[str, object], nav: list[NavSection]) -> list[str]:
+    """Docs paths of ``pages`` in navigation order, pages outside the navigation last."""
     ordered: dict[str, None] = {}  # insertion-ordered set
     for section in nav:
         ordered.update((src, None) for src in section.pages if src in pages)
@@ -214,11 +229,16 @@ def _nav_order(pages: dict[str, PageDoc], nav: list[NavSection]) -> list[str]:
 
 
 def check_size(files: dict[str, str], *, budget: int = SIZE_BUDGET) -> None:
+    check_sizes({path: len(text) for path, text in files.items()}, budget=budget)
+
+
+def check_sizes(sizes: dict[str, int], *, budget: int = SIZE_BUDGET) -> None:
+    """``sizes``: characters of each LLM file. Only ``llms-full.txt`` may exceed the budget."""
     problems = [
-        f"{path} is {len(text):,} characters; the budget for llms.txt and each Markdown twin is "
+        f"{path} is {size:,} characters; the budget for llms.txt and each Markdown twin is "
         f"{budget:,} (shorten or split the page, or raise site.llms_size_budget; nothing is truncated)"
-        for path, text in files.items()
-        if path != LLMS_FULL_TXT and len(text) > budget
+        for path, size in sizes.items()
+        if path != LLMS_FULL_TXT and size > budget
     ]
     if problems:
         raise SurfaceError("\n".join(problems))

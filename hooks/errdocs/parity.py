@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
@@ -25,6 +26,8 @@ _LLMS_CODE_LINE = re.compile(r"^- \[(?P<name>[^\]]+)\]\((?P<url>[^)\s]+)\): HTTP
 
 def codes_table_rows(markdown: str) -> list[str] | None:
     """Codes listed by the codes table in a page's Markdown, or None if it has none."""
+    if _CODES_TABLE_HEADER not in markdown:  # most pages: no need to split them into lines
+        return None
     lines = markdown.split("\n")
     for index, line in enumerate(lines):
         if line.strip() == _CODES_TABLE_HEADER:
@@ -67,11 +70,50 @@ def _page_exists(site_dir: Path | None, rel: str, planned: set[str]) -> bool:
     return any(_exists(site_dir, c, planned) for c in (f"{rel}/index.html", f"{rel}.html", rel or "index.html"))
 
 
+@dataclass(frozen=True)
+class Published:
+    """What the gate needs to know of a build's LLM files, without holding their full text."""
+
+    codes: list[str]
+    """The code of each built code page, one entry per page."""
+    tables: dict[str, list[str]]
+    """Docs path of each page with a codes table -> the codes its rows list."""
+    indexes: dict[str, str]
+    """``llms.txt`` and its shards, in full (they are small: each fits the size budget)."""
+    doc_urls: dict[str, set[str]]
+    """Every LLM file -> the ``doc_url`` values it shows."""
+
+
+def doc_urls(text: str) -> set[str]:
+    return set(_DOC_URL.findall(text))
+
+
+def is_index(path: str) -> bool:
+    return path == LLMS_TXT or path.startswith(SHARD_DIR + "/")
+
+
 def check_parity(
     registry: Registry,
     *,
     pages: dict[str, PageDoc],
     surfaces: dict[str, str],
+    site_dir: Path | None,
+    sources: set[str] = frozenset(),  # type: ignore[assignment]
+) -> list[str]:
+    """``check_published`` for pages and LLM files held as text (tests, small tools)."""
+    published = Published(
+        codes=[page.code for page in pages.values() if page.code],
+        tables={src: rows for src, page in pages.items() if (rows := codes_table_rows(page.markdown)) is not None},
+        indexes={path: text for path, text in surfaces.items() if is_index(path)},
+        doc_urls={path: doc_urls(text) for path, text in surfaces.items()},
+    )
+    return check_published(registry, published, site_dir=site_dir, sources=sources)
+
+
+def check_published(
+    registry: Registry,
+    published: Published,
+    *,
     site_dir: Path | None,
     sources: set[str] = frozenset(),  # type: ignore[assignment]
 ) -> list[str]:
@@ -82,31 +124,28 @@ def check_parity(
     """
     codes = list(registry.codes)
     docs_url = registry.site.docs_url
-    planned = set(surfaces) | set(sources)
+    planned = set(published.doc_urls) | set(sources)
     problems: list[str] = []
 
-    rendered = [page.code for page in pages.values() if page.code]
-    problems += _missing(codes, rendered, "the built code pages")
+    problems += _missing(codes, published.codes, "the built code pages")
     problems += _missing(
         codes,
         [c for c in codes if _page_exists(site_dir, f"errors/{c}", planned)],
         "the HTML output (errors/<code>/)" if site_dir is not None else "the generated sources (errors/<code>.md)",
     )
 
-    tables = {src: rows for src, page in pages.items() if (rows := codes_table_rows(page.markdown)) is not None}
-    if not tables:
+    if not published.tables:
         problems.append("parity: no page includes the codes table (<!-- errdocs:codes-table -->)")
     returned = [name for name, code in registry.codes.items() if code.returned]
-    for src, rows in tables.items():
+    for src, rows in published.tables.items():
         problems += _missing(returned, rows, f"the codes table of docs/{src}")
 
-    llms = surfaces.get(LLMS_TXT, "")
+    llms = published.indexes.get(LLMS_TXT, "")
     links = [m["url"] for m in _LLMS_LINK.finditer(llms)]
     # Large registries list their codes in llms/<group>.txt shards linked from llms.txt.
-    indexes = [llms] + [text for path, text in surfaces.items() if path.startswith(SHARD_DIR + "/")]
     llms_codes = [
         m["name"]
-        for text in indexes
+        for text in published.indexes.values()
         for m in _LLMS_CODE_LINE.finditer(text)
         if m["url"] == docs_url + twin_path(f"errors/{m['name']}.md")
     ]
@@ -118,8 +157,8 @@ def check_parity(
         if not url.startswith(docs_url) or not _exists(site_dir, url[len(docs_url) :], planned):
             problems.append(f"parity: llms.txt links {url}, which is not a file of this build")
 
-    for path, text in surfaces.items():
-        for url in sorted(set(_DOC_URL.findall(text))):
+    for path, urls in published.doc_urls.items():
+        for url in sorted(urls):
             if not url.startswith(docs_url) or not _page_exists(site_dir, url[len(docs_url) :], planned):
                 problems.append(f"parity: {path} shows doc_url {url}, which is not a page of this build")
     return problems

@@ -8,6 +8,7 @@ and a short header points at ``llms.txt``.
 
 from __future__ import annotations
 
+import bisect
 import posixpath
 import re
 from dataclasses import dataclass, field
@@ -127,14 +128,22 @@ def absolutise_links(markdown: str, *, page_src: str, docs_url: str) -> str:
         return f"{match['text']}({target}{match['title'] or ''})"
 
     def fix_line(line: str) -> str:
+        # Most lines hold no link: both link forms need "](" or "]:" (a cheap test, thousands of pages).
+        if "](" not in line and "]:" not in line:
+            return line
         ref = _REF_DEF.match(line)
         if ref:
             return ref["lead"] + absolute_url(ref["target"], page_src=page_src, docs_url=docs_url) + ref["rest"]
+        if "`" not in line:
+            return _INLINE_LINK.sub(fix, line)
         # A link may contain code (`[`x`](y)`), but a link-like text inside code is not a link.
         spans = [span.span() for span in _CODE_SPAN.finditer(line)]
+        starts = [start for start, _ in spans]
 
         def fix_outside_code(match: re.Match[str]) -> str:
-            if any(start <= match.start() < end for start, end in spans):
+            # The code spans are ordered and disjoint: only the last one starting before the link can hold it.
+            index = bisect.bisect_right(starts, match.start()) - 1
+            if index >= 0 and match.start() < spans[index][1]:
                 return match.group(0)
             return fix(match)
 
@@ -143,10 +152,16 @@ def absolutise_links(markdown: str, *, page_src: str, docs_url: str) -> str:
     return _map_outside_fences(markdown, fix_line)
 
 
+def _fence(line: str) -> re.Match[str] | None:
+    # The substring tests skip the regex on the many lines that cannot match it
+    # (twins are made for every page of sites with thousands of pages).
+    return _FENCE.match(line) if "```" in line or "~~~" in line else None
+
+
 def _map_outside_fences(markdown: str, func) -> str:  # type: ignore[no-untyped-def]
     out, fence = [], None
     for line in markdown.split("\n"):
-        opened = _FENCE.match(line)
+        opened = _fence(line)
         if fence is not None:
             if opened and opened.group(1)[0] == fence[0] and len(opened.group(1)) >= len(fence):
                 fence = None
@@ -176,7 +191,7 @@ def _flatten(lines: list[str], *, level: int) -> list[str]:
     i, fence = 0, None
     while i < len(lines):
         line = lines[i]
-        opened = _FENCE.match(line)
+        opened = _fence(line)
         if fence is not None:
             if opened and opened.group(1)[0] == fence[0] and len(opened.group(1)) >= len(fence):
                 fence = None
@@ -188,10 +203,10 @@ def _flatten(lines: list[str], *, level: int) -> list[str]:
             out.append(line)
             i += 1
             continue
-        heading = _HEADING.match(line)
+        heading = _HEADING.match(line) if line.startswith("#") else None
         if heading:
             level = len(heading.group(1))
-        block = _TAB.match(line) or _ADMONITION.match(line)
+        block = _material_block(line)
         if block is None:
             out.append(line)
             i += 1
@@ -212,6 +227,14 @@ def _flatten(lines: list[str], *, level: int) -> list[str]:
         while i < len(lines) and not lines[i].strip():
             i += 1
     return out
+
+
+def _material_block(line: str) -> re.Match[str] | None:
+    """A content tab or admonition opening on ``line`` (substring tests first, as in ``_fence``)."""
+    tab = _TAB.match(line) if "===" in line else None
+    if tab is None and ("!!!" in line or "???" in line):
+        return _ADMONITION.match(line)
+    return tab
 
 
 def _indented_block(lines: list[str], start: int, width: int) -> tuple[list[str], int]:

@@ -1,0 +1,156 @@
+"""Writing the LLM files of a build while holding little of them in memory.
+
+A site of 10,000 codes has tens of megabytes of twins, and ``llms-full.txt`` repeats
+them all. Holding every twin, then ``llms-full.txt``, until the end of a build is what
+made its peak memory grow with the registry. So each twin is written as soon as its
+page's Markdown is final, only the few facts ``llms.txt`` and the parity gate need are
+kept, and ``llms-full.txt`` is streamed from the twin files at the end.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from .llms import (
+    LLMS_FULL_TXT,
+    LLMS_TXT,
+    NavSection,
+    SurfaceError,
+    check_sizes,
+    full_header,
+    index_files,
+    nav_order,
+)
+from .model import Registry
+from .parity import Published, check_published, codes_table_rows, doc_urls
+from .twins import PageDoc, index_notice, twin_body, twin_path
+
+
+@dataclass(frozen=True)
+class PageFacts:
+    """What is kept of a page once its twin is written (``llms.Listed`` plus the gate's facts)."""
+
+    src_uri: str
+    title: str
+    description: str | None
+    code: str | None
+    twin: str
+    """Site path of its twin."""
+    size: int
+    """Characters in its twin, for the size budget."""
+    table_rows: list[str] | None
+    """Codes listed by its codes table, if it has one."""
+    doc_urls: tuple[str, ...]
+    """``doc_url`` values its twin shows."""
+
+
+class Publisher:
+    """The LLM files of one build, written under ``out_dir`` (the site directory)."""
+
+    def __init__(self, registry: Registry, out_dir: Path) -> None:
+        self.registry = registry
+        self.out_dir = out_dir
+        self.pages: dict[str, PageFacts] = {}
+        """Docs path -> facts, in the order the pages were added."""
+        self._notice = index_notice(registry.site.docs_url + LLMS_TXT)
+        self._dirs: set[Path] = set()
+
+    def add(self, page: PageDoc) -> None:
+        """Write the twin of a page whose Markdown is final, and keep its facts."""
+        text = f"{self._notice}\n\n{twin_body(page, self.registry)}"
+        path = twin_path(page.src_uri)
+        self._write(path, text)
+        self.pages[page.src_uri] = PageFacts(
+            page.src_uri, page.title, page.description, page.code, path, len(text),
+            codes_table_rows(page.markdown), tuple(sorted(doc_urls(text))),
+        )
+
+    def publish(self, nav: list[NavSection], *, site_dir: Path | None, sources: set[str] = frozenset()) -> list[str]:  # type: ignore[assignment]
+        """Check everything, then write ``llms.txt`` (and shards) and ``llms-full.txt``.
+
+        Returns the problems instead when a file is over budget or the parity gate
+        fails; the twins already written are then removed, so no LLM file is published.
+        """
+        try:
+            indexes = self.indexes(nav)
+        except SurfaceError as err:
+            self.discard()
+            return str(err).splitlines()
+        problems = check_published(self.registry, self.published(indexes, nav), site_dir=site_dir, sources=sources)
+        if problems:
+            self.discard()
+            return problems
+        self.write_indexes(indexes, nav)
+        return []
+
+    def indexes(self, nav: list[NavSection]) -> dict[str, str]:
+        """``llms.txt`` and its shards; SurfaceError if any twin or index is over budget."""
+        indexes = index_files(self.registry, self.pages, nav)
+        sizes = {self.pages[src].twin: self.pages[src].size for src in nav_order(self.pages, nav)}
+        sizes.update((path, len(text)) for path, text in indexes.items())
+        check_sizes(sizes, budget=self.registry.site.llms_size_budget)
+        return indexes
+
+    def published(self, indexes: dict[str, str], nav: list[NavSection]) -> Published:
+        """The gate's view of the files about to be published."""
+        ordered = [self.pages[src] for src in nav_order(self.pages, nav)]
+        urls: dict[str, set[str]] = {page.twin: set(page.doc_urls) for page in ordered}
+        urls.update((path, doc_urls(text)) for path, text in indexes.items())
+        # llms-full.txt is its header followed by the twins' bodies: it shows what they show.
+        urls[LLMS_FULL_TXT] = doc_urls(full_header(self.registry)).union(*(page.doc_urls for page in ordered))
+        return Published(
+            codes=[page.code for page in self.pages.values() if page.code],
+            tables={page.src_uri: page.table_rows for page in self.pages.values() if page.table_rows is not None},
+            indexes=indexes,
+            doc_urls=urls,
+        )
+
+    def write_indexes(self, indexes: dict[str, str], nav: list[NavSection]) -> None:
+        for path, text in indexes.items():
+            self._write(path, text)
+        self._write_full(nav)
+
+    def discard(self) -> None:
+        for page in self.pages.values():
+            (self.out_dir / page.twin).unlink(missing_ok=True)
+
+    def _write_full(self, nav: list[NavSection]) -> None:
+        """``llms-full.txt``: the header, then each twin without its notice, in navigation order."""
+        skip = len(self._notice) + 2
+        with open(self.out_dir / LLMS_FULL_TXT, "w", encoding="utf-8", newline="\n") as full:
+            full.write(full_header(self.registry))
+            for src in nav_order(self.pages, nav):
+                # newline="": read back exactly what was written (a \r in a page stays a \r).
+                with open(self.out_dir / self.pages[src].twin, encoding="utf-8", newline="") as twin:
+                    body = twin.read()[skip:]
+                full.write("\n\n")
+                full.write(body.rstrip("\n"))
+            full.write("\n")
+
+    def _write(self, rel: str, text: str) -> None:
+        target = self.out_dir / rel
+        if target.parent not in self._dirs:  # one mkdir per folder, not per file
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self._dirs.add(target.parent)
+        with open(target, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+
+
+def surfaces_in_memory(registry: Registry, pages: dict[str, PageDoc], nav: list[NavSection]) -> dict[str, str]:
+    """The files a ``Publisher`` writes for ``pages``, as ``{site path: text}`` (no parity gate)."""
+    with tempfile.TemporaryDirectory(prefix="errdocs-llms-") as tmp:
+        out = Path(tmp)
+        publisher = Publisher(registry, out)
+        for page in pages.values():
+            publisher.add(page)
+        indexes = publisher.indexes(nav)
+        publisher.write_indexes(indexes, nav)
+        paths = [publisher.pages[src].twin for src in nav_order(publisher.pages, nav)] + [*indexes, LLMS_FULL_TXT]
+        return {path: _read(out / path) for path in paths}
+
+
+def _read(path: Path) -> str:
+    with open(path, encoding="utf-8", newline="") as handle:
+        return handle.read()
