@@ -117,3 +117,10 @@ def test_unions_with_any_member_try_each_member() -> None:
 
     assert validate(Loose, {"value": [1]})[0] == Loose(value=[1])
     assert validate(Loose, {"value": 2})[0] == Loose(value=2)
+
+
+def test_patterns_end_at_the_end_of_the_text() -> None:
+    # Python's `$` also matches before a final newline; JSON Schema's does not.
+    assert problems({"title": "HI", "inner": {"name": "ab\n"}}) == [
+        (("inner", "name"), "'ab\\n' does not match the expected form ^[a-z]+$")
+    ]

@@ -151,7 +151,7 @@ def _locate(root: Any, loc: tuple[Any, ...], message: str, file: str) -> Problem
     return _at(mark, _dotted(loc), message, file)
 
 
-_PLAIN_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
+_PLAIN_KEY = re.compile(r"[A-Za-z0-9_-]+")  # fullmatch: `$` would accept a trailing newline
 
 
 def _dotted(loc: tuple[Any, ...]) -> str:
@@ -160,7 +160,7 @@ def _dotted(loc: tuple[Any, ...]) -> str:
     for part in loc:
         if isinstance(part, int):
             out += f"[{part}]"
-        elif _PLAIN_KEY.match(str(part)):
+        elif _PLAIN_KEY.fullmatch(str(part)):
             out += f".{part}" if out else str(part)
         else:
             out += "[" + json.dumps(str(part)).replace(" ", "\\u0020") + "]"

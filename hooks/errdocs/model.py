@@ -20,7 +20,7 @@ from .records import Bounds, Check, Invalid, MinLen, OneOrList, Pattern, Record,
 CODE_PATTERN = r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$"
 RESERVED_NAMES = frozenset({"changelog", "index"})
 """Names of generated pages that live beside the code pages under ``errors/``."""
-_CODE_RE = re.compile(CODE_PATTERN)
+_CODE_RE = re.compile(CODE_PATTERN)  # used with fullmatch: `$` alone accepts a trailing newline
 _STATUS_RE = re.compile(r"^(\d{3}) (\S.*)$")
 _HTTPS_RE = re.compile(r"^https://[A-Za-z0-9.-]+(:\d+)?(/[^\s<>\"]*)?$")
 # Links written inside registry Markdown: [text](target). Targets are checked so
@@ -30,7 +30,7 @@ _ALLOWED_LINK = re.compile(r"^(https://|http://|mailto:|/|#|\.\.?/|[A-Za-z0-9_-]
 
 
 def _https_url(value: str) -> str:
-    if not _HTTPS_RE.match(value):
+    if not _HTTPS_RE.fullmatch(value):
         raise Invalid(f"must be an absolute https:// URL, got {value!r}")
     return value
 
@@ -252,7 +252,7 @@ class Related(Record):
         if self.url is not None:
             if self.title is None:
                 return "a `url` needs a `title`"
-            if not (self.url.startswith("https://") or re.match(r"^/[^\s:]*\.md(#[\w-]+)?$", self.url)):
+            if not (self.url.startswith("https://") or re.fullmatch(r"/[^\s:]*\.md(#[\w-]+)?", self.url)):
                 return f"url must be absolute https:// or a site page like /guides/retries.md, got {self.url!r}"
         return None
 
@@ -338,7 +338,7 @@ def _no_bare_number(value: Any) -> Any:
 
 
 def _status_line(value: str) -> str:
-    if not _STATUS_RE.match(value):
+    if not _STATUS_RE.fullmatch(value):
         raise Invalid(f"expected a status line like '404 Not Found', got {value!r}")
     return value
 
@@ -346,7 +346,7 @@ def _status_line(value: str) -> str:
 def _statuses(value: list[str]) -> list[str]:
     classes = set()
     for line in value:
-        status, reason = _STATUS_RE.match(line).groups()  # type: ignore[union-attr]
+        status, reason = _STATUS_RE.fullmatch(line).groups()  # type: ignore[union-attr]
         number = int(status)
         if not 400 <= number <= 599:
             raise Invalid(f"HTTP status {number} is not an error status (400-599)")
@@ -420,7 +420,7 @@ def _code_names(value: dict[str, Code]) -> dict[str, Code]:
     for name in value:
         if name in RESERVED_NAMES:
             raise Invalid(f"code {name!r} is reserved for a generated page; choose another name")
-        if not _CODE_RE.match(name):
+        if not _CODE_RE.fullmatch(name):
             raise Invalid(f"code {name!r} is not snake_case (expected e.g. rate_limit_exceeded)")
     return value
 

@@ -321,7 +321,7 @@ def _rule_of(meta: Any) -> Callable[[Any], Any]:
             return value
         return min_len
     if isinstance(meta, Pattern):
-        regex = re.compile(meta.regex)
+        regex = re.compile(_end_of_text(meta.regex))
 
         def pattern(value: str) -> str:
             if not regex.search(value):
@@ -339,6 +339,12 @@ def _rule_of(meta: Any) -> Callable[[Any], Any]:
             return value
         return bounds
     raise TypeError(f"records: unsupported constraint {meta!r}")
+
+
+def _end_of_text(pattern: str) -> str:
+    # JSON Schema patterns are ECMA-262: a final `$` is the end of the text. In Python it
+    # also matches before a trailing newline, so "name\n" would pass `^[a-z]+$`.
+    return pattern[:-1] + r"\Z" if pattern.endswith("$") and not pattern.endswith("\\$") else pattern
 
 
 def _union(members: list[Validator], args: tuple[Any, ...]) -> Validator:
