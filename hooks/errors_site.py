@@ -20,13 +20,13 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from errdocs import llms
+from errdocs.contract import CONTRACT_FILES, write_contract_files
 from errdocs.includes import IncludeError, expand_includes
 from errdocs.loading import RegistryError, load_registry
 from errdocs.model import Registry
 from errdocs.navigation import add_code_groups, has_errors_section, nav_sections
 from errdocs.publish import Publisher
-from errdocs.contract import CONTRACT_FILES, write_contract_files
-from errdocs.site import generated_pages
+from errdocs.site import GeneratedPage, generated_pages
 from errdocs.timing import PhaseTimer, paused_gc
 from errdocs.twins import page_doc, twin_path
 from mkdocs.config.defaults import MkDocsConfig
@@ -146,7 +146,7 @@ def on_files(files: Files, /, *, config: MkDocsConfig) -> Files:
         if page.code is not None:
             state.code_of[page.src_uri] = page.code
         level = inclusion if page.in_nav else InclusionLevel.NOT_IN_NAV
-        files.append(File.generated(config, page.src_uri, content=page.markdown, inclusion=level))
+        files.append(_RegistryPage.of(config, page, state.timer, inclusion=level))
     # The machine-readable contract is published as static files, so pages can link them.
     # They are written straight into site_dir (cleaned before on_files) rather than held
     # in memory for the whole build; MkDocs then skips copying a file onto itself.
@@ -156,6 +156,33 @@ def on_files(files: Files, /, *, config: MkDocsConfig) -> Files:
     for src_uri in contract:
         files.append(File.generated(config, src_uri, abs_src_path=str(site_dir / src_uri)))
     return files
+
+
+class _RegistryPage(File):
+    """A generated page whose Markdown is rendered from the registry when MkDocs reads it.
+
+    ``File.generated(content=...)`` would hold every page's source for the whole build
+    beside the copy MkDocs keeps as ``page.markdown`` (about 30 MB at 10,000 codes).
+    """
+
+    _page: GeneratedPage
+    _timer: PhaseTimer
+
+    @classmethod
+    def of(cls, config: MkDocsConfig, page: GeneratedPage, timer: PhaseTimer, *, inclusion: InclusionLevel) -> File:
+        # generated() wants content or a path; the empty content is never read (see below).
+        file = cls.generated(config, page.src_uri, content="", inclusion=inclusion)
+        file._page, file._timer = page, timer
+        return file
+
+    @property
+    def content_string(self) -> str:
+        with self._timer.phase("render"):
+            return self._page.markdown
+
+    @property
+    def content_bytes(self) -> bytes:
+        return self.content_string.encode("utf-8")
 
 
 def on_nav(nav: Navigation, /, *, config: MkDocsConfig, files: Files) -> Navigation:
