@@ -112,3 +112,41 @@ def test_includes_expand_and_leave_fences_alone(example_registry) -> None:
 def test_bad_includes_are_errors(example_registry, page: str, message: str) -> None:
     with pytest.raises(IncludeError, match=re.escape(message)):
         expand_includes(page, example_registry)
+
+
+def _registry_of_groups(groups: int, per_group: int):
+    """Just what add_code_groups reads: codes with a group, all returned."""
+    from types import SimpleNamespace
+
+    codes = {f"c{g:03d}_{i:02d}": SimpleNamespace(returned=True, group=f"G{g:03d}", statuses=[400])
+             for g in range(groups) for i in range(per_group)}
+    return SimpleNamespace(codes=codes)
+
+
+def _section_widths(items: list) -> list[int]:
+    """How many sections sit side by side in each nav list, recursively."""
+    sections = [value for item in items if isinstance(item, dict) for value in item.values() if isinstance(value, list)]
+    widths = [len(sections)]
+    for children in sections:
+        widths += _section_widths(children)
+    return widths
+
+
+@pytest.mark.parametrize("groups", [4, 10, 11, 23, 100, 150])
+def test_many_groups_are_nested_so_no_level_is_wide(groups: int) -> None:
+    # With navigation.prune every page still renders the titles of all sibling sections
+    # on its path: a flat list of 100 groups made each page's sidebar (and build) O(groups).
+    from errdocs.navigation import MAX_SECTION_GROUPS, add_code_groups, nav_sections
+
+    registry = _registry_of_groups(groups, 3)
+    nav = add_code_groups([{"Errors": ["errors/overview.md"]}], registry)
+    errors = nav[0]["Errors"]
+    assert max(_section_widths(errors)) <= MAX_SECTION_GROUPS
+    top = [next(iter(item)) for item in errors if isinstance(item, dict)]
+    if groups <= MAX_SECTION_GROUPS:
+        assert top == [f"G{g:03d}" for g in range(groups)]  # small catalogues: unchanged
+    else:
+        assert top[0].startswith("G000 … ") and top[-1].endswith(f" … G{groups - 1:03d}")
+    # Every code page once, in registry order.
+    pages = nav_sections(nav)[0][1]
+    assert pages == ["errors/overview.md", "errors/changelog.md", *(f"errors/{name}.md" for name in registry.codes)]
