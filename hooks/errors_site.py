@@ -26,9 +26,10 @@ from errdocs.loading import RegistryError, load_registry
 from errdocs.model import Registry
 from errdocs.navigation import add_code_groups, has_errors_section, nav_sections
 from errdocs.publish import Publisher
-from errdocs.site import GeneratedPage, generated_pages
+from errdocs.site import GeneratedPage, generated_pages, render_page
 from errdocs.timing import PhaseTimer, paused_gc
 from errdocs.twins import page_doc, twin_path
+from jinja2 import Environment
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files, InclusionLevel
@@ -53,7 +54,8 @@ class _Build:
     ) -> None:
         self.timer = timer
         """Time spent in each phase of this build (reported for `make bench`)."""
-        self.registry = registry
+        self.registry: Registry | None = registry
+        """Released in on_env, once every page is read: the build's peak comes after."""
         self.registry_path = registry_path
         self.serving = serving
         """Built by `mkdocs serve`: problems are shown instead of stopping the server."""
@@ -146,7 +148,7 @@ def on_files(files: Files, /, *, config: MkDocsConfig) -> Files:
         if page.code is not None:
             state.code_of[page.src_uri] = page.code
         level = inclusion if page.in_nav else InclusionLevel.NOT_IN_NAV
-        files.append(_RegistryPage.of(config, page, state.timer, inclusion=level))
+        files.append(_RegistryPage.of(config, page, state, inclusion=level))
     # The machine-readable contract is published as static files, so pages can link them.
     # They are written straight into site_dir (cleaned before on_files) rather than held
     # in memory for the whole build; MkDocs then skips copying a file onto itself.
@@ -166,19 +168,22 @@ class _RegistryPage(File):
     """
 
     _page: GeneratedPage
-    _timer: PhaseTimer
+    _state: _Build
 
     @classmethod
-    def of(cls, config: MkDocsConfig, page: GeneratedPage, timer: PhaseTimer, *, inclusion: InclusionLevel) -> File:
+    def of(cls, config: MkDocsConfig, page: GeneratedPage, state: _Build, *, inclusion: InclusionLevel) -> File:
         # generated() wants content or a path; the empty content is never read (see below).
         file = cls.generated(config, page.src_uri, content="", inclusion=inclusion)
-        file._page, file._timer = page, timer
+        file._page, file._state = page, state
         return file
 
     @property
     def content_string(self) -> str:
-        with self._timer.phase("render"):
-            return self._page.markdown
+        registry = self._state.registry
+        if registry is None:
+            raise PluginError(f"docs/{self.src_uri} was read after the pages were built; its source is generated then only")
+        with self._state.timer.phase("render"):
+            return render_page(registry, self._page)
 
     @property
     def content_bytes(self) -> bytes:
@@ -240,18 +245,25 @@ def on_page_content(html_text: str, /, *, page: Page, config: MkDocsConfig, file
     return banner + html_text
 
 
+def on_env(env: Environment, /, *, config: MkDocsConfig, files: Files) -> Environment:
+    # MkDocs fires this once every page's Markdown is read and converted, before it
+    # renders the templates (where its memory peaks). The LLM indexes are made now and
+    # the registry is let go: nothing after this point needs it.
+    state = _state()
+    with state.timer.phase("llms"):
+        state.llms.seal(state.nav)
+    state.registry = None
+    return env
+
+
 def on_post_build(*, config: MkDocsConfig) -> None:
     state = _state()
     with state.timer.phase("llms"), paused_gc():
-        _publish_llm_surfaces(state, Path(config.site_dir))
-    state.timer.report()
-
-
-def _publish_llm_surfaces(state: _Build, site_dir: Path) -> None:
-    # A failing size budget or parity gate removes the twins: no LLM file is left behind.
-    problems = state.llms.publish(state.nav, site_dir=site_dir)
+        # A failing size budget or parity gate removes the twins: no LLM file is left behind.
+        problems = state.llms.finish(site_dir=Path(config.site_dir))
     if problems:
         _fail(state, problems)
+    state.timer.report()
 
 
 def _fail(state: _Build, problems: list[str]) -> None:

@@ -12,7 +12,7 @@ from llms_txt import parse_llms_file
 
 from errdocs.llms import SIZE_BUDGET, SurfaceError, check_size, code_line, llms_surfaces, NavSection
 from errdocs.parity import check_parity
-from errdocs.site import generated_pages
+from errdocs.site import generated_pages, render_page
 from errdocs.twins import PageDoc, absolute_url, flatten_material, twin_path
 
 from conftest import ROOT, Built, mkdocs_build
@@ -60,7 +60,7 @@ def _pages(registry) -> dict[str, PageDoc]:
     }
     for page in generated_pages(registry):
         if page.code:
-            body = page.markdown.split("---\n", 2)[2]
+            body = render_page(registry, page).split("---\n", 2)[2]
             pages[page.src_uri] = PageDoc(page.src_uri, page.code, None, body, code=page.code)
     return pages
 
@@ -231,7 +231,7 @@ def test_large_registries_shard_llms_txt_by_group(example_data) -> None:
     pages = {}
     for page in generated_pages(registry):
         if page.code:
-            pages[page.src_uri] = PageDoc(page.src_uri, page.code, None, page.markdown.split("---\n", 2)[2], code=page.code)
+            pages[page.src_uri] = PageDoc(page.src_uri, page.code, None, render_page(registry, page).split("---\n", 2)[2], code=page.code)
     files = llms_surfaces(registry, pages, [NavSection("Errors", list(pages))])
     assert sorted(p for p in files if p.startswith("llms/")) == ["llms/family-0.txt", "llms/family-1.txt", "llms/family-2.txt"]
     index = parse_llms_file(files["llms.txt"])

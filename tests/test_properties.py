@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from errdocs.includes import expand_includes
 from errdocs.llms import NavSection, SurfaceError, llms_surfaces
 from errdocs.loading import RegistryError, load_registry
-from errdocs.site import generated_pages
+from errdocs.site import generated_pages, render_page
 from errdocs.twins import PageDoc
 
 from conftest import EXAMPLE_SITE
@@ -85,7 +85,7 @@ def run_pipeline(tmp: Path, text: str) -> None:
             assert PROBLEM_LINE.match(line), line
         return
     pages = {
-        page.src_uri: PageDoc(page.src_uri, page.src_uri, None, page.markdown.split("---\n", 2)[2], code=page.code)
+        page.src_uri: PageDoc(page.src_uri, page.src_uri, None, render_page(registry, page).split("---\n", 2)[2], code=page.code)
         for page in generated_pages(registry)
     }
     pages["errors/overview.md"] = PageDoc("errors/overview.md", "Errors", "All.", expand_includes(OVERVIEW, registry))

@@ -25,7 +25,7 @@ from .llms import NavSection
 from .loading import load_registry
 from .navigation import add_code_groups, nav_sections
 from .publish import Publisher
-from .site import generated_files, generated_pages
+from .site import generated_files, generated_pages, render_page
 from .twins import page_doc
 
 
@@ -100,8 +100,9 @@ def generate(config_path: Path, out: Path) -> list[Path]:
     for page in generated_pages(registry):
         if page.src_uri in pages:
             raise GenerateError(f"docs/{page.src_uri} is generated from registry.yaml; delete the hand-written file")
-        write(docs_out / page.src_uri, page.markdown)
-        meta, body = split_front_matter(page.markdown)
+        source = render_page(registry, page)
+        write(docs_out / page.src_uri, source)
+        meta, body = split_front_matter(source)
         pages.add(page.src_uri)
         llms.add(page_doc(registry, page.src_uri, body, meta, code=page.code, generated=True))
     contract = generated_files(registry)

@@ -107,11 +107,31 @@ def check_parity(
         indexes={path: text for path, text in surfaces.items() if is_index(path)},
         doc_urls={path: doc_urls(text) for path, text in surfaces.items()},
     )
-    return check_published(registry, published, site_dir=site_dir, sources=sources)
+    return check_published(Expected.of(registry), published, site_dir=site_dir, sources=sources)
+
+
+@dataclass(frozen=True)
+class Expected:
+    """What the registry promises a build holds: all the gate needs of it.
+
+    Taken before the pages are rendered into HTML, so a build can let the registry
+    go while MkDocs renders the templates (its peak memory).
+    """
+
+    codes: list[str]
+    """Every code, in registry order."""
+    returned: list[str]
+    """Codes the API can still send: the ones the codes table lists."""
+    docs_url: str
+
+    @classmethod
+    def of(cls, registry: Registry) -> Expected:
+        returned = [name for name, code in registry.codes.items() if code.returned]
+        return cls(list(registry.codes), returned, registry.site.docs_url)
 
 
 def check_published(
-    registry: Registry,
+    expected: Expected,
     published: Published,
     *,
     site_dir: Path | None,
@@ -122,8 +142,8 @@ def check_published(
     Without ``site_dir`` (``python -m errdocs generate``: no HTML yet) a page counts as
     built when its Markdown source is among ``sources``.
     """
-    codes = list(registry.codes)
-    docs_url = registry.site.docs_url
+    codes = expected.codes
+    docs_url = expected.docs_url
     planned = set(published.doc_urls) | set(sources)
     problems: list[str] = []
 
@@ -136,9 +156,8 @@ def check_published(
 
     if not published.tables:
         problems.append("parity: no page includes the codes table (<!-- errdocs:codes-table -->)")
-    returned = [name for name, code in registry.codes.items() if code.returned]
     for src, rows in published.tables.items():
-        problems += _missing(returned, rows, f"the codes table of docs/{src}")
+        problems += _missing(expected.returned, rows, f"the codes table of docs/{src}")
 
     llms = published.indexes.get(LLMS_TXT, "")
     links = [m["url"] for m in _LLMS_LINK.finditer(llms)]

@@ -24,7 +24,7 @@ from .llms import (
     nav_order,
 )
 from .model import Registry
-from .parity import Published, check_published, codes_table_rows, doc_urls
+from .parity import Expected, Published, check_published, codes_table_rows, doc_urls
 from .twins import PageDoc, index_notice, twin_body, twin_path
 
 
@@ -56,6 +56,14 @@ class Publisher:
         """Docs path -> facts, in the order the pages were added."""
         self._notice = index_notice(registry.site.docs_url + LLMS_TXT)
         self._dirs: set[Path] = set()
+        # Set by seal(): everything finish() needs, so the registry can be let go.
+        self.problems: list[str] = []
+        """Size-budget problems found by seal(); finish() reports them."""
+        self._indexes: dict[str, str] = {}
+        self._published: Published | None = None
+        self._order: list[str] = []
+        self._header = ""
+        self._expected: Expected | None = None
 
     def add(self, page: PageDoc) -> None:
         """Write the twin of a page whose Markdown is final, and keep its facts."""
@@ -68,22 +76,46 @@ class Publisher:
         )
 
     def publish(self, nav: list[NavSection], *, site_dir: Path | None, sources: set[str] = frozenset()) -> list[str]:  # type: ignore[assignment]
-        """Check everything, then write ``llms.txt`` (and shards) and ``llms-full.txt``.
+        """``seal`` then ``finish``: check everything, then write the indexes and ``llms-full.txt``."""
+        self.seal(nav)
+        return self.finish(site_dir=site_dir, sources=sources)
 
-        Returns the problems instead when a file is over budget or the parity gate
-        fails; the twins already written are then removed, so no LLM file is published.
+    def seal(self, nav: list[NavSection]) -> None:
+        """Once every page is added: make the indexes and take what the gate needs, then drop the registry.
+
+        A build seals before MkDocs renders its templates, where its memory peaks; from
+        here on nothing of the registry is needed (``finish`` works from these facts).
         """
         try:
-            indexes = self.indexes(nav)
+            self._indexes = self.indexes(nav)
         except SurfaceError as err:
-            self.discard()
-            return str(err).splitlines()
-        problems = check_published(self.registry, self.published(indexes, nav), site_dir=site_dir, sources=sources)
+            self.problems = str(err).splitlines()
+        else:
+            self._published = self.published(self._indexes, nav)
+        self._order = nav_order(self.pages, nav)
+        self._header = full_header(self.registry)
+        self._expected = Expected.of(self.registry)
+        self.registry = None  # type: ignore[assignment]
+
+    def finish(self, *, site_dir: Path | None, sources: set[str] = frozenset()) -> list[str]:  # type: ignore[assignment]
+        """Run the parity gate against what was built, then write ``llms.txt`` (+ shards) and ``llms-full.txt``.
+
+        Returns the problems instead when a file is over budget or the gate fails; the
+        twins already written are then removed, so no LLM file is published.
+        """
+        problems = self.problems or check_published(self._expected, self._published, site_dir=site_dir, sources=sources)  # type: ignore[arg-type]
         if problems:
             self.discard()
             return problems
-        self.write_indexes(indexes, nav)
+        self.write_files()
         return []
+
+    def write_files(self) -> list[str]:
+        """Write ``llms.txt`` (+ shards) and ``llms-full.txt``; return every LLM file's path, twins first."""
+        for path, text in self._indexes.items():
+            self._write(path, text)
+        self._write_full()
+        return [self.pages[src].twin for src in self._order] + [*self._indexes, LLMS_FULL_TXT]
 
     def indexes(self, nav: list[NavSection]) -> dict[str, str]:
         """``llms.txt`` and its shards; SurfaceError if any twin or index is over budget."""
@@ -107,21 +139,16 @@ class Publisher:
             doc_urls=urls,
         )
 
-    def write_indexes(self, indexes: dict[str, str], nav: list[NavSection]) -> None:
-        for path, text in indexes.items():
-            self._write(path, text)
-        self._write_full(nav)
-
     def discard(self) -> None:
         for page in self.pages.values():
             (self.out_dir / page.twin).unlink(missing_ok=True)
 
-    def _write_full(self, nav: list[NavSection]) -> None:
+    def _write_full(self) -> None:
         """``llms-full.txt``: the header, then each twin without its notice, in navigation order."""
         skip = len(self._notice) + 2
         with open(self.out_dir / LLMS_FULL_TXT, "w", encoding="utf-8", newline="\n") as full:
-            full.write(full_header(self.registry))
-            for src in nav_order(self.pages, nav):
+            full.write(self._header)
+            for src in self._order:
                 # newline="": read back exactly what was written (a \r in a page stays a \r).
                 with open(self.out_dir / self.pages[src].twin, encoding="utf-8", newline="") as twin:
                     body = twin.read()[skip:]
@@ -145,9 +172,10 @@ def surfaces_in_memory(registry: Registry, pages: dict[str, PageDoc], nav: list[
         publisher = Publisher(registry, out)
         for page in pages.values():
             publisher.add(page)
-        indexes = publisher.indexes(nav)
-        publisher.write_indexes(indexes, nav)
-        paths = [publisher.pages[src].twin for src in nav_order(publisher.pages, nav)] + [*indexes, LLMS_FULL_TXT]
+        publisher.seal(nav)
+        if publisher.problems:
+            raise SurfaceError("\n".join(publisher.problems))
+        paths = publisher.write_files()
         return {path: _read(out / path) for path in paths}
 
 
