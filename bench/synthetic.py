@@ -2,8 +2,9 @@
 
 Each code carries realistic content (about 1.3 KB of YAML: summary, overview cells,
 a paragraph of causes, an example, three steps, both SDKs, a related code), so the
-work per code matches a real catalogue. Groups of 100 codes keep the sidebar of a
-pruned navigation proportional to sqrt(N)-ish instead of N.
+work per code matches a real catalogue. Codes come in groups of 100 (100 groups at
+N = 10,000), which the navigation nests so that no sidebar level lists more than 10
+sections: a page's pruned sidebar then stays about the same size at every N.
 """
 
 from __future__ import annotations

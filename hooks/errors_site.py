@@ -90,7 +90,8 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     timer = PhaseTimer()
     try:
         registry = load_registry(path, display_name=REGISTRY_FILE, timer=timer)
-        _last_good = registry
+        if serving:  # a plain build keeps no copy: the registry is let go in on_env
+            _last_good = registry
     except RegistryError as err:
         if not serving or _last_good is None:
             raise PluginError(str(err)) from None
