@@ -9,6 +9,7 @@ kept, and ``llms-full.txt`` is streamed from the twin files at the end.
 
 from __future__ import annotations
 
+import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -144,25 +145,34 @@ class Publisher:
             (self.out_dir / page.twin).unlink(missing_ok=True)
 
     def _write_full(self) -> None:
-        """``llms-full.txt``: the header, then each twin without its notice, in navigation order."""
-        skip = len(self._notice) + 2
-        with open(self.out_dir / LLMS_FULL_TXT, "w", encoding="utf-8", newline="\n") as full:
-            full.write(self._header)
+        """``llms-full.txt``: the header, then each twin without its notice, in navigation order.
+
+        Copied as bytes: the twins are UTF-8 already, so nothing is decoded or re-encoded.
+        """
+        skip = len(self._notice.encode("utf-8")) + 2
+        with open(self.out_dir / LLMS_FULL_TXT, "wb") as full:
+            full.write(self._header.encode("utf-8"))
             for src in self._order:
-                # newline="": read back exactly what was written (a \r in a page stays a \r).
-                with open(self.out_dir / self.pages[src].twin, encoding="utf-8", newline="") as twin:
+                with open(self.out_dir / self.pages[src].twin, "rb") as twin:
                     body = twin.read()[skip:]
-                full.write("\n\n")
-                full.write(body.rstrip("\n"))
-            full.write("\n")
+                full.write(b"\n\n")
+                full.write(body.rstrip(b"\n"))
+            full.write(b"\n")
 
     def _write(self, rel: str, text: str) -> None:
         target = self.out_dir / rel
         if target.parent not in self._dirs:  # one mkdir per folder, not per file
             target.parent.mkdir(parents=True, exist_ok=True)
             self._dirs.add(target.parent)
-        with open(target, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
+        # os-level write: a text-mode file object per twin costs more than the write
+        # itself when a build writes thousands of them. The text holds "\n" only.
+        data = memoryview(text.encode("utf-8"))
+        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
+        try:
+            while data:
+                data = data[os.write(fd, data):]
+        finally:
+            os.close(fd)
 
 
 def surfaces_in_memory(registry: Registry, pages: dict[str, PageDoc], nav: list[NavSection]) -> dict[str, str]:
