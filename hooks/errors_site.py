@@ -267,6 +267,13 @@ def on_post_build(*, config: MkDocsConfig) -> None:
     state.timer.report()
 
 
+def on_build_error(*, error: Exception) -> None:
+    # Twins may still be queued on the writer thread: let it finish rather than leave a
+    # thread behind (under `serve`, each failed rebuild would leave one).
+    if _build is not None:
+        _build.llms.close()
+
+
 def _fail(state: _Build, problems: list[str]) -> None:
     """Stop the build, except under `serve`, where stopping would block the server."""
     if not state.serving:

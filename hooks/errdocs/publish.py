@@ -9,11 +9,11 @@ kept, and ``llms-full.txt`` is streamed from the twin files at the end.
 
 from __future__ import annotations
 
-import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from .filewriter import FileWriter, write_bytes
 from .llms import (
     LLMS_FULL_TXT,
     LLMS_TXT,
@@ -65,6 +65,8 @@ class Publisher:
         self._order: list[str] = []
         self._header = ""
         self._expected: Expected | None = None
+        self._writer = FileWriter()
+        """Twins and llms-full.txt are written on a worker thread, in submission order."""
 
     def add(self, page: PageDoc) -> None:
         """Write the twin of a page whose Markdown is final, and keep its facts."""
@@ -86,6 +88,8 @@ class Publisher:
 
         A build seals before MkDocs renders its templates, where its memory peaks; from
         here on nothing of the registry is needed (``finish`` works from these facts).
+        ``llms-full.txt`` is queued now, behind the twins it is made of, so it is written
+        while MkDocs renders the pages.
         """
         try:
             self._indexes = self.indexes(nav)
@@ -97,26 +101,36 @@ class Publisher:
         self._header = full_header(self.registry)
         self._expected = Expected.of(self.registry)
         self.registry = None  # type: ignore[assignment]
+        if not self.problems:
+            self._writer.submit(self._write_full)
 
     def finish(self, *, site_dir: Path | None, sources: set[str] = frozenset()) -> list[str]:  # type: ignore[assignment]
-        """Run the parity gate against what was built, then write ``llms.txt`` (+ shards) and ``llms-full.txt``.
+        """Run the parity gate against what was built, then write ``llms.txt`` (and its shards).
 
         Returns the problems instead when a file is over budget or the gate fails; the
-        twins already written are then removed, so no LLM file is published.
+        LLM files already written are then removed, so none is published.
         """
+        self._writer.wait()
         problems = self.problems or check_published(self._expected, self._published, site_dir=site_dir, sources=sources)  # type: ignore[arg-type]
         if problems:
             self.discard()
             return problems
-        self.write_files()
+        self.write_indexes()
         return []
 
-    def write_files(self) -> list[str]:
-        """Write ``llms.txt`` (+ shards) and ``llms-full.txt``; return every LLM file's path, twins first."""
+    def write_indexes(self) -> list[str]:
+        """Write ``llms.txt`` (+ shards) once the rest is on disk; return every LLM file's path, twins first."""
+        self._writer.wait()
         for path, text in self._indexes.items():
-            self._write(path, text)
-        self._write_full()
+            write_bytes(self._target(path), text.encode("utf-8"))
         return [self.pages[src].twin for src in self._order] + [*self._indexes, LLMS_FULL_TXT]
+
+    def close(self) -> None:
+        """Let queued writes finish (a failed build); errors no longer matter then."""
+        try:
+            self._writer.wait()
+        except OSError:
+            pass
 
     def indexes(self, nav: list[NavSection]) -> dict[str, str]:
         """``llms.txt`` and its shards; SurfaceError if any twin or index is over budget."""
@@ -141,13 +155,14 @@ class Publisher:
         )
 
     def discard(self) -> None:
-        for page in self.pages.values():
-            (self.out_dir / page.twin).unlink(missing_ok=True)
+        for rel in [page.twin for page in self.pages.values()] + [LLMS_FULL_TXT]:
+            (self.out_dir / rel).unlink(missing_ok=True)
 
     def _write_full(self) -> None:
         """``llms-full.txt``: the header, then each twin without its notice, in navigation order.
 
-        Copied as bytes: the twins are UTF-8 already, so nothing is decoded or re-encoded.
+        Runs on the writer thread after the twins. Copied as bytes: the twins are UTF-8
+        already, so nothing is decoded or re-encoded.
         """
         skip = len(self._notice.encode("utf-8")) + 2
         with open(self.out_dir / LLMS_FULL_TXT, "wb") as full:
@@ -160,19 +175,14 @@ class Publisher:
             full.write(b"\n")
 
     def _write(self, rel: str, text: str) -> None:
+        self._writer.write(self._target(rel), text.encode("utf-8"))
+
+    def _target(self, rel: str) -> Path:
         target = self.out_dir / rel
         if target.parent not in self._dirs:  # one mkdir per folder, not per file
             target.parent.mkdir(parents=True, exist_ok=True)
             self._dirs.add(target.parent)
-        # os-level write: a text-mode file object per twin costs more than the write
-        # itself when a build writes thousands of them. The text holds "\n" only.
-        data = memoryview(text.encode("utf-8"))
-        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
-        try:
-            while data:
-                data = data[os.write(fd, data):]
-        finally:
-            os.close(fd)
+        return target
 
 
 def surfaces_in_memory(registry: Registry, pages: dict[str, PageDoc], nav: list[NavSection]) -> dict[str, str]:
@@ -184,8 +194,9 @@ def surfaces_in_memory(registry: Registry, pages: dict[str, PageDoc], nav: list[
             publisher.add(page)
         publisher.seal(nav)
         if publisher.problems:
+            publisher.close()
             raise SurfaceError("\n".join(publisher.problems))
-        paths = publisher.write_files()
+        paths = publisher.write_indexes()
         return {path: _read(out / path) for path in paths}
 
 
