@@ -124,3 +124,13 @@ def test_patterns_end_at_the_end_of_the_text() -> None:
     assert problems({"title": "HI", "inner": {"name": "ab\n"}}) == [
         (("inner", "name"), "'ab\\n' does not match the expected form ^[a-z]+$")
     ]
+
+
+def test_records_take_fields_by_position_too() -> None:
+    assert Inner("ab") == Inner(name="ab")
+    with pytest.raises(TypeError, match="twice"):
+        Inner("ab", name="cd")
+    with pytest.raises(TypeError, match="at most 1"):
+        Inner("ab", "cd")
+    with pytest.raises(TypeError, match="needs the field 'name'"):
+        Inner()

@@ -16,13 +16,13 @@ An unknown marker, a marker not alone on its line, or a foreign include tag
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Callable
 
 from .envelope import example_markdown
 from .model import Registry
 from .retry import retry_guidance
 from .tables import codes_table, envelope_fields_table, headers_table
+from .records import Record
 
 _MARKER = re.compile(r"^(?P<indent>[ \t]*)<!--\s*errdocs:(?P<name>[A-Za-z0-9_-]*)(?P<args>[^>]*?)\s*-->\s*$")
 _LOOSE_MARKER = re.compile(r"<!--\s*errdocs:")
@@ -30,8 +30,7 @@ _FOREIGN = re.compile(r"<Snippet\b|^\s*-{2,}8<-{2,}|^\s*;*-{2,}8<-{2,}", re.M)
 _FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})")
 
 
-@dataclass(frozen=True)
-class Include:
+class Include(Record):
     """One include: what it takes and how it renders."""
 
     takes_code: bool

@@ -9,7 +9,6 @@ summary, so an agent can act without fetching the page.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Mapping, Protocol
 
 from . import markup
@@ -17,6 +16,7 @@ from .navigation import default_group
 from .contract import CONTRACT_FILES, contract_file_notes
 from .model import LifecycleState, Registry, RetryPolicy
 from .twins import PageDoc, index_notice, twin_path
+from .records import Record
 
 SIZE_BUDGET = 50_000
 """Default characters allowed in ``llms.txt`` and in each twin (``site.llms_size_budget``)."""
@@ -26,8 +26,7 @@ LLMS_FULL_TXT = "llms-full.txt"
 OPTIONAL = "Optional"
 
 
-@dataclass(frozen=True)
-class NavSection:
+class NavSection(Record):
     """A top-level part of the navigation, flattened: its title and its pages in order."""
 
     title: str

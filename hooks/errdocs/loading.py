@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, NamedTuple
 
 import yaml
 from .contract import example_problems
@@ -27,9 +26,8 @@ MAX_REGISTRY_BYTES = 16 * 1024 * 1024
 _Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # type: ignore[assignment]
 
 
-@dataclass(frozen=True, order=True)
-class Problem:
-    """One thing wrong with the registry, at a place in the file."""
+class Problem(NamedTuple):
+    """One thing wrong with the registry, at a place in the file (sorts in file order)."""
 
     line: int
     column: int

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
 from .llms import LLMS_TXT, SHARD_DIR
 from .model import Registry
 from .twins import PageDoc, twin_path
+from .records import Record
 
 _CODES_TABLE_HEADER = "| Code | HTTP | When | Retry? |"
 _CODES_TABLE_ROW = re.compile(r"^\s*\| \[`(?P<code>[^`]+)`\]\(/errors/(?P<target>[^)]+)\.md\) \|")
@@ -70,8 +70,7 @@ def _page_exists(site_dir: Path | None, rel: str, planned: set[str]) -> bool:
     return any(_exists(site_dir, c, planned) for c in (f"{rel}/index.html", f"{rel}.html", rel or "index.html"))
 
 
-@dataclass(frozen=True)
-class Published:
+class Published(Record):
     """What the gate needs to know of a build's LLM files, without holding their full text."""
 
     codes: list[str]
@@ -110,8 +109,7 @@ def check_parity(
     return check_published(Expected.of(registry), published, site_dir=site_dir, sources=sources)
 
 
-@dataclass(frozen=True)
-class Expected:
+class Expected(Record):
     """What the registry promises a build holds: all the gate needs of it.
 
     Taken before the pages are rendered into HTML, so a build can let the registry

@@ -10,7 +10,6 @@ kept, and ``llms-full.txt`` is streamed from the twin files at the end.
 from __future__ import annotations
 
 import tempfile
-from dataclasses import dataclass
 from pathlib import Path
 
 from .filewriter import FileWriter, write_bytes
@@ -27,10 +26,10 @@ from .llms import (
 from .model import Registry
 from .parity import Expected, Published, check_published, codes_table_rows, doc_urls
 from .twins import PageDoc, index_notice, twin_body, twin_path
+from .records import Record
 
 
-@dataclass(frozen=True)
-class PageFacts:
+class PageFacts(Record):
     """What is kept of a page once its twin is written (``llms.Listed`` plus the gate's facts)."""
 
     src_uri: str

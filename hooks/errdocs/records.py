@@ -121,7 +121,10 @@ class RecordType(type):
 
 
 class Record(metaclass=RecordType):
-    """Base of every record: immutable, slotted, built from keyword arguments.
+    """Base of every record: immutable and slotted, built from field values.
+
+    Also the project's light value type (pages, facts): defining one costs no
+    generated code at import, unlike a dataclass.
 
     A subclass may define ``_rule(self) -> str | None``: a rule across its fields,
     checked once every field is valid; a returned message is a problem at the record.
@@ -130,7 +133,14 @@ class Record(metaclass=RecordType):
     _fields: tuple[str, ...]
     _defaults: dict[str, Any]
 
-    def __init__(self, **values: Any) -> None:
+    def __init__(self, *args: Any, **values: Any) -> None:
+        if args:  # positional arguments fill the fields in declaration order
+            if len(args) > len(self._fields):
+                raise TypeError(f"{type(self).__name__}() takes at most {len(self._fields)} arguments")
+            for name, value in zip(self._fields, args):
+                if name in values:
+                    raise TypeError(f"{type(self).__name__}() got {name!r} twice")
+                values[name] = value
         taken = 0
         for name in self._fields:
             if name in values:

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 
 from .changelog import CHANGELOG_PATH, changelog_page
 from .code_page import code_page, code_page_path
 from .contract import contract_files
 from .model import LifecycleState, Registry
+from .records import Record
 
 
-@dataclass(frozen=True)
-class GeneratedPage:
+class GeneratedPage(Record):
     """A page made from the registry; ``render_page`` makes its Markdown when it is read.
 
     Nothing is rendered up front and the page does not hold the registry: a build reads

@@ -11,7 +11,6 @@ from __future__ import annotations
 import bisect
 import posixpath
 import re
-from dataclasses import dataclass, field
 from typing import Any
 
 import html
@@ -19,12 +18,12 @@ import json
 
 from . import markup
 from .model import Registry
+from .records import Record, factory
 
 INDEX_HEADING = "> ## Documentation Index"
 
 
-@dataclass(frozen=True)
-class PageDoc:
+class PageDoc(Record):
     """One page as the LLM surfaces see it."""
 
     src_uri: str
@@ -35,7 +34,7 @@ class PageDoc:
     """Markdown after includes were expanded, front matter removed."""
     code: str | None = None
     """The registry code this page documents, if any."""
-    extra: dict[str, str] = field(default_factory=dict)
+    extra: dict[str, str] = factory(dict)
 
 
 def page_doc(
