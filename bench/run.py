@@ -1,6 +1,7 @@
 """`make bench`: what the registry hooks cost, from 16 to 10,000 codes.
 
-For each N, in one run, interleaved, at least 3 times each (median reported):
+For each N, in one run, after one untimed build of each project, interleaved, at least
+3 times each (9 under 1,000 codes), median reported:
 
   A  `mkdocs build` of the generated site (hooks on)
   B  `mkdocs build` of the same pages written out as static Markdown, hooks off
@@ -44,6 +45,8 @@ from synthetic import mkdocs_yml, write_site  # noqa: E402
 from errdocs.loading import load_registry  # noqa: E402
 from errdocs.navigation import add_code_groups  # noqa: E402
 
+SMALL_RUNS = 9
+"""Rounds for sizes under 1,000 codes (at least --runs)."""
 PHASES = ["load", "validate", "render", "contract", "includes", "llms"]
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": "1767225600"}
 BASE_NAV = [{"Home": "index.md"}, {"Errors": ["errors/overview.md"]}]
@@ -198,7 +201,11 @@ def main() -> int:
         timings = work / f"n{n}" / "timings.jsonl"
         timings.unlink(missing_ok=True)
         samples: dict[str, list[tuple[float, int]]] = {name: [] for name in projects}
-        for run in range(args.runs):  # interleaved: A, B (, D) in every round
+        for project in projects.values():  # one untimed build each: caches warm for A and B alike
+            build(project, None)
+        # Small builds last half a second, so a few milliseconds of noise matter: more rounds.
+        rounds = max(args.runs, SMALL_RUNS) if n < 1000 else args.runs
+        for run in range(rounds):  # interleaved: A, B (, D) in every round
             for name, project in projects.items():
                 samples[name].append(build(project, timings if name == "A" else None))
             print(f"  N={n} round {run + 1}: " + ", ".join(f"{k}={v[-1][0]:.2f}s" for k, v in samples.items()), flush=True)
