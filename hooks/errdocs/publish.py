@@ -90,14 +90,14 @@ class Publisher:
         ``llms-full.txt`` is queued now, behind the twins it is made of, so it is written
         while MkDocs renders the pages.
         """
+        self._order = nav_order(self.pages, nav)  # once: the indexes, the gate and llms-full.txt share it
+        self._header = full_header(self.registry)
         try:
-            self._indexes = self.indexes(nav)
+            self._indexes = self._index_files(nav)
         except SurfaceError as err:
             self.problems = str(err).splitlines()
         else:
-            self._published = self.published(self._indexes, nav)
-        self._order = nav_order(self.pages, nav)
-        self._header = full_header(self.registry)
+            self._published = self._gate_view()
         self._expected = Expected.of(self.registry)
         self.registry = None  # type: ignore[assignment]
         if not self.problems:
@@ -131,25 +131,25 @@ class Publisher:
         except OSError:
             pass
 
-    def indexes(self, nav: list[NavSection]) -> dict[str, str]:
+    def _index_files(self, nav: list[NavSection]) -> dict[str, str]:
         """``llms.txt`` and its shards; SurfaceError if any twin or index is over budget."""
         indexes = index_files(self.registry, self.pages, nav)
-        sizes = {self.pages[src].twin: self.pages[src].size for src in nav_order(self.pages, nav)}
+        sizes = {self.pages[src].twin: self.pages[src].size for src in self._order}
         sizes.update((path, len(text)) for path, text in indexes.items())
         check_sizes(sizes, budget=self.registry.site.llms_size_budget)
         return indexes
 
-    def published(self, indexes: dict[str, str], nav: list[NavSection]) -> Published:
-        """The gate's view of the files about to be published."""
-        ordered = [self.pages[src] for src in nav_order(self.pages, nav)]
+    def _gate_view(self) -> Published:
+        """The parity gate's view of the files about to be published."""
+        ordered = [self.pages[src] for src in self._order]
         urls: dict[str, set[str]] = {page.twin: set(page.doc_urls) for page in ordered}
-        urls.update((path, doc_urls(text)) for path, text in indexes.items())
+        urls.update((path, doc_urls(text)) for path, text in self._indexes.items())
         # llms-full.txt is its header followed by the twins' bodies: it shows what they show.
-        urls[LLMS_FULL_TXT] = doc_urls(full_header(self.registry)).union(*(page.doc_urls for page in ordered))
+        urls[LLMS_FULL_TXT] = doc_urls(self._header).union(*(page.doc_urls for page in ordered))
         return Published(
             codes=[page.code for page in self.pages.values() if page.code],
             tables={page.src_uri: page.table_rows for page in self.pages.values() if page.table_rows is not None},
-            indexes=indexes,
+            indexes=self._indexes,
             doc_urls=urls,
         )
 
