@@ -268,8 +268,8 @@ def on_post_build(*, config: MkDocsConfig) -> None:
 
 
 def on_build_error(*, error: Exception) -> None:
-    # Twins may still be queued on the writer thread: let it finish rather than leave a
-    # thread behind (under `serve`, each failed rebuild would leave one).
+    # Twins may still be on their way to the writer process: let it finish rather than
+    # leave a process behind (under `serve`, each failed rebuild would leave one).
     if _build is not None:
         _build.llms.close()
 

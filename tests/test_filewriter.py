@@ -1,4 +1,4 @@
-"""The worker thread that writes twins: order, completion and errors."""
+"""The file writer: inline for a few files, a child process for many; order, completion, errors."""
 
 from __future__ import annotations
 
@@ -6,27 +6,35 @@ from pathlib import Path
 
 import pytest
 
-from errdocs.filewriter import FileWriter, write_bytes
+from errdocs.filewriter import FileWriter, join_files, write_bytes
 
 
-def test_jobs_run_in_order_and_wait_means_done(tmp_path: Path) -> None:
-    writer = FileWriter(backlog=2)  # a small queue: submitting blocks instead of growing
+@pytest.mark.parametrize("spawn_after", [1000, 0, 10], ids=["inline", "child", "inline-then-child"])
+def test_files_are_written_in_order_and_wait_means_done(tmp_path: Path, spawn_after: int) -> None:
+    writer = FileWriter(spawn_after=spawn_after)
     for i in range(50):
-        writer.write(tmp_path / f"{i}.md", f"page {i}\n".encode())
-    writer.submit(lambda: (tmp_path / "all.txt").write_text("".join(sorted(p.read_text() for p in tmp_path.glob("*.md")))))
+        writer.write(tmp_path / f"{i}.md", f"NOTE\npage {i}\n\n".encode())
+    assert writer.spawned == (spawn_after < 50)
+    # The join is asked for after the pages: it must see every one of them.
+    writer.join(tmp_path / "all.txt", b"HEAD", [tmp_path / f"{i}.md" for i in range(50)], skip=5, sep=b"\n\n", tail=b"\n")
     writer.wait()
-    assert (tmp_path / "all.txt").read_text().count("page") == 50
-    assert (tmp_path / "7.md").read_bytes() == b"page 7\n"
+    assert not writer.spawned
+    assert (tmp_path / "7.md").read_bytes() == b"NOTE\npage 7\n\n"
+    assert (tmp_path / "all.txt").read_bytes() == b"HEAD" + b"".join(f"\n\npage {i}".encode() for i in range(50)) + b"\n"
 
 
-def test_an_error_is_raised_by_wait_and_later_jobs_are_skipped(tmp_path: Path) -> None:
-    writer = FileWriter()
+@pytest.mark.parametrize("spawn_after", [1000, 0], ids=["inline", "child"])
+def test_a_failure_is_raised_by_wait_and_later_files_are_skipped(tmp_path: Path, spawn_after: int) -> None:
+    writer = FileWriter(spawn_after=spawn_after)
+    writer.write(tmp_path / "first.md", b"1")
     writer.write(tmp_path / "missing-dir" / "x.md", b"x")
     writer.write(tmp_path / "after.md", b"y")
-    with pytest.raises(FileNotFoundError):
+    with pytest.raises(OSError) as raised:
         writer.wait()
+    assert "missing-dir" in str(raised.value) and "Traceback" not in str(raised.value)
+    assert (tmp_path / "first.md").read_bytes() == b"1"
     assert not (tmp_path / "after.md").exists()
-    writer.write(tmp_path / "again.md", b"z")  # usable again once the error was reported
+    writer.write(tmp_path / "again.md", b"z")  # usable again once the failure was reported
     writer.wait()
     assert (tmp_path / "again.md").read_bytes() == b"z"
 
@@ -36,3 +44,10 @@ def test_write_bytes_replaces_a_file_exactly(tmp_path: Path) -> None:
     write_bytes(target, b"a longer first version\r\n")
     write_bytes(target, "é\n".encode())
     assert target.read_bytes() == "é\n".encode()
+
+
+def test_join_files_cuts_the_prefix_and_trailing_newlines_only(tmp_path: Path) -> None:
+    (tmp_path / "a").write_bytes(b"xx\n\nbody a\n\n\n")
+    (tmp_path / "b").write_bytes("xx\n\nbödy b\n".encode())
+    join_files(tmp_path / "out", b"# H", [tmp_path / "a", tmp_path / "b"], skip=4, sep=b"\n\n", tail=b"\n")
+    assert (tmp_path / "out").read_bytes() == "# H\n\nbody a\n\nbödy b\n".encode()

@@ -7,6 +7,8 @@ import re
 
 import markdown
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from errdocs import markup
 
@@ -78,6 +80,21 @@ def test_code_span_survives_backticks() -> None:
 def test_fence_is_longer_than_any_backtick_run_inside() -> None:
     block = markup.fence("```\nnot a fence end\n```", "text")
     assert block.startswith("````text\n") and block.endswith("\n````")
+
+
+_SCALARS = st.none() | st.booleans() | st.integers() | st.floats() | st.text()
+_JSON_VALUES = st.recursive(_SCALARS, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(), inner, max_size=4), max_leaves=12)
+
+
+@given(_JSON_VALUES)
+def test_indented_json_is_json_dumps_with_indent(value: object) -> None:
+    # The flat-object fast path must lay out exactly what json.dumps(indent=2) would.
+    assert markup.indented_json(value) == json.dumps(value, indent=2, ensure_ascii=False)
+
+
+@given(st.dictionaries(st.text(), _SCALARS, min_size=1, max_size=6))
+def test_indented_json_fast_path_on_flat_objects(value: dict) -> None:
+    assert markup.indented_json(value) == json.dumps(value, indent=2, ensure_ascii=False)
 
 
 def test_json_block_is_json_dumps() -> None:

@@ -1,25 +1,39 @@
-"""Writing many small files on a worker thread, in order.
+"""Writing many small files while the build keeps its one thread busy.
 
-A build of 10,000 codes creates 10,000 Markdown twins. Creating a file is disk work
-(a directory entry, an inode, the journal) that costs up to half a millisecond on a
-busy disk, for instance right after MkDocs has deleted the previous site. Done inline
-it would all land on the one core MkDocs keeps busy; a worker thread makes the system
-calls (which release the GIL) while MkDocs goes on converting pages.
+A build of 10,000 codes creates 10,000 Markdown twins and ``llms-full.txt``, which
+repeats them. MkDocs converts pages on one thread and holds the GIL while it does. A
+writer *thread* got the GIL back only every 5 ms (the switch interval) after each of
+its system calls, so it fell behind and the build waited for it: about 1 s at 10,000
+codes. So the files of a large site are written by a child Python process fed through a
+pipe: the build only copies each file's bytes into the pipe, and the child makes the
+system calls on another core. The first ``SPAWN_AFTER`` files are written inline, so a
+small site never pays for starting a process.
+
+Running this file as a script is the child: it reads frames from stdin until EOF.
+It imports nothing but the standard library (it runs with ``-I -S``).
 """
 
 from __future__ import annotations
 
 import os
-import queue
-import threading
-from functools import partial
+import signal
+import struct
+import subprocess
+import sys
 from pathlib import Path
-from typing import Callable, Optional
+from typing import BinaryIO, Sequence, Union
 
-Job = Callable[[], None]
+PathLike = Union[str, bytes, Path]
+
+SPAWN_AFTER = 256
+"""Files written inline before the child process takes over."""
+
+_COUNT = struct.Struct("<cI")  # operation, number of fields
+_LENGTH = struct.Struct("<I")  # length of the next field
+_WRITE, _JOIN = b"W", b"J"
 
 
-def write_bytes(path: Path, data: bytes) -> None:
+def write_bytes(path: PathLike, data: bytes) -> None:
     """Create or replace ``path`` with ``data`` (os-level: no file object per file)."""
     view = memoryview(data)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
@@ -30,51 +44,126 @@ def write_bytes(path: Path, data: bytes) -> None:
         os.close(fd)
 
 
-class FileWriter:
-    """Runs write jobs on one worker thread, first in, first out.
+def join_files(target: PathLike, head: bytes, sources: Sequence[PathLike], *, skip: int, sep: bytes, tail: bytes) -> None:
+    """Write ``target``: ``head``, then for each source ``sep`` and its bytes from ``skip``
+    on without trailing newlines, then ``tail``. Bytes in, bytes out: nothing is decoded."""
+    with open(target, "wb") as out:
+        out.write(head)
+        for source in sources:
+            with open(source, "rb") as part:
+                body = part.read()[skip:]
+            out.write(sep)
+            out.write(body.rstrip(b"\n"))
+        out.write(tail)
 
-    ``wait()`` returns once every job submitted so far is done and re-raises the
-    first job's error, if any; later jobs are skipped after an error. The queue is
-    bounded so memory stays flat when the disk is slower than the build: 2,048 twins
-    are about 6 MB. Deep enough that the build rarely waits: while MkDocs converts
-    pages it holds the GIL, and the writer mostly catches up when MkDocs writes HTML.
+
+class FileWriter:
+    """Writes files in the order asked, inline at first, then through a child process.
+
+    ``wait()`` returns once every file asked for so far is written, and raises
+    ``OSError`` for the first one that failed; files asked for after a failure are
+    skipped. A writer can be used again after ``wait()``.
     """
 
-    def __init__(self, *, backlog: int = 2048) -> None:
-        self._jobs: queue.Queue[Optional[Job]] = queue.Queue(maxsize=backlog)
-        self._thread: threading.Thread | None = None
-        self._error: BaseException | None = None
+    def __init__(self, *, spawn_after: int = SPAWN_AFTER) -> None:
+        self._inline_left = spawn_after
+        self._child: subprocess.Popen[bytes] | None = None
+        self._error: OSError | None = None
 
-    def write(self, path: Path, data: bytes) -> None:
-        self.submit(partial(write_bytes, path, data))
+    @property
+    def spawned(self) -> bool:
+        """Whether a child process is writing (until the next ``wait()``)."""
+        return self._child is not None
 
-    def submit(self, job: Job) -> None:
-        self._raise_error()
-        if self._thread is None:
-            self._thread = threading.Thread(target=self._work, name="errdocs-writer", daemon=True)
-            self._thread.start()
-        self._jobs.put(job)
+    def write(self, path: PathLike, data: bytes) -> None:
+        if self._inline():
+            self._run(write_bytes, path, data)
+        else:
+            self._send(_WRITE, [os.fsencode(path), data])
+
+    def join(self, target: PathLike, head: bytes, sources: Sequence[PathLike], *, skip: int, sep: bytes, tail: bytes) -> None:
+        """``join_files``, run after every file asked for before it."""
+        if self._child is None:
+            self._run(join_files, target, head, sources, skip=skip, sep=sep, tail=tail)
+        else:
+            fields = [os.fsencode(target), head, sep, tail, str(skip).encode()]
+            self._send(_JOIN, fields + [os.fsencode(source) for source in sources])
 
     def wait(self) -> None:
-        """Block until every submitted job has run; raise the first error a job raised."""
-        if self._thread is not None:
-            self._jobs.put(None)
-            self._thread.join()
-            self._thread = None
-        self._raise_error()
-
-    def _work(self) -> None:
-        while True:
-            job = self._jobs.get()
-            if job is None:
-                return
-            if self._error is None:
-                try:
-                    job()
-                except BaseException as err:  # handed to the caller by wait()
-                    self._error = err
-
-    def _raise_error(self) -> None:
+        child, self._child = self._child, None
+        if child is not None:
+            assert child.stdin is not None and child.stderr is not None
+            try:
+                child.stdin.close()  # flushes what is buffered; EOF ends the child
+            except BrokenPipeError:
+                pass
+            message = child.stderr.read().decode("utf-8", "replace").strip()
+            child.stderr.close()
+            if child.wait() != 0 and self._error is None:
+                self._error = OSError(message or f"the file writer process exited with status {child.returncode}")
         error, self._error = self._error, None
         if error is not None:
             raise error
+
+    def _inline(self) -> bool:
+        """Whether to write this file inline; starts the child once the inline budget is spent."""
+        if self._child is not None:
+            return False
+        if self._inline_left > 0 or self._error is not None or not sys.executable:
+            self._inline_left -= 1
+            return True
+        try:
+            self._child = subprocess.Popen(
+                [sys.executable, "-I", "-S", __file__],
+                stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, bufsize=1 << 16,
+            )
+        except OSError:
+            self._inline_left = 1 << 62  # no process to be had: inline it is
+            return True
+        return False
+
+    def _run(self, func, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        if self._error is not None:
+            return
+        try:
+            func(*args, **kwargs)
+        except OSError as err:
+            self._error = err
+
+    def _send(self, operation: bytes, fields: list[bytes]) -> None:
+        assert self._child is not None and self._child.stdin is not None
+        if self._child.poll() is not None:  # it stopped on an error; wait() reports it
+            return
+        frame = [_COUNT.pack(operation, len(fields))]
+        for field in fields:
+            frame += (_LENGTH.pack(len(field)), field)
+        try:
+            self._child.stdin.write(b"".join(frame))
+        except BrokenPipeError:
+            pass  # the child stopped on an error; wait() reports it
+
+
+def _serve(stream: BinaryIO) -> int:
+    """The child: run each frame from ``stream`` until EOF; stop at the first failure."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the build; it then closes the pipe
+    read = stream.read
+    while True:
+        head = read(_COUNT.size)
+        if len(head) < _COUNT.size:
+            return 0 if not head else 1
+        operation, count = _COUNT.unpack(head)
+        fields = [read(_LENGTH.unpack(read(_LENGTH.size))[0]) for _ in range(count)]
+        try:
+            if operation == _WRITE:
+                write_bytes(fields[0], fields[1])
+            else:
+                target, head, sep, tail, skip, *sources = fields
+                join_files(target, head, sources, skip=int(skip), sep=sep, tail=tail)
+        except OSError as err:
+            name = os.fsdecode(err.filename) if err.filename is not None else "a file"
+            print(f"cannot write {name}: {err.strerror or err}", file=sys.stderr)
+            return 1
+
+
+if __name__ == "__main__":
+    sys.exit(_serve(sys.stdin.buffer))

@@ -7,8 +7,10 @@ generation bug or a tampered step shows up as a named mismatch, not a quiet gap.
 
 from __future__ import annotations
 
+import os
 import re
 from collections import Counter
+from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
 
@@ -59,7 +61,7 @@ def _missing(expected: Iterable[str], found: Iterable[str], where: str) -> list[
 
 
 def _exists(site_dir: Path | None, rel: str, planned: set[str]) -> bool:
-    return rel in planned or (site_dir is not None and (site_dir / rel).is_file())
+    return rel in planned or (site_dir is not None and os.path.isfile(os.path.join(site_dir, rel)))
 
 
 def _page_exists(site_dir: Path | None, rel: str, planned: set[str]) -> bool:
@@ -145,10 +147,16 @@ def check_published(
     planned = set(published.doc_urls) | set(sources)
     problems: list[str] = []
 
+    # Every code page is asked about twice (its HTML, then each doc_url that names it):
+    # one look at the disk each.
+    @lru_cache(maxsize=None)
+    def page_exists(rel: str) -> bool:
+        return _page_exists(site_dir, rel, planned)
+
     problems += _missing(codes, published.codes, "the built code pages")
     problems += _missing(
         codes,
-        [c for c in codes if _page_exists(site_dir, f"errors/{c}", planned)],
+        [c for c in codes if page_exists(f"errors/{c}")],
         "the HTML output (errors/<code>/)" if site_dir is not None else "the generated sources (errors/<code>.md)",
     )
 
@@ -176,6 +184,6 @@ def check_published(
 
     for path, urls in published.doc_urls.items():
         for url in sorted(urls):
-            if not url.startswith(docs_url) or not _page_exists(site_dir, url[len(docs_url) :], planned):
+            if not url.startswith(docs_url) or not page_exists(url[len(docs_url) :]):
                 problems.append(f"parity: {path} shows doc_url {url}, which is not a page of this build")
     return problems

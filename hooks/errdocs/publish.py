@@ -9,6 +9,7 @@ kept, and ``llms-full.txt`` is streamed from the twin files at the end.
 
 from __future__ import annotations
 
+import os
 import tempfile
 from pathlib import Path
 
@@ -55,7 +56,7 @@ class Publisher:
         self.pages: dict[str, PageFacts] = {}
         """Docs path -> facts, in the order the pages were added."""
         self._notice = index_notice(registry.site.docs_url + LLMS_TXT)
-        self._dirs: set[Path] = set()
+        self._dirs: set[str] = set()
         # Set by seal(): everything finish() needs, so the registry can be let go.
         self.problems: list[str] = []
         """Size-budget problems found by seal(); finish() reports them."""
@@ -65,7 +66,7 @@ class Publisher:
         self._header = ""
         self._expected: Expected | None = None
         self._writer = FileWriter()
-        """Twins and llms-full.txt are written on a worker thread, in submission order."""
+        """Twins and llms-full.txt are written in the order asked (by a child process on large sites)."""
 
     def add(self, page: PageDoc) -> None:
         """Write the twin of a page whose Markdown is final, and keep its facts."""
@@ -101,7 +102,7 @@ class Publisher:
         self._expected = Expected.of(self.registry)
         self.registry = None  # type: ignore[assignment]
         if not self.problems:
-            self._writer.submit(self._write_full)
+            self._write_full()
 
     def finish(self, *, site_dir: Path | None, sources: set[str] = frozenset()) -> list[str]:  # type: ignore[assignment]
         """Run the parity gate against what was built, then write ``llms.txt`` (and its shards).
@@ -109,7 +110,11 @@ class Publisher:
         Returns the problems instead when a file is over budget or the gate fails; the
         LLM files already written are then removed, so none is published.
         """
-        self._writer.wait()
+        try:
+            self._writer.wait()
+        except OSError as err:
+            self.discard()
+            return [f"the LLM files could not be written: {err}"]
         problems = self.problems or check_published(self._expected, self._published, site_dir=site_dir, sources=sources)  # type: ignore[arg-type]
         if problems:
             self.discard()
@@ -160,28 +165,28 @@ class Publisher:
     def _write_full(self) -> None:
         """``llms-full.txt``: the header, then each twin without its notice, in navigation order.
 
-        Runs on the writer thread after the twins. Copied as bytes: the twins are UTF-8
-        already, so nothing is decoded or re-encoded.
+        Queued after the twins, so the writer makes it from the twin files. Copied as
+        bytes: the twins are UTF-8 already, so nothing is decoded or re-encoded.
         """
-        skip = len(self._notice.encode("utf-8")) + 2
-        with open(self.out_dir / LLMS_FULL_TXT, "wb") as full:
-            full.write(self._header.encode("utf-8"))
-            for src in self._order:
-                with open(self.out_dir / self.pages[src].twin, "rb") as twin:
-                    body = twin.read()[skip:]
-                full.write(b"\n\n")
-                full.write(body.rstrip(b"\n"))
-            full.write(b"\n")
+        self._writer.join(
+            self._target(LLMS_FULL_TXT),
+            self._header.encode("utf-8"),
+            [self._target(self.pages[src].twin) for src in self._order],
+            skip=len(self._notice.encode("utf-8")) + 2,
+            sep=b"\n\n",
+            tail=b"\n",
+        )
 
     def _write(self, rel: str, text: str) -> None:
         self._writer.write(self._target(rel), text.encode("utf-8"))
 
-    def _target(self, rel: str) -> Path:
-        target = self.out_dir / rel
-        if target.parent not in self._dirs:  # one mkdir per folder, not per file
-            target.parent.mkdir(parents=True, exist_ok=True)
-            self._dirs.add(target.parent)
-        return target
+    def _target(self, rel: str) -> str:
+        # Plain strings, not Paths: this runs once per page, 10,000 times on a large site.
+        folder, _, _ = rel.rpartition("/")
+        if folder not in self._dirs:  # one mkdir per folder, not per file
+            os.makedirs(os.path.join(self.out_dir, folder), exist_ok=True)
+            self._dirs.add(folder)
+        return os.path.join(self.out_dir, rel)
 
 
 def surfaces_in_memory(registry: Registry, pages: dict[str, PageDoc], nav: list[NavSection]) -> dict[str, str]:
