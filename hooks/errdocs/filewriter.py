@@ -25,7 +25,7 @@ from typing import BinaryIO, Sequence, Union
 
 PathLike = Union[str, bytes, Path]
 
-SPAWN_AFTER = 256
+SPAWN_AFTER = 64
 """Files written inline before the child process takes over."""
 
 _COUNT = struct.Struct("<cI")  # operation, number of fields
@@ -132,8 +132,6 @@ class FileWriter:
 
     def _send(self, operation: bytes, fields: list[bytes]) -> None:
         assert self._child is not None and self._child.stdin is not None
-        if self._child.poll() is not None:  # it stopped on an error; wait() reports it
-            return
         frame = [_COUNT.pack(operation, len(fields))]
         for field in fields:
             frame += (_LENGTH.pack(len(field)), field)

@@ -156,43 +156,20 @@ def _fence(line: str) -> re.Match[str] | None:
     return _FENCE.match(line) if "```" in line or "~~~" in line else None
 
 
-# Fence lines and lines that may hold a link, found in the whole text at once: per-line
-# Python over every line of 10,000 pages cost about half a second a build.
-_FENCE_LINES = re.compile(r"^[ \t]*(`{3,}|~{3,})", re.M)
-_LINK_LINES = re.compile(r"^.*\](?:\(|:).*$", re.M)
-
-
 def _map_outside_fences(markdown: str, func) -> str:  # type: ignore[no-untyped-def]
-    """``markdown`` with ``func`` applied to each line outside fenced code that may hold a link."""
-
-    def fix(match: re.Match[str]) -> str:
-        return func(match.group(0))
-
-    return "".join(
-        part if fenced else _LINK_LINES.sub(fix, part) for fenced, part in _fenced_runs(markdown)
-    )
-
-
-def _fenced_runs(markdown: str) -> list[tuple[bool, str]]:
-    """``markdown`` cut into runs of whole lines, each marked as inside fenced code or not.
-
-    The runs join back into ``markdown``; a fenced run includes its opening and
-    closing fence lines. A fence closes on a line of the same character, at least as long.
-    """
-    runs: list[tuple[bool, str]] = []
-    start, fence = 0, ""
-    for match in _FENCE_LINES.finditer(markdown):
-        marker = match.group(1)
-        if not fence:
-            runs.append((False, markdown[start : match.start()]))
-            start, fence = match.start(), marker
-        elif marker[0] == fence[0] and len(marker) >= len(fence):
-            end = markdown.find("\n", match.end())
-            end = len(markdown) if end < 0 else end + 1
-            runs.append((True, markdown[start:end]))
-            start, fence = end, ""
-    runs.append((bool(fence), markdown[start:]))
-    return runs
+    out, fence = [], None
+    for line in markdown.split("\n"):
+        opened = _fence(line)
+        if fence is not None:
+            if opened and opened.group(1)[0] == fence[0] and len(opened.group(1)) >= len(fence):
+                fence = None
+            out.append(line)
+        elif opened:
+            fence = opened.group(1)
+            out.append(line)
+        else:
+            out.append(func(line))
+    return "\n".join(out)
 
 
 # --- Material syntax -> plain Markdown ------------------------------------------------------------
@@ -202,38 +179,15 @@ _ADMONITION = re.compile(r'^(?P<indent>[ \t]*)(?:!!!|\?\?\?\+?)\s+(?P<kind>[\w-]
 _HEADING = re.compile(r"^(#{1,6})\s")
 
 
-# Lines that may be a fence, a heading or a block opening. Every other line is copied
-# as it is, in runs: most lines of most pages, so they are found in one regex pass.
-_SPECIAL_LINE = re.compile(r"^(?:#|.*?(?:```|~~~|===|!!!|\?\?\?))", re.M)
-
-
 def flatten_material(markdown: str) -> str:
     """Content tabs become labelled sub-sections; admonitions become titled blockquotes."""
-    return "\n".join(_flatten(markdown, level=1))
+    return "\n".join(_flatten(markdown.split("\n"), level=1))
 
 
-def _special_lines(text: str) -> list[int]:
-    """Indexes (in ``text.split("\n")``) of the lines ``_SPECIAL_LINE`` matches."""
-    numbers, number, last = [], 0, 0
-    for match in _SPECIAL_LINE.finditer(text):
-        number += text.count("\n", last, match.start())
-        last = match.start()
-        numbers.append(number)
-    return numbers
-
-
-def _flatten(text: str, *, level: int) -> list[str]:
-    lines = text.split("\n")
-    special = _special_lines(text) + [len(lines)]
+def _flatten(lines: list[str], *, level: int) -> list[str]:
     out: list[str] = []
-    i, s, fence = 0, 0, None
+    i, fence = 0, None
     while i < len(lines):
-        while special[s] < i:
-            s += 1
-        if special[s] > i:  # plain lines: kept as they are, in or out of a fence
-            out.extend(lines[i : special[s]])
-            i = special[s]
-            continue
         line = lines[i]
         opened = _fence(line)
         if fence is not None:
@@ -257,7 +211,7 @@ def _flatten(text: str, *, level: int) -> list[str]:
             continue
         indent = block["indent"]
         body, i = _indented_block(lines, i + 1, len(indent) + 4)
-        inner = _flatten("\n".join(body), level=min(level + 1, 6)) if body else []
+        inner = _flatten(body, level=min(level + 1, 6))
         if block.re is _TAB:
             out.append(f"{indent}{'#' * min(level + 1, 6)} {block['label']}")
             out.extend(indent + x if x.strip() else "" for x in inner)
