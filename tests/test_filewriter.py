@@ -9,12 +9,13 @@ import pytest
 from errdocs.filewriter import FileWriter, join_files, write_bytes
 
 
-@pytest.mark.parametrize("spawn_after", [1000, 0, 10], ids=["inline", "child", "inline-then-child"])
-def test_files_are_written_in_order_and_wait_means_done(tmp_path: Path, spawn_after: int) -> None:
-    writer = FileWriter(spawn_after=spawn_after)
+@pytest.mark.parametrize("spawn", [False, True], ids=["inline", "child"])
+def test_files_are_written_in_order_and_wait_means_done(tmp_path: Path, spawn: bool) -> None:
+    writer = FileWriter(spawn=spawn)
+    assert writer.spawned == spawn  # started with the writer, before the first file
     for i in range(50):
         writer.write(tmp_path / f"{i}.md", f"NOTE\npage {i}\n\n".encode())
-    assert writer.spawned == (spawn_after < 50)
+    writer.flush()
     # The join is asked for after the pages: it must see every one of them.
     writer.join(tmp_path / "all.txt", b"HEAD", [tmp_path / f"{i}.md" for i in range(50)], skip=5, sep=b"\n\n", tail=b"\n")
     writer.wait()
@@ -23,9 +24,9 @@ def test_files_are_written_in_order_and_wait_means_done(tmp_path: Path, spawn_af
     assert (tmp_path / "all.txt").read_bytes() == b"HEAD" + b"".join(f"\n\npage {i}".encode() for i in range(50)) + b"\n"
 
 
-@pytest.mark.parametrize("spawn_after", [1000, 0], ids=["inline", "child"])
-def test_a_failure_is_raised_by_wait_and_later_files_are_skipped(tmp_path: Path, spawn_after: int) -> None:
-    writer = FileWriter(spawn_after=spawn_after)
+@pytest.mark.parametrize("spawn", [False, True], ids=["inline", "child"])
+def test_a_failure_is_raised_by_wait_and_later_files_are_skipped(tmp_path: Path, spawn: bool) -> None:
+    writer = FileWriter(spawn=spawn)
     writer.write(tmp_path / "first.md", b"1")
     writer.write(tmp_path / "missing-dir" / "x.md", b"x")
     writer.write(tmp_path / "after.md", b"y")
@@ -35,8 +36,18 @@ def test_a_failure_is_raised_by_wait_and_later_files_are_skipped(tmp_path: Path,
     assert (tmp_path / "first.md").read_bytes() == b"1"
     assert not (tmp_path / "after.md").exists()
     writer.write(tmp_path / "again.md", b"z")  # usable again once the failure was reported
+    assert writer.spawned == spawn  # a new child for the new files
     writer.wait()
     assert (tmp_path / "again.md").read_bytes() == b"z"
+
+
+def test_wait_ends_the_child_process(tmp_path: Path) -> None:
+    writer = FileWriter(spawn=True)
+    child = writer._child
+    writer.write(tmp_path / "a.md", b"a")
+    assert child is not None and child.poll() is None  # running, waiting for more
+    writer.wait()
+    assert child.returncode == 0 and (tmp_path / "a.md").read_bytes() == b"a"
 
 
 def test_write_bytes_replaces_a_file_exactly(tmp_path: Path) -> None:

@@ -4,10 +4,11 @@ A build of 10,000 codes creates 10,000 Markdown twins and ``llms-full.txt``, whi
 repeats them. MkDocs converts pages on one thread and holds the GIL while it does. A
 writer *thread* got the GIL back only every 5 ms (the switch interval) after each of
 its system calls, so it fell behind and the build waited for it: about 1 s at 10,000
-codes. So the files of a large site are written by a child Python process fed through a
-pipe: the build only copies each file's bytes into the pipe, and the child makes the
-system calls on another core. The first ``SPAWN_AFTER`` files are written inline, so a
-small site never pays for starting a process.
+codes. So the files are written by a child Python process fed through a pipe: the build
+only copies each file's bytes into the pipe, and the child makes the system calls on
+another core. It is started with the writer, at the start of a build, so its own start
+(about 6 ms) is over before the first page is ready. With a single CPU there is no other
+core to use, and the files are written inline.
 
 Running this file as a script is the child: it reads frames from stdin until EOF.
 It imports nothing but the standard library (it runs with ``-I -S``).
@@ -24,9 +25,6 @@ from pathlib import Path
 from typing import BinaryIO, Sequence, Union
 
 PathLike = Union[str, bytes, Path]
-
-SPAWN_AFTER = 64
-"""Files written inline before the child process takes over."""
 
 _COUNT = struct.Struct("<cI")  # operation, number of fields
 _LENGTH = struct.Struct("<I")  # length of the next field
@@ -58,17 +56,19 @@ def join_files(target: PathLike, head: bytes, sources: Sequence[PathLike], *, sk
 
 
 class FileWriter:
-    """Writes files in the order asked, inline at first, then through a child process.
+    """Writes files in the order asked, through a child process or inline.
 
     ``wait()`` returns once every file asked for so far is written, and raises
     ``OSError`` for the first one that failed; files asked for after a failure are
     skipped. A writer can be used again after ``wait()``.
     """
 
-    def __init__(self, *, spawn_after: int = SPAWN_AFTER) -> None:
-        self._inline_left = spawn_after
+    def __init__(self, *, spawn: bool | None = None) -> None:
+        self._spawn = _cpus() > 1 if spawn is None else spawn
+        """Whether to write through a child process (by default: if there is a core for it)."""
         self._child: subprocess.Popen[bytes] | None = None
         self._error: OSError | None = None
+        self._start()
 
     @property
     def spawned(self) -> bool:
@@ -76,14 +76,14 @@ class FileWriter:
         return self._child is not None
 
     def write(self, path: PathLike, data: bytes) -> None:
-        if self._inline():
+        if self._start() is None:
             self._run(write_bytes, path, data)
         else:
             self._send(_WRITE, [os.fsencode(path), data])
 
     def join(self, target: PathLike, head: bytes, sources: Sequence[PathLike], *, skip: int, sep: bytes, tail: bytes) -> None:
         """``join_files``, run after every file asked for before it."""
-        if self._child is None:
+        if self._start() is None:
             self._run(join_files, target, head, sources, skip=skip, sep=sep, tail=tail)
         else:
             fields = [os.fsencode(target), head, sep, tail, str(skip).encode()]
@@ -105,22 +105,25 @@ class FileWriter:
         if error is not None:
             raise error
 
-    def _inline(self) -> bool:
-        """Whether to write this file inline; starts the child once the inline budget is spent."""
+    def flush(self) -> None:
+        """Hand everything asked for so far to the child now, rather than when its pipe buffer fills."""
         if self._child is not None:
-            return False
-        if self._inline_left > 0 or self._error is not None or not sys.executable:
-            self._inline_left -= 1
-            return True
-        try:
-            self._child = subprocess.Popen(
-                [sys.executable, "-I", "-S", __file__],
-                stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, bufsize=1 << 16,
-            )
-        except OSError:
-            self._inline_left = 1 << 62  # no process to be had: inline it is
-            return True
-        return False
+            try:
+                self._child.stdin.flush()  # type: ignore[union-attr]
+            except BrokenPipeError:
+                pass  # the child stopped on an error; wait() reports it
+
+    def _start(self) -> subprocess.Popen[bytes] | None:
+        """The child process, started if need be; None to write inline."""
+        if self._child is None and self._spawn and self._error is None and sys.executable:
+            try:
+                self._child = subprocess.Popen(
+                    [sys.executable, "-I", "-S", __file__],
+                    stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, bufsize=1 << 16,
+                )
+            except OSError:
+                self._spawn = False  # no process to be had: inline it is
+        return self._child
 
     def _run(self, func, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
         if self._error is not None:
@@ -139,6 +142,13 @@ class FileWriter:
             self._child.stdin.write(b"".join(frame))
         except BrokenPipeError:
             pass  # the child stopped on an error; wait() reports it
+
+
+def _cpus() -> int:
+    try:
+        return len(os.sched_getaffinity(0))  # the CPUs this process may use (containers, taskset)
+    except AttributeError:  # not on every platform
+        return os.cpu_count() or 1
 
 
 def _serve(stream: BinaryIO) -> int:
@@ -164,4 +174,8 @@ def _serve(stream: BinaryIO) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(_serve(sys.stdin.buffer))
+    status = _serve(sys.stdin.buffer)
+    sys.stderr.flush()
+    # Straight out: the files are written and closed, and the build waits for this exit.
+    # Tearing the interpreter down would cost it about 5 ms for nothing.
+    os._exit(status)
