@@ -1,7 +1,7 @@
 """`make bench`: what the registry hooks cost, from 16 to 10,000 codes.
 
 For each N, in one run, after one untimed build of each project, interleaved, at least
-3 times each (9 under 1,000 codes), median reported:
+3 times each (21 under 1,000 codes, 5 under 10,000), median reported:
 
   A  `mkdocs build` of the generated site (hooks on)
   B  `mkdocs build` of the same pages written out as static Markdown, hooks off
@@ -45,8 +45,11 @@ from synthetic import mkdocs_yml, write_site  # noqa: E402
 from errdocs.loading import load_registry  # noqa: E402
 from errdocs.navigation import add_code_groups  # noqa: E402
 
-SMALL_RUNS = 9
-"""Rounds for sizes under 1,000 codes (at least --runs)."""
+SMALL_RUNS = 21
+"""Rounds for sizes under 1,000 codes (at least --runs): half-second builds, where a few
+milliseconds of machine noise would otherwise move the ratio."""
+MID_RUNS = 5
+"""Rounds for sizes under 10,000 codes (at least --runs)."""
 PHASES = ["load", "validate", "render", "contract", "includes", "llms"]
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": "1767225600"}
 BASE_NAV = [{"Home": "index.md"}, {"Errors": ["errors/overview.md"]}]
@@ -203,8 +206,7 @@ def main() -> int:
         samples: dict[str, list[tuple[float, int]]] = {name: [] for name in projects}
         for project in projects.values():  # one untimed build each: caches warm for A and B alike
             build(project, None)
-        # Small builds last half a second, so a few milliseconds of noise matter: more rounds.
-        rounds = max(args.runs, SMALL_RUNS) if n < 1000 else args.runs
+        rounds = max(args.runs, SMALL_RUNS if n < 1000 else MID_RUNS if n < 10000 else 0)
         for run in range(rounds):  # interleaved: A, B (, D) in every round
             for name, project in projects.items():
                 samples[name].append(build(project, timings if name == "A" else None))
