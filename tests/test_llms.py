@@ -91,6 +91,29 @@ def test_surfaces_follow_the_nav_and_list_every_page(example_registry) -> None:
     assert f"[errors]({DOCS}errors/overview.md)" in files["index.md"]
 
 
+def test_a_writer_process_writes_the_same_files_as_inline(example_registry, monkeypatch) -> None:
+    # Large registries write their LLM files through a child process, small ones inline:
+    # both must give the very same bytes.
+    from errdocs import publish
+
+    pages = _pages(example_registry)
+    nav = [NavSection("Docs", ["index.md"]), NavSection("Errors", ["errors/overview.md", "errors/server_broke.md"])]
+    inline = llms_surfaces(example_registry, pages, nav)
+    monkeypatch.setattr(publish, "SPAWN_FROM_CODES", 0)
+    monkeypatch.setattr("errdocs.filewriter._cpus", lambda: 2)  # as on a machine with a core to spare
+    spawned: list[bool] = []
+    real_init = publish.FileWriter.__init__
+
+    def recording_init(self, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        real_init(self, **kwargs)
+        spawned.append(self.spawned)
+
+    monkeypatch.setattr(publish.FileWriter, "__init__", recording_init)
+    through_child = llms_surfaces(example_registry, pages, nav)
+    assert spawned == [True]
+    assert through_child == inline and "llms-full.txt" in inline
+
+
 def test_size_budget_fails_loudly() -> None:
     with pytest.raises(SurfaceError, match=r"errors/big\.md is 50,001 characters; the budget .* is 50,000"):
         check_size({"errors/big.md": "x" * (SIZE_BUDGET + 1), "llms-full.txt": "y" * 10 * SIZE_BUDGET})

@@ -30,6 +30,10 @@ from .twins import PageDoc, index_notice, twin_body, twin_path
 from .records import Record
 
 
+SPAWN_FROM_CODES = 200
+"""Registries this large get their LLM files written by a child process (see ``filewriter``)."""
+
+
 class PageFacts(Record):
     """What is kept of a page once its twin is written (``llms.Listed`` plus the gate's facts)."""
 
@@ -65,7 +69,9 @@ class Publisher:
         self._order: list[str] = []
         self._header = ""
         self._expected: Expected | None = None
-        self._writer = FileWriter()
+        # A small site's twins are written inline in a few milliseconds: less than a
+        # writer process costs to start and stop beside a half-second build.
+        self._writer = FileWriter(spawn=None if len(registry.codes) >= SPAWN_FROM_CODES else False)
         """Twins and llms-full.txt are written in the order asked (by a child process on large sites)."""
 
     def add(self, page: PageDoc) -> None:

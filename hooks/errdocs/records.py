@@ -130,8 +130,11 @@ class Record(metaclass=RecordType):
     checked once every field is valid; a returned message is a problem at the record.
     """
 
-    _fields: tuple[str, ...]
-    _defaults: dict[str, Any]
+    if typing.TYPE_CHECKING:
+        # Set on every class by RecordType. Not annotations at run time: each would be
+        # a string evaluated again for every model class when its fields are read.
+        _fields: tuple[str, ...]
+        _defaults: dict[str, Any]
 
     def __init__(self, *args: Any, **values: Any) -> None:
         if args:  # positional arguments fill the fields in declaration order
