@@ -109,8 +109,8 @@ class Publisher:
         self.registry = None  # type: ignore[assignment]
         if not self.problems:
             self._write_full()
-        # Twins of a small site fit in the pipe's buffer: hand them over now, so the
-        # child writes them while MkDocs renders the pages, not when finish() waits.
+        # The last twins and llms-full.txt may still sit in the pipe's buffer: hand them
+        # over now, so they are written while MkDocs renders the pages, not when finish() waits.
         self._writer.flush()
 
     def finish(self, *, site_dir: Path | None, sources: set[str] = frozenset()) -> list[str]:  # type: ignore[assignment]
