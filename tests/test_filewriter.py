@@ -62,3 +62,18 @@ def test_join_files_cuts_the_prefix_and_trailing_newlines_only(tmp_path: Path) -
     (tmp_path / "b").write_bytes("xx\n\nbödy b\n".encode())
     join_files(tmp_path / "out", b"# H", [tmp_path / "a", tmp_path / "b"], skip=4, sep=b"\n\n", tail=b"\n")
     assert (tmp_path / "out").read_bytes() == "# H\n\nbody a\n\nbödy b\n".encode()
+
+
+def test_the_child_loop_writes_whole_frames_and_stops_quietly_on_a_cut_one(tmp_path: Path) -> None:
+    import io
+    import struct
+
+    from errdocs.filewriter import _serve
+
+    path = str(tmp_path / "f.md").encode()
+    frame = struct.pack("<cI", b"W", 2) + struct.pack("<I", len(path)) + path + struct.pack("<I", 3) + b"abc"
+    assert _serve(io.BytesIO(frame)) == 0
+    assert (tmp_path / "f.md").read_bytes() == b"abc"
+    # The build died while sending a frame: no traceback, no half-written file, status 1.
+    assert _serve(io.BytesIO(frame.replace(b"f.md", b"g.md")[:-2])) == 1
+    assert not (tmp_path / "g.md").exists()

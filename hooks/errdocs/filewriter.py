@@ -8,7 +8,8 @@ codes. So the files are written by a child Python process fed through a pipe: th
 only copies each file's bytes into the pipe, and the child makes the system calls on
 another core. It is started with the writer, at the start of a build, so its own start
 (about 6 ms) is over before the first page is ready. With a single CPU there is no other
-core to use, and the files are written inline.
+core to use, and the files are written inline; so are a small site's few files (the caller
+decides: ``publish.SPAWN_FROM_CODES``).
 
 Running this file as a script is the child: it reads frames from stdin until EOF.
 It imports nothing but the standard library (it runs with ``-I -S``).
@@ -151,16 +152,25 @@ def _cpus() -> int:
         return os.cpu_count() or 1
 
 
+def _read_field(stream: BinaryIO) -> bytes:
+    (length,) = _LENGTH.unpack(stream.read(_LENGTH.size))
+    field = stream.read(length)
+    if len(field) != length:
+        raise EOFError
+    return field
+
+
 def _serve(stream: BinaryIO) -> int:
     """The child: run each frame from ``stream`` until EOF; stop at the first failure."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the build; it then closes the pipe
-    read = stream.read
     while True:
-        head = read(_COUNT.size)
-        if len(head) < _COUNT.size:
-            return 0 if not head else 1
-        operation, count = _COUNT.unpack(head)
-        fields = [read(_LENGTH.unpack(read(_LENGTH.size))[0]) for _ in range(count)]
+        head = stream.read(_COUNT.size)
+        if not head:
+            return 0  # EOF between frames: everything asked for is written
+        try:
+            operation, count = _COUNT.unpack(head)
+            fields = [_read_field(stream) for _ in range(count)]
+        except (struct.error, EOFError):
+            return 1  # the build went away mid-frame; nobody is left to tell
         try:
             if operation == _WRITE:
                 write_bytes(fields[0], fields[1])
@@ -174,6 +184,7 @@ def _serve(stream: BinaryIO) -> int:
 
 
 if __name__ == "__main__":
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the build, which then closes the pipe
     status = _serve(sys.stdin.buffer)
     sys.stderr.flush()
     # Straight out: the files are written and closed, and the build waits for this exit.
