@@ -301,26 +301,29 @@ def _annotated(inner: Validator, meta: list[Any]) -> Validator:
     rules = [_rule_of(m) for m in meta if not isinstance(m, OneOrList) and not (isinstance(m, Check) and m.before)]
 
     def check(value: Any, loc: Loc, problems: Problems) -> Any:
-        for rule in early:
-            try:
-                value = rule(value)
-            except Invalid as err:
-                problems.append((loc, str(err)))
+        if early:
+            value = _apply(early, value, loc, problems)
+            if value is BAD:
                 return BAD
         if listify and type(value) is not list:
             value = [value]
         value = inner(value, loc, problems)
-        if value is BAD:
-            return BAD
-        for rule in rules:
-            try:
-                value = rule(value)
-            except Invalid as err:
-                problems.append((loc, str(err)))
-                return BAD
-        return value
+        if value is BAD or not rules:
+            return value
+        return _apply(rules, value, loc, problems)
 
     return check
+
+
+def _apply(rules: list[Callable[[Any], Any]], value: Any, loc: Loc, problems: Problems) -> Any:
+    """``value`` through each rule in turn; the first rule that fails is the problem."""
+    for rule in rules:
+        try:
+            value = rule(value)
+        except Invalid as err:
+            problems.append((loc, str(err)))
+            return BAD
+    return value
 
 
 def _rule_of(meta: Any) -> Callable[[Any], Any]:
