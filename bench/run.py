@@ -1,7 +1,8 @@
 """`make bench`: what the registry hooks cost, from 16 to 10,000 codes.
 
 For each N, in one run, after one untimed build of each project, interleaved, at least
-3 times each (21 under 1,000 codes, 5 under 10,000), median reported:
+3 times each (61 under 1,000 codes, 5 under 10,000), median reported, the order
+turning each round:
 
   A  `mkdocs build` of the generated site (hooks on)
   B  `mkdocs build` of the same pages written out as static Markdown, hooks off
@@ -45,9 +46,10 @@ from synthetic import mkdocs_yml, write_site  # noqa: E402
 from errdocs.loading import load_registry  # noqa: E402
 from errdocs.navigation import add_code_groups  # noqa: E402
 
-SMALL_RUNS = 21
-"""Rounds for sizes under 1,000 codes (at least --runs): half-second builds, where a few
-milliseconds of machine noise would otherwise move the ratio."""
+SMALL_RUNS = 61
+"""Rounds for sizes under 1,000 codes (at least --runs). These builds take half a second,
+and this machine's noise moves a single build by 30 ms, more than the hooks cost: the median
+of 21 rounds still moved A/B by about 3 % between runs. 61 rounds cost about a minute."""
 MID_RUNS = 5
 """Rounds for sizes under 10,000 codes (at least --runs)."""
 PHASES = ["load", "validate", "render", "contract", "includes", "llms"]
@@ -207,9 +209,12 @@ def main() -> int:
         for project in projects.values():  # one untimed build each: caches warm for A and B alike
             build(project, None)
         rounds = max(args.runs, SMALL_RUNS if n < 1000 else MID_RUNS if n < 10000 else 0)
-        for run in range(rounds):  # interleaved: A, B (, D) in every round
-            for name, project in projects.items():
-                samples[name].append(build(project, timings if name == "A" else None))
+        order = list(projects)
+        for run in range(rounds):
+            # Interleaved, and the order turns each round (A B D, B D A, D A B ...): a build
+            # that always ran second would always meet the disk and caches the first one left.
+            for name in order[run % len(order):] + order[: run % len(order)]:
+                samples[name].append(build(projects[name], timings if name == "A" else None))
             print(f"  N={n} round {run + 1}: " + ", ".join(f"{k}={v[-1][0]:.2f}s" for k, v in samples.items()), flush=True)
         phases = [json.loads(line) for line in timings.read_text().splitlines()]
         result = {

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from errdocs.filewriter import FileWriter, join_files, write_bytes
+from errdocs.twintext import doc_urls, twin_text
 
 
 @pytest.mark.parametrize("spawn", [False, True], ids=["inline", "child"])
@@ -72,8 +73,47 @@ def test_the_child_loop_writes_whole_frames_and_stops_quietly_on_a_cut_one(tmp_p
 
     path = str(tmp_path / "f.md").encode()
     frame = struct.pack("<cI", b"W", 2) + struct.pack("<I", len(path)) + path + struct.pack("<I", 3) + b"abc"
-    assert _serve(io.BytesIO(frame)) == 0
+    assert _serve(io.BytesIO(frame), []) == 0
     assert (tmp_path / "f.md").read_bytes() == b"abc"
     # The build died while sending a frame: no traceback, no half-written file, status 1.
-    assert _serve(io.BytesIO(frame.replace(b"f.md", b"g.md")[:-2])) == 1
+    assert _serve(io.BytesIO(frame.replace(b"f.md", b"g.md")[:-2]), []) == 1
     assert not (tmp_path / "g.md").exists()
+
+
+PAGE = {
+    "title": "Page <1>",
+    "description": "What it is.",
+    "markdown": (
+        "# Page\n\nSee [the overview](overview.md).\n\n=== \"Python\"\n\n    ```json\n"
+        '    {"doc_url": "https://docs.example.test/errors/x"}\n    ```\n'
+    ),
+    "src_uri": "errors/x.md",
+    "docs_url": "https://docs.example.test/",
+}
+
+
+@pytest.mark.parametrize("spawn", [False, True], ids=["inline", "child"])
+def test_twins_are_made_from_the_markdown_and_their_facts_come_back_in_order(tmp_path: Path, spawn: bool) -> None:
+    writer = FileWriter(spawn=spawn)
+    for i in range(30):
+        writer.twin(tmp_path / f"{i}.md", f"HEAD {i}\n\n", **{**PAGE, "title": f"Page {i} é"})
+    writer.write(tmp_path / "plain.txt", b"plain")  # other files keep their place among the twins
+    writer.twin(tmp_path / "last.md", "", **{**PAGE, "description": None})
+    facts = writer.wait()
+    expected = twin_text("HEAD 7\n\n", **{**PAGE, "title": "Page 7 é"})
+    assert (tmp_path / "7.md").read_bytes() == expected.encode()
+    assert "# Page 7 é\n\n> What it is." in expected and "https://docs.example.test/errors/overview.md" in expected
+    assert "\n## Python\n" in expected  # the content tab is flattened into a section
+    assert len(facts) == 31
+    assert facts[7] == (len(expected), ("https://docs.example.test/errors/x",))
+    assert facts[30][0] == len((tmp_path / "last.md").read_text(encoding="utf-8"))
+    assert doc_urls(expected) == {"https://docs.example.test/errors/x"}
+    assert writer.wait() == []  # facts are handed over once
+
+
+def test_a_twin_that_cannot_be_written_fails_the_wait_in_one_line(tmp_path: Path) -> None:
+    writer = FileWriter(spawn=True)
+    writer.twin(tmp_path / "no-dir" / "x.md", "", **PAGE)
+    with pytest.raises(OSError) as raised:
+        writer.wait()
+    assert "no-dir" in str(raised.value) and "\n" not in str(raised.value)

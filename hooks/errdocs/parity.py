@@ -17,11 +17,11 @@ from typing import Iterable
 from .llms import LLMS_TXT, SHARD_DIR
 from .model import Registry
 from .twins import PageDoc, twin_path
+from .twintext import doc_urls
 from .records import Record
 
 _CODES_TABLE_HEADER = "| Code | HTTP | When | Retry? |"
 _CODES_TABLE_ROW = re.compile(r"^\s*\| \[`(?P<code>[^`]+)`\]\(/errors/(?P<target>[^)]+)\.md\) \|")
-_DOC_URL = re.compile(r'"doc_url":\s*"([^"]+)"')
 _LLMS_LINK = re.compile(r"^- \[[^\]]*\]\((?P<url>[^)\s]+)\)", re.M)
 _LLMS_CODE_LINE = re.compile(r"^- \[(?P<name>[^\]]+)\]\((?P<url>[^)\s]+)\): HTTP \d", re.M)
 
@@ -83,10 +83,6 @@ class Published(Record):
     """``llms.txt`` and its shards, in full (they are small: each fits the size budget)."""
     doc_urls: dict[str, set[str]]
     """Every LLM file -> the ``doc_url`` values it shows."""
-
-
-def doc_urls(text: str) -> set[str]:
-    return set(_DOC_URL.findall(text))
 
 
 def is_index(path: str) -> bool:

@@ -2,9 +2,10 @@
 
 A site of 10,000 codes has tens of megabytes of twins, and ``llms-full.txt`` repeats
 them all. Holding every twin, then ``llms-full.txt``, until the end of a build is what
-made its peak memory grow with the registry. So each twin is written as soon as its
-page's Markdown is final, only the few facts ``llms.txt`` and the parity gate need are
-kept, and ``llms-full.txt`` is streamed from the twin files at the end.
+made its peak memory grow with the registry. So each page's Markdown is handed to the
+writer (``filewriter``) as soon as it is final, and the writer makes and writes its twin;
+only the few facts ``llms.txt`` and the parity gate need are kept, and ``llms-full.txt``
+is streamed from the twin files at the end.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from .filewriter import FileWriter, write_bytes
+from .filewriter import FileWriter, TwinFacts, write_bytes
 from .llms import (
     LLMS_FULL_TXT,
     LLMS_TXT,
@@ -25,17 +26,14 @@ from .llms import (
     nav_order,
 )
 from .model import Registry
-from .parity import Expected, Published, check_published, codes_table_rows, doc_urls
-from .twins import PageDoc, index_notice, twin_body, twin_path
+from .parity import Expected, Published, check_published, codes_table_rows
+from .twins import PageDoc, index_notice, twin_head, twin_path
+from .twintext import doc_urls
 from .records import Record
 
 
-SPAWN_FROM_CODES = 200
-"""Registries this large get their LLM files written by a child process (see ``filewriter``)."""
-
-
 class PageFacts(Record):
-    """What is kept of a page once its twin is written (``llms.Listed`` plus the gate's facts)."""
+    """What is kept of a page once its twin is asked for (``llms.Listed`` plus a gate fact)."""
 
     src_uri: str
     title: str
@@ -43,16 +41,16 @@ class PageFacts(Record):
     code: str | None
     twin: str
     """Site path of its twin."""
-    size: int
-    """Characters in its twin, for the size budget."""
     table_rows: list[str] | None
     """Codes listed by its codes table, if it has one."""
-    doc_urls: tuple[str, ...]
-    """``doc_url`` values its twin shows."""
 
 
 class Publisher:
-    """The LLM files of one build, written under ``out_dir`` (the site directory)."""
+    """The LLM files of one build, written under ``out_dir`` (the site directory).
+
+    ``add`` each page as its Markdown becomes final, ``seal`` once every page is added,
+    and ``finish`` once the HTML is written (or ``publish`` to do both).
+    """
 
     def __init__(self, registry: Registry, out_dir: Path) -> None:
         self.registry = registry
@@ -63,25 +61,31 @@ class Publisher:
         self._dirs: set[str] = set()
         # Set by seal(): everything finish() needs, so the registry can be let go.
         self.problems: list[str] = []
-        """Size-budget problems found by seal(); finish() reports them."""
+        """Problems found by seal() (an index over budget); finish() reports them."""
         self._indexes: dict[str, str] = {}
-        self._published: Published | None = None
         self._order: list[str] = []
         self._header = ""
         self._expected: Expected | None = None
-        # A small site's twins are written inline in a few milliseconds: less than a
-        # writer process costs to start and stop beside a half-second build.
-        self._writer = FileWriter(spawn=None if len(registry.codes) >= SPAWN_FROM_CODES else False)
-        """Twins and llms-full.txt are written in the order asked (by a child process on large sites)."""
+        self._budget = registry.site.llms_size_budget
+        self._asked: list[str] = []
+        """Twin paths, in the order the writer was asked to make them (and reports them)."""
+        self._twins: dict[str, TwinFacts] = {}
+        """Twin path -> its size and doc_url values, once the writer has made it."""
+        self._writer = FileWriter()
+        """Makes the twins and writes them and llms-full.txt, in the order asked (by a child process
+        when there is a spare core): the build only hands each page's Markdown over."""
 
     def add(self, page: PageDoc) -> None:
-        """Write the twin of a page whose Markdown is final, and keep its facts."""
-        text = f"{self._notice}\n\n{twin_body(page, self.registry)}"
+        """Have the twin of a page whose Markdown is final made and written, and keep its facts."""
         path = twin_path(page.src_uri)
-        self._write(path, text)
+        self._asked.append(path)
+        self._writer.twin(
+            self._target(path), twin_head(self._notice, self.registry, page), title=page.title,
+            description=page.description, markdown=page.markdown, src_uri=page.src_uri,
+            docs_url=self.registry.site.docs_url,
+        )
         self.pages[page.src_uri] = PageFacts(
-            page.src_uri, page.title, page.description, page.code, path, len(text),
-            codes_table_rows(page.markdown), tuple(sorted(doc_urls(text))),
+            page.src_uri, page.title, page.description, page.code, path, codes_table_rows(page.markdown)
         )
 
     def publish(self, nav: list[NavSection], *, site_dir: Path | None, sources: set[str] = frozenset()) -> list[str]:  # type: ignore[assignment]
@@ -100,31 +104,24 @@ class Publisher:
         self._order = nav_order(self.pages, nav)  # once: the indexes, the gate and llms-full.txt share it
         self._header = full_header(self.registry)
         try:
-            self._indexes = self._index_files(nav)
+            self._indexes = index_files(self.registry, self.pages, nav)
         except SurfaceError as err:
             self.problems = str(err).splitlines()
-        else:
-            self._published = self._gate_view()
         self._expected = Expected.of(self.registry)
         self.registry = None  # type: ignore[assignment]
         if not self.problems:
             self._write_full()
         # The last twins and llms-full.txt may still sit in the pipe's buffer: hand them
-        # over now, so they are written while MkDocs renders the pages, not when finish() waits.
+        # over now, so they are made while MkDocs renders the pages, not when finish() waits.
         self._writer.flush()
 
     def finish(self, *, site_dir: Path | None, sources: set[str] = frozenset()) -> list[str]:  # type: ignore[assignment]
-        """Run the parity gate against what was built, then write ``llms.txt`` (and its shards).
+        """Check the sizes, run the parity gate against what was built, then write ``llms.txt`` (and its shards).
 
         Returns the problems instead when a file is over budget or the gate fails; the
         LLM files already written are then removed, so none is published.
         """
-        try:
-            self._writer.wait()
-        except OSError as err:
-            self.discard()
-            return [f"the LLM files could not be written: {err}"]
-        problems = self.problems or check_published(self._expected, self._published, site_dir=site_dir, sources=sources)  # type: ignore[arg-type]
+        problems = self.settle() or check_published(self._expected, self._gate_view(), site_dir=site_dir, sources=sources)  # type: ignore[arg-type]
         if problems:
             self.discard()
             return problems
@@ -132,8 +129,8 @@ class Publisher:
         return []
 
     def write_indexes(self) -> list[str]:
-        """Write ``llms.txt`` (+ shards) once the rest is on disk; return every LLM file's path, twins first."""
-        self._writer.wait()
+        """Write ``llms.txt`` (+ shards) once the rest is on disk (after ``settle``);
+        return every LLM file's path, twins first."""
         for path, text in self._indexes.items():
             write_bytes(self._target(path), text.encode("utf-8"))
         return [self.pages[src].twin for src in self._order] + [*self._indexes, LLMS_FULL_TXT]
@@ -145,21 +142,32 @@ class Publisher:
         except OSError:
             pass
 
-    def _index_files(self, nav: list[NavSection]) -> dict[str, str]:
-        """``llms.txt`` and its shards; SurfaceError if any twin or index is over budget."""
-        indexes = index_files(self.registry, self.pages, nav)
-        sizes = {self.pages[src].twin: self.pages[src].size for src in self._order}
-        sizes.update((path, len(text)) for path, text in indexes.items())
-        check_sizes(sizes, budget=self.registry.site.llms_size_budget)
-        return indexes
+    def settle(self) -> list[str]:
+        """Wait for the writer and keep the twins' facts; return the problems: a failed write,
+        or a file over budget (``finish`` does this first)."""
+        try:
+            made = self._writer.wait()
+        except OSError as err:
+            return [f"the LLM files could not be written: {err}"]
+        self._twins.update(zip(self._asked, made))
+        self._asked.clear()
+        if self.problems:
+            return self.problems
+        sizes = {self.pages[src].twin: self._twins[self.pages[src].twin][0] for src in self._order}
+        sizes.update((path, len(text)) for path, text in self._indexes.items())
+        try:
+            check_sizes(sizes, budget=self._budget)
+        except SurfaceError as err:
+            return str(err).splitlines()
+        return []
 
     def _gate_view(self) -> Published:
         """The parity gate's view of the files about to be published."""
         ordered = [self.pages[src] for src in self._order]
-        urls: dict[str, set[str]] = {page.twin: set(page.doc_urls) for page in ordered}
+        urls: dict[str, set[str]] = {page.twin: set(self._twins[page.twin][1]) for page in ordered}
         urls.update((path, doc_urls(text)) for path, text in self._indexes.items())
         # llms-full.txt is its header followed by the twins' bodies: it shows what they show.
-        urls[LLMS_FULL_TXT] = doc_urls(self._header).union(*(page.doc_urls for page in ordered))
+        urls[LLMS_FULL_TXT] = doc_urls(self._header).union(*(urls[page.twin] for page in ordered))
         return Published(
             codes=[page.code for page in self.pages.values() if page.code],
             tables={page.src_uri: page.table_rows for page in self.pages.values() if page.table_rows is not None},
@@ -186,9 +194,6 @@ class Publisher:
             tail=b"\n",
         )
 
-    def _write(self, rel: str, text: str) -> None:
-        self._writer.write(self._target(rel), text.encode("utf-8"))
-
     def _target(self, rel: str) -> str:
         # Plain strings, not Paths: this runs once per page, 10,000 times on a large site.
         folder, _, _ = rel.rpartition("/")
@@ -206,9 +211,9 @@ def surfaces_in_memory(registry: Registry, pages: dict[str, PageDoc], nav: list[
         for page in pages.values():
             publisher.add(page)
         publisher.seal(nav)
-        if publisher.problems:
-            publisher.close()
-            raise SurfaceError("\n".join(publisher.problems))
+        problems = publisher.settle()
+        if problems:
+            raise SurfaceError("\n".join(problems))
         paths = publisher.write_indexes()
         return {path: _read(out / path) for path in paths}
 

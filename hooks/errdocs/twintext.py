@@ -1,0 +1,212 @@
+"""A page's Markdown made into its twin's text: the part of a twin that needs no registry.
+
+Links become absolute (page links point at the pages' twins), and Material-only syntax
+(content tabs, admonitions) is flattened into plain Markdown, so nothing hides behind a
+widget. This module imports only the standard library and ``markup``: the writer process
+(``filewriter``) imports it on its own, with no MkDocs, YAML or registry model, and makes
+the twins there while the build goes on (``twins.py`` adds what needs the registry).
+"""
+
+from __future__ import annotations
+
+import bisect
+import posixpath
+import re
+
+from . import markup
+
+_DOC_URL = re.compile(r'"doc_url":\s*"([^"]+)"')
+
+
+def twin_path(src_uri: str) -> str:
+    """Where a page's twin lives, relative to the site root: the page address + ``.md``.
+
+    ``errors/internal_error.md`` (served at ``/errors/internal_error/``) has its twin at
+    ``errors/internal_error.md``; ``guide/index.md`` (at ``/guide/``) at ``guide.md``; the
+    home page (``index.md``, at ``/``) at ``index.md``.
+    """
+    if src_uri == "index.md":
+        return "index.md"
+    if src_uri.endswith("/index.md"):
+        return src_uri[: -len("/index.md")] + ".md"
+    if src_uri.endswith("/README.md"):
+        return src_uri[: -len("/README.md")] + ".md"
+    return src_uri
+
+
+def twin_text(head: str, *, title: str, description: str | None, markdown: str, src_uri: str, docs_url: str) -> str:
+    """A whole twin: ``head`` (its notice and facts), then the page's title, summary and body
+    as self-contained Markdown. ``markdown`` is the page after includes, front matter removed."""
+    lines = markdown.strip("\n").split("\n")
+    # The H1 is re-emitted from the page title so every twin starts the same way.
+    if lines and lines[0].startswith("# "):
+        lines = lines[1:]
+    body = "\n".join(lines).strip("\n")
+    parts = [f"# {markup.text(title)}"]
+    if not body.startswith(">") and description:
+        parts.append(f"> {markup.text(description)}")
+    parts.append(absolutise_links(flatten_material(body), page_src=src_uri, docs_url=docs_url))
+    return head + "\n\n".join(parts).rstrip() + "\n"
+
+
+def doc_urls(text: str) -> set[str]:
+    """The ``doc_url`` values a text shows (in its example envelopes)."""
+    return set(_DOC_URL.findall(text))
+
+
+# --- links ------------------------------------------------------------------------------------
+
+_INLINE_LINK = re.compile(r"(?P<text>!?\[(?:[^\[\]]|\[[^\]]*\])*\])\((?P<target>[^)\s]+)(?P<title>\s+\"[^\"]*\")?\)")
+_REF_DEF = re.compile(r"^(?P<lead>\s{0,3}\[[^\]]+\]:\s*)(?P<target>\S+)(?P<rest>.*)$")
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+_CODE_SPAN = re.compile(r"(`+).+?(?<!`)\1(?!`)")
+_FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})")
+
+
+def absolute_url(target: str, *, page_src: str, docs_url: str) -> str:
+    """A link target of the page at ``page_src``, as an absolute URL (``.md`` twins for pages)."""
+    if _SCHEME.match(target):
+        return target
+    path, _, fragment = target.partition("#")
+    fragment = f"#{fragment}" if fragment else ""
+    if not path:
+        return docs_url + twin_path(page_src) + fragment
+    if path.startswith("/"):
+        resolved = posixpath.normpath(path.lstrip("/"))
+    else:
+        resolved = posixpath.normpath(posixpath.join(posixpath.dirname(page_src), path))
+    if resolved.endswith(".md"):
+        return docs_url + twin_path(resolved) + fragment
+    return docs_url + resolved.lstrip("./") + fragment
+
+
+def absolutise_links(markdown: str, *, page_src: str, docs_url: str) -> str:
+    def fix(match: re.Match[str]) -> str:
+        target = absolute_url(match["target"], page_src=page_src, docs_url=docs_url)
+        return f"{match['text']}({target}{match['title'] or ''})"
+
+    def fix_line(line: str) -> str:
+        # Most lines hold no link: both link forms need "](" or "]:" (a cheap test, thousands of pages).
+        if "](" not in line and "]:" not in line:
+            return line
+        ref = _REF_DEF.match(line)
+        if ref:
+            return ref["lead"] + absolute_url(ref["target"], page_src=page_src, docs_url=docs_url) + ref["rest"]
+        if "`" not in line:
+            return _INLINE_LINK.sub(fix, line)
+        # A link may contain code (`[`x`](y)`), but a link-like text inside code is not a link.
+        spans = [span.span() for span in _CODE_SPAN.finditer(line)]
+        starts = [start for start, _ in spans]
+
+        def fix_outside_code(match: re.Match[str]) -> str:
+            # The code spans are ordered and disjoint: only the last one starting before the link can hold it.
+            index = bisect.bisect_right(starts, match.start()) - 1
+            if index >= 0 and match.start() < spans[index][1]:
+                return match.group(0)
+            return fix(match)
+
+        return _INLINE_LINK.sub(fix_outside_code, line)
+
+    return _map_outside_fences(markdown, fix_line)
+
+
+def _fence(line: str) -> re.Match[str] | None:
+    # The substring tests skip the regex on the many lines that cannot match it
+    # (twins are made for every page of sites with thousands of pages).
+    return _FENCE.match(line) if "```" in line or "~~~" in line else None
+
+
+def _map_outside_fences(markdown: str, func) -> str:  # type: ignore[no-untyped-def]
+    out, fence = [], None
+    for line in markdown.split("\n"):
+        opened = _fence(line)
+        if fence is not None:
+            if opened and opened.group(1)[0] == fence[0] and len(opened.group(1)) >= len(fence):
+                fence = None
+            out.append(line)
+        elif opened:
+            fence = opened.group(1)
+            out.append(line)
+        else:
+            out.append(func(line))
+    return "\n".join(out)
+
+
+# --- Material syntax -> plain Markdown ------------------------------------------------------------
+
+_TAB = re.compile(r'^(?P<indent>[ \t]*)===\+?\s+"(?P<label>.*)"\s*$')
+_ADMONITION = re.compile(r'^(?P<indent>[ \t]*)(?:!!!|\?\?\?\+?)\s+(?P<kind>[\w-]+)(?:\s+"(?P<title>.*)")?\s*$')
+_HEADING = re.compile(r"^(#{1,6})\s")
+
+
+def flatten_material(markdown: str) -> str:
+    """Content tabs become labelled sub-sections; admonitions become titled blockquotes."""
+    return "\n".join(_flatten(markdown.split("\n"), level=1))
+
+
+def _flatten(lines: list[str], *, level: int) -> list[str]:
+    out: list[str] = []
+    i, fence = 0, None
+    while i < len(lines):
+        line = lines[i]
+        opened = _fence(line)
+        if fence is not None:
+            if opened and opened.group(1)[0] == fence[0] and len(opened.group(1)) >= len(fence):
+                fence = None
+            out.append(line)
+            i += 1
+            continue
+        if opened:
+            fence = opened.group(1)
+            out.append(line)
+            i += 1
+            continue
+        heading = _HEADING.match(line) if line.startswith("#") else None
+        if heading:
+            level = len(heading.group(1))
+        block = _material_block(line)
+        if block is None:
+            out.append(line)
+            i += 1
+            continue
+        indent = block["indent"]
+        body, i = _indented_block(lines, i + 1, len(indent) + 4)
+        inner = _flatten(body, level=min(level + 1, 6))
+        if block.re is _TAB:
+            out.append(f"{indent}{'#' * min(level + 1, 6)} {block['label']}")
+            out.extend(indent + x if x.strip() else "" for x in inner)
+        else:
+            title = block["title"] if block["title"] is not None else block["kind"].capitalize()
+            out.append(f"{indent}> **{title}**" if title else f"{indent}>")
+            out.append(f"{indent}>")
+            out.extend(f"{indent}> {x}".rstrip() for x in _trim(inner))
+        # Blank lines that followed the block were consumed with it; put one back.
+        out.append("")
+        while i < len(lines) and not lines[i].strip():
+            i += 1
+    return out
+
+
+def _material_block(line: str) -> re.Match[str] | None:
+    """A content tab or admonition opening on ``line`` (substring tests first, as in ``_fence``)."""
+    tab = _TAB.match(line) if "===" in line else None
+    if tab is None and ("!!!" in line or "???" in line):
+        return _ADMONITION.match(line)
+    return tab
+
+
+def _indented_block(lines: list[str], start: int, width: int) -> tuple[list[str], int]:
+    body, i = [], start
+    while i < len(lines) and (not lines[i].strip() or len(lines[i]) - len(lines[i].lstrip()) >= width):
+        body.append(lines[i][width:] if lines[i].strip() else "")
+        i += 1
+    while body and not body[-1].strip():
+        body.pop()
+        i -= 1
+    return body, i
+
+
+def _trim(lines: list[str]) -> list[str]:
+    while lines and not lines[0].strip():
+        lines = lines[1:]
+    return lines
