@@ -47,8 +47,10 @@ def test_wait_ends_the_child_process(tmp_path: Path) -> None:
     child = writer._child
     writer.write(tmp_path / "a.md", b"a")
     assert child is not None and child.poll() is None  # running, waiting for more
-    writer.wait()
-    assert child.returncode == 0 and (tmp_path / "a.md").read_bytes() == b"a"
+    assert writer.wait() == []  # back as soon as the child has answered...
+    assert (tmp_path / "a.md").read_bytes() == b"a"
+    writer.reap()  # ...and its exit is collected afterwards: no process is left behind
+    assert child.returncode == 0
 
 
 def test_write_bytes_replaces_a_file_exactly(tmp_path: Path) -> None:

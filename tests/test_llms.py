@@ -93,8 +93,8 @@ def test_surfaces_follow_the_nav_and_list_every_page(example_registry) -> None:
 
 
 def test_a_writer_process_writes_the_same_files_as_inline(example_registry, monkeypatch) -> None:
-    # With a spare core the twins are made and written by a child process, on one CPU
-    # inline: both must give the very same bytes.
+    # Large registries (with a spare core) have their twins made and written by a child
+    # process, small ones (or one CPU) inline: both must give the very same bytes.
     from errdocs import publish
 
     pages = _pages(example_registry)
@@ -107,11 +107,14 @@ def test_a_writer_process_writes_the_same_files_as_inline(example_registry, monk
         spawned.append(self.spawned)
 
     monkeypatch.setattr(publish.FileWriter, "__init__", recording_init)
-    monkeypatch.setattr("errdocs.filewriter._cpus", lambda: 1)
-    inline = llms_surfaces(example_registry, pages, nav)
     monkeypatch.setattr("errdocs.filewriter._cpus", lambda: 2)  # as on a machine with a core to spare
+    inline = llms_surfaces(example_registry, pages, nav)  # a small registry
+    monkeypatch.setattr(publish, "SPAWN_FROM_CODES", 0)  # as if it were a large one
     through_child = llms_surfaces(example_registry, pages, nav)
-    assert spawned == [False, True]
+    monkeypatch.setattr("errdocs.filewriter._cpus", lambda: 1)  # a large one on a single CPU
+    single_cpu = llms_surfaces(example_registry, pages, nav)
+    assert spawned == [False, True, False]
+    assert single_cpu == inline
     assert through_child == inline and "llms-full.txt" in inline
 
 

@@ -9,7 +9,7 @@ only copies each page's Markdown into the pipe, and the child turns it into the 
 text (``twintext``), writes it, and makes the other files, on another core. It is
 started with the writer, at the start of a build, so its own start is over before the
 first page is ready. With a single CPU there is no other core to use, and the same work
-is done inline.
+is done inline; so is a small site's (the caller decides: ``publish.SPAWN_FROM_CODES``).
 
 The child runs ``_child_main``: it reads frames from stdin until EOF, then answers with
 the facts of the twins it made. It imports only the standard library and this package's
@@ -87,6 +87,8 @@ class FileWriter:
         self._spawn = _cpus() > 1 if spawn is None else spawn
         """Whether to write through a child process (by default: if there is a core for it)."""
         self._child: subprocess.Popen[bytes] | None = None
+        self._exiting: subprocess.Popen[bytes] | None = None
+        """A child that answered and is exiting: ``reap()`` collects it."""
         self._error: OSError | None = None
         self._twins: list[TwinFacts] = []
         """Facts of the twins made inline since the last ``wait()``."""
@@ -132,19 +134,29 @@ class FileWriter:
                 child.stdin.close()  # flushes what is buffered; EOF ends the child
             except BrokenPipeError:
                 pass
-            # The child answers only after EOF, so neither side can block on a full pipe.
+            # The child answers only after EOF, so neither side can block on a full pipe. It
+            # closes both pipes before it exits, and answers only if everything was written.
             answer = child.stdout.read()
             message = child.stderr.read().decode("utf-8", "replace").strip()
             child.stdout.close()
             child.stderr.close()
-            if child.wait() != 0 and self._error is None:
-                self._error = OSError(message or f"the file writer process exited with status {child.returncode}")
-            elif self._error is None:
+            if answer and not message:
+                # Its exit (about 1 ms, the kernel freeing its memory) need not hold the build up.
+                self._exiting = child
                 twins = [(size, tuple(urls)) for size, urls in json.loads(answer)]
+            else:
+                child.wait()
+                self._error = self._error or OSError(message or f"the file writer process exited with status {child.returncode}")
         error, self._error = self._error, None
         if error is not None:
             raise error
         return twins
+
+    def reap(self) -> None:
+        """Collect the exit of the last child (``wait()`` returns as soon as it has answered)."""
+        child, self._exiting = self._exiting, None
+        if child is not None:
+            child.wait()
 
     def flush(self) -> None:
         """Hand everything asked for so far to the child now, rather than when its pipe buffer fills."""
@@ -157,6 +169,7 @@ class FileWriter:
     def _start(self) -> subprocess.Popen[bytes] | None:
         """The child process, started if need be; None to write inline."""
         if self._child is None and self._spawn and self._error is None and sys.executable:
+            self.reap()
             try:
                 self._child = subprocess.Popen(
                     [sys.executable, "-I", "-S", "-c", _CHILD],
@@ -240,6 +253,8 @@ def _child_main() -> None:
         sys.stdout.buffer.write(json.dumps(twins, separators=(",", ":")).encode("ascii"))
     sys.stdout.flush()
     sys.stderr.flush()
+    os.close(1)  # the build reads both pipes to their end: give it the end now, not at exit
+    os.close(2)
     # Straight out: the files are written and closed, and the build waits for this exit.
     # Tearing the interpreter down would cost it about 5 ms for nothing.
     os._exit(status)

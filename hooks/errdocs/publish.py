@@ -32,6 +32,13 @@ from .twintext import doc_urls
 from .records import Record
 
 
+SPAWN_FROM_CODES = 200
+"""Registries this large get their twins made and written by a writer process (``filewriter``).
+
+Starting one costs about 35 ms of CPU on the other core (an interpreter and its imports).
+On a small site that is more than the few milliseconds of twins it takes off the build."""
+
+
 class PageFacts(Record):
     """What is kept of a page once its twin is asked for (``llms.Listed`` plus a gate fact)."""
 
@@ -71,9 +78,9 @@ class Publisher:
         """Twin paths, in the order the writer was asked to make them (and reports them)."""
         self._twins: dict[str, TwinFacts] = {}
         """Twin path -> its size and doc_url values, once the writer has made it."""
-        self._writer = FileWriter()
-        """Makes the twins and writes them and llms-full.txt, in the order asked (by a child process
-        when there is a spare core): the build only hands each page's Markdown over."""
+        self._writer = FileWriter(spawn=None if len(registry.codes) >= SPAWN_FROM_CODES else False)
+        """Makes the twins and writes them and llms-full.txt, in the order asked: on a large site
+        with a spare core, in a child process, so the build only hands each page's Markdown over."""
 
     def add(self, page: PageDoc) -> None:
         """Have the twin of a page whose Markdown is final made and written, and keep its facts."""
@@ -124,9 +131,10 @@ class Publisher:
         problems = self.settle() or check_published(self._expected, self._gate_view(), site_dir=site_dir, sources=sources)  # type: ignore[arg-type]
         if problems:
             self.discard()
-            return problems
-        self.write_indexes()
-        return []
+        else:
+            self.write_indexes()
+        self._writer.reap()  # the writer process has long exited by now
+        return problems
 
     def write_indexes(self) -> list[str]:
         """Write ``llms.txt`` (+ shards) once the rest is on disk (after ``settle``);
@@ -141,6 +149,7 @@ class Publisher:
             self._writer.wait()
         except OSError:
             pass
+        self._writer.reap()
 
     def settle(self) -> list[str]:
         """Wait for the writer and keep the twins' facts; return the problems: a failed write,
@@ -212,6 +221,7 @@ def surfaces_in_memory(registry: Registry, pages: dict[str, PageDoc], nav: list[
             publisher.add(page)
         publisher.seal(nav)
         problems = publisher.settle()
+        publisher.close()
         if problems:
             raise SurfaceError("\n".join(problems))
         paths = publisher.write_indexes()
