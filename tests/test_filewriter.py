@@ -119,3 +119,20 @@ def test_a_twin_that_cannot_be_written_fails_the_wait_in_one_line(tmp_path: Path
     with pytest.raises(OSError) as raised:
         writer.wait()
     assert "no-dir" in str(raised.value) and "\n" not in str(raised.value)
+
+
+def test_a_bug_in_the_child_loop_is_one_line_not_a_traceback(tmp_path: Path, capsys) -> None:
+    import io
+    import struct
+
+    from errdocs.filewriter import _serve
+
+    # A twin frame whose Markdown is not UTF-8 (the build never sends one): the child
+    # stops with one line naming the file, which wait() then raises as the problem.
+    fields = [str(tmp_path / "x.md").encode(), b"", b"T", b"", b"\xff\xfe", b"x.md", b"https://d.test/"]
+    frame = struct.pack("<cI", b"T", len(fields)) + b"".join(struct.pack("<I", len(f)) + f for f in fields)
+    twins: list = []
+    assert _serve(io.BytesIO(frame), twins) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"cannot make {tmp_path / 'x.md'}: UnicodeDecodeError") and err.count("\n") == 1
+    assert twins == [] and not (tmp_path / "x.md").exists()

@@ -109,10 +109,9 @@ class FileWriter:
         """``make_twin``: the twin of a page, from its final Markdown; ``wait()`` returns its facts."""
         fields = [head, title, description or "", markdown, src_uri, docs_url]
         if self._start() is None:
-            if self._error is None:
-                facts = self._run(make_twin, path, *fields)
-                if facts is not None:
-                    self._twins.append(facts)
+            facts = self._run(make_twin, path, *fields)
+            if facts is not None:
+                self._twins.append(facts)
         else:
             self._send(_TWIN, [os.fsencode(path)] + [field.encode("utf-8") for field in fields])
 
@@ -255,6 +254,6 @@ def _child_main() -> None:
     sys.stderr.flush()
     os.close(1)  # the build reads both pipes to their end: give it the end now, not at exit
     os.close(2)
-    # Straight out: the files are written and closed, and the build waits for this exit.
-    # Tearing the interpreter down would cost it about 5 ms for nothing.
+    # Straight out: the files are written and closed, and nothing is left to free for anyone.
+    # Tearing the interpreter down would cost about 5 ms for nothing.
     os._exit(status)
