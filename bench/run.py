@@ -48,8 +48,9 @@ from errdocs.navigation import add_code_groups  # noqa: E402
 
 SMALL_RUNS = 61
 """Rounds for sizes under 1,000 codes (at least --runs). These builds take half a second,
-and this machine's noise moves a single build by 30 ms, more than the hooks cost: the median
-of 21 rounds still moved A/B by about 3 % between runs. 61 rounds cost about a minute."""
+and this machine's noise moves a single build by 30 ms, about what the hooks cost. More
+rounds narrow the median's spread within a run (61 cost about a minute); they do not remove
+the machine's drift between runs, which still moves A/B by a few % (docs/performance.md)."""
 MID_RUNS = 5
 """Rounds for sizes under 10,000 codes (at least --runs)."""
 PHASES = ["load", "validate", "render", "contract", "includes", "llms"]
