@@ -41,6 +41,7 @@ import yaml
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "hooks"))
 
+from stats import ratio_interval  # noqa: E402
 from synthetic import mkdocs_yml, write_site  # noqa: E402
 
 from errdocs.loading import load_registry  # noqa: E402
@@ -53,6 +54,9 @@ rounds narrow the median's spread within a run (61 cost about a minute); they do
 the machine's drift between runs, which still moves A/B by a few % (docs/performance.md)."""
 MID_RUNS = 5
 """Rounds for sizes under 10,000 codes (at least --runs)."""
+INTERVAL_FROM_RUNS = 20
+"""Fewest rounds for which A/B gets a bootstrap interval: resampling a handful of rounds
+says nothing about the machine's noise."""
 PHASES = ["load", "validate", "render", "contract", "includes", "llms"]
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": "1767225600"}
 BASE_NAV = [{"Home": "index.md"}, {"Errors": ["errors/overview.md"]}]
@@ -224,6 +228,9 @@ def main() -> int:
             **{f"rss_{name}": max(r for _, r in v) for name, v in samples.items()},
             "phases": {p: statistics.median(x.get(p, 0.0) for x in phases) for p in PHASES},
         }
+        if rounds >= INTERVAL_FROM_RUNS:
+            result["AB_interval"] = ratio_interval([s for s, _ in samples["A"]], [s for s, _ in samples["B"]])
+        result["rounds"] = rounds
         if n == 1000 and not args.skip_serve:
             result["serve_registry"], result["serve_page"] = serve_rebuilds(projects["A"], args.runs)
         results[n] = result
@@ -234,6 +241,10 @@ def main() -> int:
     for n, r in results.items():
         print(f"{n:>6} {r['registry_bytes'] / 1e6:>7.2f}MB {r['A']:>7.2f}s {r['B']:>7.2f}s {r['A'] / r['B']:>6.3f} "
               f"{r['rss_A'] / 1024:>6.0f}MB {r['rss_B'] / 1024:>6.0f}MB " + " ".join(f"{r['phases'][p]:>7.3f}s" for p in PHASES))
+    for n, r in results.items():
+        if "AB_interval" in r:
+            low, high = r["AB_interval"]
+            print(f"N={n}: A/B {r['A'] / r['B']:.3f}, 95% interval {low:.3f}-{high:.3f} (bootstrap over its {r['rounds']} rounds)")
     ratios = {}
     if 16 in results:
         ratios["overhead_16"] = results[16]["A"] / results[16]["B"]
