@@ -29,14 +29,14 @@ def example_data() -> dict[str, Any]:
 
 @pytest.fixture(scope="session")
 def example_registry():
-    from errdocs.loading import load_registry
+    from errdocs.registry.load import load_registry
 
     return load_registry(EXAMPLE_SITE / "registry.yaml")
 
 
 @pytest.fixture(scope="session")
 def agnes_registry():
-    from errdocs.loading import load_registry
+    from errdocs.registry.load import load_registry
 
     return load_registry(ROOT / "registry.yaml")
 
@@ -137,3 +137,30 @@ def served_agnes_site(agnes_site: Built):
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def llms_files(registry, pages: dict, nav: list, out: Path) -> dict[str, str]:
+    """The LLM files a build writes for ``pages`` (PageDoc by docs path) under ``out``, as
+    ``{site path: text}``; the size budget and parity gate are left to the caller."""
+    from errdocs.publish.publisher import Publisher
+
+    publisher = Publisher(registry, out)
+    for page in pages.values():
+        publisher.add(page)
+    publisher.seal(nav)
+    publisher.write_indexes()
+    return {p.relative_to(out).as_posix(): p.read_text(encoding="utf-8") for p in sorted(out.rglob("*")) if p.is_file()}
+
+
+def parity_problems(registry, *, pages: dict, files: dict[str, str], site_dir: Path | None, sources: set[str] = frozenset()) -> list[str]:
+    """The parity gate over pages and LLM files held as text (what a build keeps of them)."""
+    from errdocs.publish.parity import Expected, Published, check_published, codes_table_rows
+    from errdocs.publish.twins import doc_urls
+
+    published = Published(
+        codes=[page.code for page in pages.values() if page.code],
+        tables={src: rows for src, page in pages.items() if (rows := codes_table_rows(page.markdown)) is not None},
+        indexes={path: text for path, text in files.items() if path == "llms.txt" or path.startswith("llms/")},
+        doc_urls={path: doc_urls(text) for path, text in files.items()},
+    )
+    return check_published(Expected.of(registry), published, site_dir=site_dir, sources=sources)

@@ -208,7 +208,7 @@ def _copied_text(page) -> str:
 
 
 def test_copy_button_copies_example_json(context, base, registry):
-    from errdocs.envelope import example_envelope
+    from errdocs.render.snippets import example_envelope
 
     context.grant_permissions(["clipboard-read", "clipboard-write"], origin=base.rstrip("/"))
     context.add_init_script(CAPTURE_COPY_SCRIPT)

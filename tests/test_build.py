@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from errdocs.loading import load_registry
+from errdocs.registry.load import load_registry
 
 from conftest import EXAMPLE_SITE, ROOT, Built, mkdocs_build
 

@@ -10,13 +10,12 @@ import pytest
 import yaml
 from llms_txt import parse_llms_file
 
-from errdocs.llms import SIZE_BUDGET, SurfaceError, check_size, code_line, llms_surfaces, NavSection
-from errdocs.parity import check_parity
-from errdocs.site import generated_pages, render_page
-from errdocs.twins import PageDoc, twin_path
-from errdocs.twintext import absolute_url, flatten_material
+from errdocs.publish.llms import NavSection, code_line, size_problems
+from errdocs.render.pages import generated_pages, render_page
+from errdocs.publish.twins import PageDoc, twin_path
+from errdocs.publish.twins import absolute_url, flatten_material
 
-from conftest import ROOT, Built, mkdocs_build
+from conftest import ROOT, Built, llms_files, mkdocs_build, parity_problems
 
 DOCS = "https://docs.example.test/"
 INDEX_LINES = 3
@@ -72,10 +71,10 @@ def test_code_lines_carry_status_retry_and_summary(example_registry) -> None:
     )
 
 
-def test_surfaces_follow_the_nav_and_list_every_page(example_registry) -> None:
+def test_surfaces_follow_the_nav_and_list_every_page(example_registry, tmp_path: Path) -> None:
     pages = _pages(example_registry)
     nav = [NavSection("Docs", ["index.md"]), NavSection("Errors", ["errors/overview.md", "errors/server_broke.md"])]
-    files = llms_surfaces(example_registry, pages, nav)
+    files = llms_files(example_registry, pages, nav, tmp_path)
     parsed = parse_llms_file(files["llms.txt"])
     assert parsed.title == "Example API"
     assert list(parsed.sections) == ["Docs", "Errors", "Other pages", "Contract files", "Optional"]
@@ -92,45 +91,22 @@ def test_surfaces_follow_the_nav_and_list_every_page(example_registry) -> None:
     assert f"[errors]({DOCS}errors/overview.md)" in files["index.md"]
 
 
-def test_a_writer_process_writes_the_same_files_as_inline(example_registry, monkeypatch) -> None:
-    # Large registries (with a spare core) have their twins made and written by a child
-    # process, small ones (or one CPU) inline: both must give the very same bytes.
-    from errdocs import publish
-
-    pages = _pages(example_registry)
-    nav = [NavSection("Docs", ["index.md"]), NavSection("Errors", ["errors/overview.md", "errors/server_broke.md"])]
-    spawned: list[bool] = []
-    real_init = publish.FileWriter.__init__
-
-    def recording_init(self, **kwargs) -> None:  # type: ignore[no-untyped-def]
-        real_init(self, **kwargs)
-        spawned.append(self.spawned)
-
-    monkeypatch.setattr(publish.FileWriter, "__init__", recording_init)
-    monkeypatch.setattr("errdocs.filewriter._cpus", lambda: 2)  # as on a machine with a core to spare
-    inline = llms_surfaces(example_registry, pages, nav)  # a small registry
-    monkeypatch.setattr(publish, "SPAWN_FROM_CODES", 0)  # as if it were a large one
-    through_child = llms_surfaces(example_registry, pages, nav)
-    monkeypatch.setattr("errdocs.filewriter._cpus", lambda: 1)  # a large one on a single CPU
-    single_cpu = llms_surfaces(example_registry, pages, nav)
-    assert spawned == [False, True, False]
-    assert single_cpu == inline
-    assert through_child == inline and "llms-full.txt" in inline
-
-
 def test_size_budget_fails_loudly() -> None:
-    with pytest.raises(SurfaceError, match=r"errors/big\.md is 50,001 characters; the budget .* is 50,000"):
-        check_size({"errors/big.md": "x" * (SIZE_BUDGET + 1), "llms-full.txt": "y" * 10 * SIZE_BUDGET})
+    problems = size_problems({"errors/big.md": 50_001, "llms-full.txt": 500_000}, budget=50_000)
+    assert problems == [
+        "errors/big.md is 50,001 characters; the budget for llms.txt and each Markdown twin is 50,000 "
+        "(shorten or split the page, or raise site.llms_size_budget; nothing is truncated)"
+    ]
 
 
 def test_parity_names_what_is_missing_where(example_registry, tmp_path: Path) -> None:
     pages = _pages(example_registry)
     pages["errors/overview.md"] = PageDoc("errors/overview.md", "Errors", None, "# E\n\n| Code | HTTP | When | Retry? |\n| --- |\n| [`server_broke`](/errors/server_broke.md) | 503 | x | y |\n")
     nav = [NavSection("Errors", list(pages))]
-    files = llms_surfaces(example_registry, pages, nav)
+    files = llms_files(example_registry, pages, nav, tmp_path / "out")
     files["llms.txt"] = "\n".join(l for l in files["llms.txt"].splitlines() if "[thing_missing]" not in l)
     del files["errors/server_broke.md"]
-    problems = check_parity(example_registry, pages=pages, surfaces=files, site_dir=tmp_path)
+    problems = parity_problems(example_registry, pages=pages, files=files, site_dir=tmp_path)
     assert "parity: the codes table of docs/errors/overview.md is missing thing_missing" in problems
     assert "parity: llms.txt is missing thing_missing" in problems
     assert "parity: the Markdown twins is missing server_broke" in problems
@@ -220,7 +196,7 @@ def test_a_dropped_code_page_fails_the_build(tmp_path: Path) -> None:
 
 def test_a_dropped_llms_line_fails_the_build(tmp_path: Path) -> None:
     built = _tampered_build(tmp_path, (
-        "import errdocs.llms as llms\n"
+        "import errdocs.publish.llms as llms\n"
         "_original = llms.code_line\n"
         "llms.code_line = lambda registry, name: '' if name == 'forbidden' else _original(registry, name)\n"
     ))
@@ -240,11 +216,10 @@ def test_one_registry_change_reaches_html_twin_and_both_llms_files(project_copy)
         assert "Quokka summary for the surfaces test." in built.page(rel), rel
 
 
-def test_large_registries_shard_llms_txt_by_group(example_data) -> None:
+def test_large_registries_shard_llms_txt_by_group(example_data, tmp_path: Path) -> None:
     import copy
 
-    from errdocs.model import Registry
-    from errdocs.records import validate
+    from errdocs.registry.model import Registry
 
     base = example_data["codes"]["thing_missing"]
     example_data["codes"] = {}
@@ -253,13 +228,12 @@ def test_large_registries_shard_llms_txt_by_group(example_data) -> None:
         code.update(group=f"Family {i % 3}", related=[], summary=f"Thing number {i} is missing.")
         example_data["codes"][f"thing_{i:02d}"] = code
     example_data["site"]["llms_size_budget"] = 4000
-    registry, problems = validate(Registry, example_data)
-    assert problems == []
+    registry = Registry.model_validate(example_data)
     pages = {}
     for page in generated_pages(registry):
         if page.code:
             pages[page.src_uri] = PageDoc(page.src_uri, page.code, None, render_page(registry, page).split("---\n", 2)[2], code=page.code)
-    files = llms_surfaces(registry, pages, [NavSection("Errors", list(pages))])
+    files = llms_files(registry, pages, [NavSection("Errors", list(pages))], tmp_path)
     assert sorted(p for p in files if p.startswith("llms/")) == ["llms/family-0.txt", "llms/family-1.txt", "llms/family-2.txt"]
     index = parse_llms_file(files["llms.txt"])
     assert [e.url for e in index.sections["Errors"]] == [f"{DOCS}llms/family-{i}.txt" for i in range(3)]
@@ -267,7 +241,7 @@ def test_large_registries_shard_llms_txt_by_group(example_data) -> None:
     assert [e.title for e in shard.sections["Family 1"]] == [f"thing_{i:02d}" for i in range(1, 60, 3)]
     assert all(len(text) <= 4000 for path, text in files.items() if path != "llms-full.txt")
     # the parity gate counts codes across llms.txt and its shards
-    from errdocs.contract import CONTRACT_FILES
+    from errdocs.publish.contract import CONTRACT_FILES
 
-    problems = check_parity(registry, pages=pages, surfaces=files, site_dir=None, sources=set(pages) | set(CONTRACT_FILES))
+    problems = parity_problems(registry, pages=pages, files=files, site_dir=None, sources=set(pages) | set(CONTRACT_FILES))
     assert [p for p in problems if "llms.txt" in p] == []

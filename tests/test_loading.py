@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from errdocs.loading import RegistryError, load_registry
-from errdocs.model import RetryPolicy
+from errdocs.registry.load import RegistryError, load_registry
+from errdocs.registry.model import RetryPolicy
 
 from conftest import ROOT
 
@@ -70,7 +70,7 @@ def test_missing_file(tmp_path: Path) -> None:
 
 
 def test_committed_json_schema_is_the_models() -> None:
-    from errdocs.schema import registry_schema_text
+    from errdocs.registry.schema import registry_schema_text
 
     committed = (ROOT / "registry.schema.json").read_text(encoding="utf-8")
     assert committed == registry_schema_text(), "run `make schema` and commit registry.schema.json"

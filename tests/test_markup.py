@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from errdocs import markup
+from errdocs.render import markup
 
 _MD = dict(extensions=["tables", "attr_list", "pymdownx.superfences"])
 

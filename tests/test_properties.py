@@ -17,11 +17,13 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from errdocs.includes import expand_includes
-from errdocs.llms import NavSection, SurfaceError, llms_surfaces
-from errdocs.loading import RegistryError, load_registry
-from errdocs.site import generated_pages, render_page
-from errdocs.twins import PageDoc
+from errdocs.render.includes import expand_includes
+from errdocs.publish.contract import CONTRACT_FILES
+from errdocs.publish.llms import NavSection
+from errdocs.publish.publisher import Publisher
+from errdocs.registry.load import RegistryError, load_registry
+from errdocs.render.pages import generated_pages, render_page
+from errdocs.publish.twins import PageDoc
 
 from conftest import EXAMPLE_SITE
 
@@ -91,10 +93,12 @@ def run_pipeline(tmp: Path, text: str) -> None:
     pages["errors/overview.md"] = PageDoc("errors/overview.md", "Errors", "All.", expand_includes(OVERVIEW, registry))
     for page in pages.values():
         markdown.markdown(page.markdown, extensions=EXTENSIONS)
-    try:
-        llms_surfaces(registry, pages, [NavSection("Errors", list(pages))])
-    except SurfaceError as err:  # the size budget is the one allowed refusal here
-        assert "characters; the budget" in str(err)
+    publisher = Publisher(registry, tmp / "site")
+    for page in pages.values():
+        publisher.add(page)
+    publisher.seal([NavSection("Errors", list(pages))])
+    for problem in publisher.problems(site_dir=None, sources=set(pages) | set(CONTRACT_FILES)):
+        assert "characters; the budget" in problem, problem  # the size budget is the one allowed refusal
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

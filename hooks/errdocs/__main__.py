@@ -16,9 +16,8 @@ from pathlib import Path
 
 import yaml
 
-from .breaking import BREAKING, COMPATIBLE, DOCS_ONLY, compare, unapproved
-from .loading import RegistryError, load_registry
-from .schema import registry_schema_text
+from .registry.load import RegistryError, load_registry
+from .tools.breaking import BREAKING, COMPATIBLE, DOCS_ONLY, compare, unapproved
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -42,7 +41,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "generate":
         return run_generate(args.config_file, args.out)
     if args.command == "preview":
-        from .preview import serve
+        from .tools.preview import serve
 
         return serve(args.site, port=args.port)
 
@@ -57,6 +56,8 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         print(f"{args.registry}: OK ({len(registry.codes)} codes, version {registry.version})")
         return 0
+    from .registry.schema import registry_schema_text  # only `make schema` needs it
+
     text = registry_schema_text()
     if args.output:
         args.output.write_text(text, encoding="utf-8")
@@ -66,12 +67,11 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run_generate(config_file: Path, out: Path) -> int:
-    from .generate import GenerateError, generate
-    from .llms import SurfaceError
+    from .tools.generate import GenerateError, generate
 
     try:
         written = generate(config_file.resolve(), out)
-    except (RegistryError, GenerateError, SurfaceError) as err:
+    except (RegistryError, GenerateError) as err:
         print(err, file=sys.stderr)
         return 1
     print(f"generate: wrote {len(written)} files to {out}/docs (build these) and {out}/extra (copy over the site root)")

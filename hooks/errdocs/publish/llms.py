@@ -9,24 +9,21 @@ summary, so an agent can act without fetching the page.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Mapping, Protocol
 
-from . import markup
-from .navigation import default_group
-from .contract import CONTRACT_FILES, contract_file_notes
-from .model import LifecycleState, Registry, RetryPolicy
-from .twins import PageDoc, index_notice, twin_path
-from .records import Record
-
-SIZE_BUDGET = 50_000
-"""Default characters allowed in ``llms.txt`` and in each twin (``site.llms_size_budget``)."""
+from ..registry.model import LifecycleState, Registry, RetryPolicy, code_page_path
+from ..render import markup
+from .contract import CONTRACT_FILES, CONTRACT_NOTES
+from .twins import index_notice, twin_path
 
 LLMS_TXT = "llms.txt"
 LLMS_FULL_TXT = "llms-full.txt"
 OPTIONAL = "Optional"
 
 
-class NavSection(Record):
+@dataclass(frozen=True)
+class NavSection:
     """A top-level part of the navigation, flattened: its title and its pages in order."""
 
     title: str
@@ -40,10 +37,6 @@ class Listed(Protocol):
     title: str
     description: str | None
     code: str | None
-
-
-class SurfaceError(ValueError):
-    """The LLM surfaces cannot be published as they are; one problem per line."""
 
 
 _RETRY_NOTES = {
@@ -62,7 +55,7 @@ def code_line(registry: Registry, name: str) -> str:
     """One code's ``llms.txt`` entry."""
     code = registry.codes[name]
     statuses = "/".join(str(status) for status in code.statuses)
-    url = registry.site.docs_url + twin_path(f"errors/{name}.md")
+    url = registry.site.docs_url + twin_path(code_page_path(name))
     life = code.lifecycle
     if life.state is LifecycleState.deprecated:
         state = f"deprecated since {life.since}, use {life.replaced_by}, removed on {life.removal_date}; "
@@ -117,7 +110,7 @@ def llms_txt(
                 listed.add(src)
                 page = pages[src]
                 if page.code and shards is not None:
-                    group = group_of(registry, page.code)
+                    group = registry.codes[page.code].nav_group
                     if group not in linked:
                         linked.add(group)
                         entries.append(shard_line(registry, group, shards[group], (members or {})[group]))
@@ -130,23 +123,11 @@ def llms_txt(
     if rest:
         lines += ["", "## Other pages", ""]
         lines += [code_line(registry, pages[s].code) if pages[s].code else page_line(pages[s], site.docs_url) for s in rest]  # type: ignore[arg-type]
-    notes = contract_file_notes()
     lines += ["", "## Contract files", ""]
-    lines += [f"- [{name}]({site.docs_url}{name}): {notes[name]}" for name in CONTRACT_FILES]
+    lines += [f"- [{name}]({site.docs_url}{name}): {CONTRACT_NOTES[name]}" for name in CONTRACT_FILES]
     optional = [code_line(registry, pages[src].code) for src in secondary] + optional  # type: ignore[arg-type]
     lines += ["", f"## {OPTIONAL}", "", *optional]
     return "\n".join(lines) + "\n"
-
-
-def llms_surfaces(registry: Registry, pages: dict[str, PageDoc], nav: list[NavSection]) -> dict[str, str]:
-    """Every LLM file of the site as ``{site path: text}``: twins, ``llms.txt``, its shards, ``llms-full.txt``.
-
-    For tests and small tools; builds write the same files with ``publish.Publisher``,
-    which holds one twin at a time instead of all of them.
-    """
-    from .publish import surfaces_in_memory  # publish builds on this module
-
-    return surfaces_in_memory(registry, pages, nav)
 
 
 def index_files(registry: Registry, pages: Mapping[str, Listed], nav: list[NavSection]) -> dict[str, str]:
@@ -157,7 +138,7 @@ def index_files(registry: Registry, pages: Mapping[str, Listed], nav: list[NavSe
     if len(out[LLMS_TXT]) > registry.site.llms_size_budget:
         # Too many codes for one index: each group of codes gets its own llms file,
         # linked from llms.txt, so every code keeps its line and every file its budget.
-        members = active_groups(registry)
+        members = registry.code_groups(states=frozenset({LifecycleState.active}))
         shards = shard_paths(members)
         out[LLMS_TXT] = llms_txt(registry, pages, nav, optional=optional, shards=shards, members=members)
         for group, path in shards.items():
@@ -172,20 +153,6 @@ def full_header(registry: Registry) -> str:
 
 
 SHARD_DIR = "llms"
-
-
-def group_of(registry: Registry, name: str) -> str:
-    code = registry.codes[name]
-    return code.group or default_group(code.statuses)
-
-
-def active_groups(registry: Registry) -> dict[str, list[str]]:
-    """Group title -> its active codes, in registry order (computed once per build)."""
-    groups: dict[str, list[str]] = {}
-    for name, code in registry.codes.items():
-        if code.state is LifecycleState.active:
-            groups.setdefault(group_of(registry, name), []).append(name)
-    return groups
 
 
 def shard_paths(members: dict[str, list[str]]) -> dict[str, str]:
@@ -227,17 +194,11 @@ def nav_order(pages: Mapping[str, object], nav: list[NavSection]) -> list[str]:
     return list(ordered)
 
 
-def check_size(files: dict[str, str], *, budget: int = SIZE_BUDGET) -> None:
-    check_sizes({path: len(text) for path, text in files.items()}, budget=budget)
-
-
-def check_sizes(sizes: dict[str, int], *, budget: int = SIZE_BUDGET) -> None:
+def size_problems(sizes: dict[str, int], *, budget: int) -> list[str]:
     """``sizes``: characters of each LLM file. Only ``llms-full.txt`` may exceed the budget."""
-    problems = [
+    return [
         f"{path} is {size:,} characters; the budget for llms.txt and each Markdown twin is "
         f"{budget:,} (shorten or split the page, or raise site.llms_size_budget; nothing is truncated)"
         for path, size in sizes.items()
         if path != LLMS_FULL_TXT and size > budget
     ]
-    if problems:
-        raise SurfaceError("\n".join(problems))

@@ -8,27 +8,22 @@ or a status the machine-readable contract does not hold.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any, Callable
 
-from .envelope import example_envelope
-from .model import Registry
-from .schema_check import first_error
+from ..registry.model import ERRORS_DIR, Registry
+from ..render.markup import indented_json
+from ..render.snippets import example_envelope
 
 ERRORS_JSON = "errors.json"
 ENVELOPE_SCHEMA = "envelope.schema.json"
 OPENAPI_FRAGMENT = "errors.openapi.json"
 CONTRACT_FILES = (ERRORS_JSON, ENVELOPE_SCHEMA, OPENAPI_FRAGMENT)
 
-_DESCRIPTIONS = {
+CONTRACT_NOTES = {
     ERRORS_JSON: "every code with its HTTP status, retry policy, SDK exceptions, doc_url and lifecycle",
     ENVELOPE_SCHEMA: "JSON Schema (2020-12) of the error envelope; `code` is an enum of the codes",
     OPENAPI_FRAGMENT: "OpenAPI 3.1 components (ErrorEnvelope schema, one response per status) to $ref",
 }
-
-
-def contract_file_notes() -> dict[str, str]:
-    return dict(_DESCRIPTIONS)
 
 
 def errors_json(registry: Registry) -> dict[str, Any]:
@@ -87,7 +82,7 @@ def _envelope_properties(registry: Registry, *, item_ref: str) -> tuple[dict[str
         },
         "code": {"type": "string", "enum": returned},
         "request_id": {"type": "string", "minLength": 1},
-        "doc_url": {"type": "string", "format": "uri", "pattern": "^" + _regex_escape(registry.site.docs_url) + "errors/"},
+        "doc_url": {"type": "string", "format": "uri", "pattern": "^" + _regex_escape(registry.site.docs_url) + ERRORS_DIR},
     }
     properties = {}
     for field in registry.envelope:
@@ -169,56 +164,8 @@ def contract_files(registry: Registry) -> dict[str, str]:
     return {path: html_safe_json(document(registry)) for path, document in _DOCUMENTS.items()}
 
 
-def write_contract_files(registry: Registry, out_dir: Path) -> list[str]:
-    """Write the contract files under ``out_dir``; return their site paths.
-
-    One at a time, and nothing is kept: with thousands of codes these are megabytes
-    of JSON, which a build would otherwise hold until its end.
-    """
-    out_dir.mkdir(parents=True, exist_ok=True)
-    for path, document in _DOCUMENTS.items():
-        with open(out_dir / path, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(html_safe_json(document(registry)))
-    return list(_DOCUMENTS)
-
-
 def html_safe_json(document: Any) -> str:
     """JSON whose text can never open a tag: ``<``, ``>`` and ``&`` only occur inside
     strings, where ``\\u003c``-style escapes decode to the very same values."""
-    text = _layout(document, 0)
+    text = indented_json(document)
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026") + "\n"
-
-
-# json.dumps(indent=...) runs the pure-Python encoder (about 1 s for 10,000 codes);
-# without indent it runs in C. So the outer levels are laid out here, one entry per
-# line, and everything deeper is encoded in C on that entry's line.
-_COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": "))
-_EXPANDED_LEVELS = 3
-
-
-def _layout(value: Any, level: int) -> str:
-    if level >= _EXPANDED_LEVELS or not isinstance(value, (dict, list)) or not value:
-        return _COMPACT.encode(value)
-    pad, end = "  " * (level + 1), "  " * level
-    if isinstance(value, dict):
-        lines = [f"{pad}{_COMPACT.encode(str(key))}: {_layout(item, level + 1)}" for key, item in value.items()]
-        return "{\n" + ",\n".join(lines) + "\n" + end + "}"
-    return "[\n" + ",\n".join(pad + _layout(item, level + 1) for item in value) + "\n" + end + "]"
-
-
-def example_problems(registry: Registry) -> list[tuple[tuple[Any, ...], str]]:
-    """Each code whose example envelope does not validate against the envelope schema."""
-    schema = envelope_schema(registry)
-    problems = []
-    for name, code in registry.codes.items():
-        if not code.returned:
-            continue
-        error = first_error(example_envelope(registry, name), schema)
-        if error:
-            problems.append((("codes", name, "example", "detail"), f"the example envelope does not match {ENVELOPE_SCHEMA} at {_short(error)}"))
-    return problems
-
-
-def _short(message: str) -> str:
-    message = " ".join(message.split())
-    return message if len(message) <= 160 else message[:157] + "..."

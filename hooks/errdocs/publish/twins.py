@@ -1,21 +1,112 @@
-"""A page's Markdown made into its twin's text: the part of a twin that needs no registry.
+"""Markdown twins: each page's own Markdown, made self-contained for LLM readers.
 
-Links become absolute (page links point at the pages' twins), and Material-only syntax
-(content tabs, admonitions) is flattened into plain Markdown, so nothing hides behind a
-widget. This module imports only the standard library and ``markup``: the writer process
-(``filewriter``) imports it on its own, with no MkDocs, YAML or registry model, and makes
-the twins there while the build goes on (``twins.py`` adds what needs the registry).
+A twin is made from the *same* expanded Markdown MkDocs renders to HTML (never from
+the HTML): the "Documentation Index" notice, a code page's facts, then the page's
+title, summary and body with links made absolute (page links point at the pages'
+twins) and Material-only syntax (content tabs, admonitions) flattened into plain
+Markdown, so nothing hides behind a widget.
 """
 
 from __future__ import annotations
 
 import bisect
+import html
+import json
 import posixpath
 import re
+from dataclasses import dataclass
+from typing import Any
 
-from . import markup
+from ..registry.model import Registry
+from ..render import markup
 
+INDEX_HEADING = "> ## Documentation Index"
 _DOC_URL = re.compile(r'"doc_url":\s*"([^"]+)"')
+
+
+@dataclass(frozen=True)
+class PageDoc:
+    """One page as the LLM surfaces see it."""
+
+    src_uri: str
+    """Path inside the docs tree, e.g. ``errors/internal_error.md``."""
+    title: str
+    description: str | None
+    markdown: str
+    """Markdown after includes were expanded, front matter removed."""
+    code: str | None = None
+    """The registry code this page documents, if any."""
+
+
+def page_doc(
+    registry: Registry,
+    src_uri: str,
+    markdown: str,
+    meta: dict[str, Any],
+    *,
+    code: str | None = None,
+    generated: bool = False,
+    fallback_title: str = "",
+) -> PageDoc:
+    """A page as the LLM surfaces see it, from its expanded Markdown and front matter.
+
+    Code pages take their description from the registry. Other generated pages
+    HTML-escape their front-matter description for the theme's ``<meta>`` tag, so
+    it is unescaped here: the LLM files want the text.
+    """
+    description = meta.get("description")
+    if code is not None:
+        description = registry.codes[code].summary
+    elif description is not None:
+        description = html.unescape(str(description)) if generated else str(description)
+    title = meta.get("title") or first_heading(markdown) or fallback_title
+    return PageDoc(src_uri, str(title), description, markdown, code=code)
+
+
+def first_heading(markdown: str) -> str | None:
+    for line in markdown.split("\n"):
+        if line.startswith("# "):
+            return line[2:].strip()
+    return None
+
+
+def index_notice(llms_url: str) -> str:
+    return "\n".join(
+        [
+            INDEX_HEADING,
+            f"> The complete index of this documentation is at: {llms_url}",
+            "> Read it first to find every page that exists before you fetch others.",
+        ]
+    )
+
+
+# --- assembling a twin ----------------------------------------------------------------------------
+
+
+def code_facts(registry: Registry, name: str) -> str:
+    """The structured block at the top of a code twin."""
+    code = registry.codes[name]
+    facts = {
+        "code": name,
+        "http_status": code.statuses,
+        "retryable": code.retryable,
+        "retry_policy": code.retry.policy.value,
+        "sdk_retries": code.retry.sdk_retries,
+        "sdk_exceptions": {sdk_id: raised.exception for sdk_id, raised in code.sdk.items()},
+        "doc_url": registry.doc_url(name),
+    }
+    # JSON values are valid YAML flow scalars and collections, and read the same in every parser.
+    lines = [f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in facts.items()]
+    return "---\n" + "\n".join(lines) + "\n---"
+
+
+def twin_head(notice: str, registry: Registry, page: PageDoc) -> str:
+    """What a twin starts with, before the page's own text: the index notice, and a code's facts."""
+    facts = f"{code_facts(registry, page.code)}\n\n" if page.code is not None else ""
+    return f"{notice}\n\n{facts}"
+
+
+# --- the page's text ------------------------------------------------------------------------------
 
 
 def twin_path(src_uri: str) -> str:
@@ -59,8 +150,6 @@ def doc_urls(text: str) -> set[str]:
 _INLINE_LINK = re.compile(r"(?P<text>!?\[(?:[^\[\]]|\[[^\]]*\])*\])\((?P<target>[^)\s]+)(?P<title>\s+\"[^\"]*\")?\)")
 _REF_DEF = re.compile(r"^(?P<lead>\s{0,3}\[[^\]]+\]:\s*)(?P<target>\S+)(?P<rest>.*)$")
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
-_CODE_SPAN = re.compile(r"(`+).+?(?<!`)\1(?!`)")
-_FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})")
 
 
 def absolute_url(target: str, *, page_src: str, docs_url: str) -> str:
@@ -95,7 +184,7 @@ def absolutise_links(markdown: str, *, page_src: str, docs_url: str) -> str:
         if "`" not in line:
             return _INLINE_LINK.sub(fix, line)
         # A link may contain code (`[`x`](y)`), but a link-like text inside code is not a link.
-        spans = [span.span() for span in _CODE_SPAN.finditer(line)]
+        spans = [span.span() for span in markup.CODE_SPAN.finditer(line)]
         starts = [start for start, _ in spans]
 
         def fix_outside_code(match: re.Match[str]) -> str:
@@ -107,29 +196,7 @@ def absolutise_links(markdown: str, *, page_src: str, docs_url: str) -> str:
 
         return _INLINE_LINK.sub(fix_outside_code, line)
 
-    return _map_outside_fences(markdown, fix_line)
-
-
-def _fence(line: str) -> re.Match[str] | None:
-    # The substring tests skip the regex on the many lines that cannot match it
-    # (twins are made for every page of sites with thousands of pages).
-    return _FENCE.match(line) if "```" in line or "~~~" in line else None
-
-
-def _map_outside_fences(markdown: str, func) -> str:  # type: ignore[no-untyped-def]
-    out, fence = [], None
-    for line in markdown.split("\n"):
-        opened = _fence(line)
-        if fence is not None:
-            if opened and opened.group(1)[0] == fence[0] and len(opened.group(1)) >= len(fence):
-                fence = None
-            out.append(line)
-        elif opened:
-            fence = opened.group(1)
-            out.append(line)
-        else:
-            out.append(func(line))
-    return "\n".join(out)
+    return markup.map_text_lines(markdown, lambda line, _: fix_line(line))
 
 
 # --- Material syntax -> plain Markdown ------------------------------------------------------------
@@ -146,18 +213,10 @@ def flatten_material(markdown: str) -> str:
 
 def _flatten(lines: list[str], *, level: int) -> list[str]:
     out: list[str] = []
-    i, fence = 0, None
+    i, fences = 0, markup.Fences()
     while i < len(lines):
         line = lines[i]
-        opened = _fence(line)
-        if fence is not None:
-            if opened and opened.group(1)[0] == fence[0] and len(opened.group(1)) >= len(fence):
-                fence = None
-            out.append(line)
-            i += 1
-            continue
-        if opened:
-            fence = opened.group(1)
+        if fences.feed(line) is not markup.TEXT:
             out.append(line)
             i += 1
             continue
@@ -188,7 +247,7 @@ def _flatten(lines: list[str], *, level: int) -> list[str]:
 
 
 def _material_block(line: str) -> re.Match[str] | None:
-    """A content tab or admonition opening on ``line`` (substring tests first, as in ``_fence``)."""
+    """A content tab or admonition opening on ``line`` (substring tests skip the regexes on most lines)."""
     tab = _TAB.match(line) if "===" in line else None
     if tab is None and ("!!!" in line or "???" in line):
         return _ADMONITION.match(line)

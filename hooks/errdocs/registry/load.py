@@ -1,29 +1,29 @@
 """Read ``registry.yaml`` into a ``Registry``, or report every problem with its place.
 
-The happy path is one C-speed YAML parse and one validating pass that builds the
-typed records (``records.validate``). Line and
-column numbers are only worked out when something is wrong: the file is then
-composed a second time into a node tree and each error's path is walked down it.
+The happy path is one strict C-speed YAML parse (``strict_yaml``) and one pydantic
+validation. Line and column numbers are only worked out when something is wrong: the
+file is then composed a second time into a node tree and each error's path is walked
+down it, giving lines like ``registry.yaml:12:5: codes.x.http: ...``.
 """
 
 from __future__ import annotations
 
+import difflib
 import json
 import re
+import types
+import typing
 from pathlib import Path
 from typing import Any, Iterable, NamedTuple
 
 import yaml
-from .contract import example_problems
-from .model import Registry, cross_reference_problems
-from .records import kind, validate
-from .timing import PhaseTimer, paused_gc
-from .yamlreader import YamlUsageError, read_yaml
+from pydantic import BaseModel, ValidationError
+
+from .model import Loc, Registry, cross_reference_problems, kind
+from .strict_yaml import RefusedYaml, StrictLoader, read_yaml
 
 MAX_REGISTRY_BYTES = 16 * 1024 * 1024
 """Larger files are refused before parsing: a registry of 10,000 codes is about 10 MB."""
-
-_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # type: ignore[assignment]
 
 
 class Problem(NamedTuple):
@@ -47,17 +47,12 @@ class RegistryError(Exception):
         super().__init__("\n".join(str(p) for p in self.problems))
 
 
-def load_registry(path: Path | str, *, display_name: str | None = None, timer: PhaseTimer | None = None) -> Registry:
+def load_registry(path: Path | str, *, display_name: str | None = None) -> Registry:
     """Read, parse and validate the registry at ``path``; raise ``RegistryError`` on any problem."""
     path = Path(path)
-    timer = timer or PhaseTimer()
     name = display_name or path.name
-    with paused_gc():
-        with timer.phase("load"):
-            text = _read_text(path, name)
-            data = _parse(text, name)
-        with timer.phase("validate"):
-            return validate_registry(data, text=text, file=name)
+    text = _read_text(path, name)
+    return validate_registry(_parse(text, name), text=text, file=name)
 
 
 def validate_registry(data: Any, *, text: str, file: str) -> Registry:
@@ -66,13 +61,84 @@ def validate_registry(data: Any, *, text: str, file: str) -> Registry:
         raise RegistryError([Problem(1, 1, "(file)", "the file is empty; expected a mapping with version, site, envelope, retry_guidance and codes", file)])
     if not isinstance(data, dict):
         raise RegistryError([Problem(1, 1, "(file)", f"the top level must be a mapping, got {kind(data)}", file)])
-    registry, problems = validate(Registry, data)
-    if problems:
-        raise RegistryError(_locate_all(problems, text, file))
-    cross = cross_reference_problems(registry) or example_problems(registry)
+    try:
+        registry = Registry.model_validate(data)
+    except ValidationError as err:
+        raise RegistryError(_locate_all([_problem(error) for error in err.errors()], text, file)) from None
+    cross = cross_reference_problems(registry)
     if cross:
         raise RegistryError(_locate_all(cross, text, file))
     return registry
+
+
+# --- pydantic's errors -> the registry's words ---------------------------------------------------
+
+_EXPECTED = {
+    "string_type": "a string", "int_type": "an integer", "float_type": "a number", "bool_type": "true or false",
+    "list_type": "a list", "dict_type": "a mapping", "model_type": "a mapping", "model_attributes_type": "a mapping",
+    "date_type": "a date like 2026-01-31", "none_required": "nothing (null)",
+}
+
+
+def _problem(error: Any) -> tuple[Loc, str]:
+    """One pydantic error as ``(path in the registry, message)``."""
+    loc, kind_of, value, ctx = tuple(error["loc"]), error["type"], error.get("input"), error.get("ctx") or {}
+    if kind_of == "missing":
+        return loc, "required field is missing"
+    if kind_of == "extra_forbidden":
+        return loc, unknown_key_message(loc[-1], list(_model_at(loc[:-1]).model_fields))
+    if kind_of in _EXPECTED:
+        return loc, f"expected {_EXPECTED[kind_of]} (got {kind(value)})"
+    if kind_of == "enum":
+        return loc, f"{value!r} is not allowed; expected one of {ctx['expected']}"
+    if kind_of == "string_pattern_mismatch":
+        return loc, f"{value!r} does not match the expected form {ctx['pattern']}"
+    if kind_of in ("string_too_short", "too_short"):
+        return loc, "must not be empty" if isinstance(value, str) else "must have at least one entry"
+    if kind_of in _BOUNDS:
+        return loc, _BOUNDS[kind_of].format(_number(next(iter(ctx.values()))))
+    if kind_of == "value_error":
+        return loc, str(ctx["error"])
+    return loc, error["msg"]  # our own PydanticCustomError messages, and anything unforeseen
+
+
+_BOUNDS = {"greater_than_equal": "must be at least {}", "greater_than": "must be greater than {}",
+           "less_than_equal": "must be at most {}", "less_than": "must be less than {}"}
+
+
+def _number(value: Any) -> str:
+    return f"{value:g}" if isinstance(value, (int, float)) else str(value)
+
+
+def _model_at(loc: Loc) -> type[BaseModel]:
+    """The model class that validates the mapping at ``loc`` (to list its fields)."""
+    tp: Any = Registry
+    for part in loc:
+        tp = _unwrap(tp)
+        if isinstance(tp, type) and issubclass(tp, BaseModel):
+            tp = tp.model_fields[part].annotation
+        else:  # dict[K, V] -> V, list[X] -> X
+            tp = typing.get_args(tp)[-1]
+    return _unwrap(tp)
+
+
+def _unwrap(tp: Any) -> Any:
+    """``X`` out of ``Annotated[X, ...]`` and ``X | None``."""
+    while True:
+        origin = typing.get_origin(tp)
+        if origin is typing.Annotated:
+            tp = typing.get_args(tp)[0]
+        elif origin in (typing.Union, types.UnionType):
+            tp = next(arg for arg in typing.get_args(tp) if arg is not type(None))
+        else:
+            return tp
+
+
+def unknown_key_message(key: Any, fields: list[str]) -> str:
+    close = difflib.get_close_matches(str(key), fields, n=1, cutoff=0.6)
+    if close:
+        return f"unknown key {key!r}; did you mean {close[0]!r}?"
+    return f"unknown key {key!r}; expected one of: {', '.join(fields)}"
 
 
 def _read_text(path: Path, name: str) -> str:
@@ -98,8 +164,8 @@ def _read_text(path: Path, name: str) -> str:
 def _parse(text: str, name: str) -> Any:
     try:
         return read_yaml(text)
-    except YamlUsageError as err:
-        raise RegistryError([_at(err.mark, "(yaml)", err.message, name)]) from None
+    except RefusedYaml as err:
+        raise RegistryError([_at(err.problem_mark, "(yaml)", err.message, name)]) from None
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         message = " ".join(" ".join(part.split()) for part in (err.context, err.problem) if part)
@@ -124,7 +190,7 @@ def _at(mark: Any, path: str, message: str, file: str) -> Problem:
 
 
 def _locate_all(problems: list[tuple[tuple[Any, ...], str]], text: str, file: str) -> list[Problem]:
-    root = yaml.compose(text, Loader=_Loader)
+    root = yaml.compose(text, Loader=StrictLoader)
     return [_locate(root, loc, message, file) for loc, message in problems]
 
 

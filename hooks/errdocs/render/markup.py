@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any
+from typing import Any, Callable
 
 # Characters Markdown (with attr_list, tables, emphasis) would interpret in plain text.
 _TEXT_SPECIALS = re.compile(r"([\\`*\[\]{}|#!])")
@@ -24,7 +24,8 @@ _ENTITY_LIKE = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
 # turn every `snake_case` into `snake\_case` in the Markdown twins.
 _EDGE_UNDERSCORE = re.compile(r"(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])")
 _FENCE_OPEN = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
-_CODE_SPAN = re.compile(r"(`+)(.+?)(?<!`)\1(?!`)", re.S)
+CODE_SPAN = re.compile(r"(`+)(.+?)(?<!`)\1(?!`)")
+"""An inline code span within one line (the same run of backticks opens and closes it)."""
 # Prose without any of these has no fence, no code span and nothing to neutralise:
 # it passes through unchanged (most registry prose, on a 10,000-code build).
 _PROSE_SPECIALS = re.compile(r"[`~&<{}]")
@@ -51,30 +52,68 @@ def code(value: str) -> str:
     return f"{ticks}{pad}{value}{pad}{ticks}"
 
 
+TEXT, OPEN, CODE = "text", "open", "code"
+"""What ``Fences.feed`` says of a line: outside code, opening a fence, or inside (or closing) one."""
+
+
+class Fences:
+    """Which lines of a Markdown text are fenced code, fed line by line: the one fence scanner.
+
+    A fence closes on a line of the same character, at least as long, with nothing
+    else on it (CommonMark), so a ```` ```python ```` line inside a fence stays code.
+    """
+
+    __slots__ = ("open",)
+
+    def __init__(self) -> None:
+        self.open: re.Match[str] | None = None
+        """The opening line of the fence being read, if any (``indent``, ``fence``, ``info``)."""
+
+    def feed(self, line: str) -> str:
+        if self.open is None:
+            # The substring test skips the regex on the many lines that cannot open a fence.
+            if "```" in line or "~~~" in line:
+                self.open = _FENCE_OPEN.match(line)
+                if self.open is not None:
+                    return OPEN
+            return TEXT
+        fence = self.open["fence"]
+        stripped = line.strip()
+        if stripped.startswith(fence[0]) and set(stripped) == {fence[0]} and len(stripped) >= len(fence):
+            self.open = None
+        return CODE
+
+
+def map_text_lines(markdown: str, func: Callable[[str, int], str]) -> str:
+    """``markdown`` with ``func(line, number)`` applied to every line outside fenced code."""
+    fences = Fences()
+    return "\n".join(
+        func(line, number) if fences.feed(line) is TEXT else line
+        for number, line in enumerate(markdown.split("\n"), 1)
+    )
+
+
 def prose(value: str) -> str:
     """Registry Markdown made inert: raw HTML and ``{: attr}`` lists neutralised outside code."""
     if not _PROSE_SPECIALS.search(value):
         return value.strip("\n")
     out: list[str] = []
-    fence: str | None = None
+    fences = Fences()
     for line in value.strip("\n").split("\n"):
-        if fence is not None:
-            out.append(line)
-            stripped = line.strip()
-            if stripped.startswith(fence[0]) and set(stripped) == {fence[0]} and len(stripped) >= len(fence):
-                fence = None
-            continue
-        opened = _FENCE_OPEN.match(line)
-        if opened:
-            fence = opened["fence"]
+        state = fences.feed(line)
+        if state is TEXT:
+            out.append(_inline_prose(line))
+        elif state is OPEN:
+            opened = fences.open
+            assert opened is not None
             # Keep only a language word: superfences/attr_list would otherwise accept
             # `{ onclick=... }` style attributes in the info string.
             language = re.match(r"\s*([A-Za-z0-9_+-]*)", opened["info"] or "")
-            out.append(f"{opened['indent']}{fence}{language[1] if language else ''}")
-            continue
-        out.append(_inline_prose(line))
-    if fence is not None:
-        out.append(fence)  # an unclosed fence would swallow the rest of the page
+            out.append(f"{opened['indent']}{opened['fence']}{language[1] if language else ''}")
+        else:
+            out.append(line)
+    if fences.open is not None:
+        out.append(fences.open["fence"])  # an unclosed fence would swallow the rest of the page
     return "\n".join(out)
 
 
@@ -83,7 +122,7 @@ def _inline_prose(line: str) -> str:
         return _neutralise(line)
     parts: list[str] = []
     last = 0
-    for match in _CODE_SPAN.finditer(line):
+    for match in CODE_SPAN.finditer(line):
         parts.append(_neutralise(line[last : match.start()]))
         parts.append(match.group(0))
         last = match.end()
@@ -114,21 +153,8 @@ def json_block(value: Any) -> str:
     return fence(indented_json(value), "json")
 
 
-JSON = json.JSONEncoder(ensure_ascii=False)
-"""``json.dumps(value, ensure_ascii=False)`` without building an encoder per call."""
-
-
 def indented_json(value: Any) -> str:
-    """``json.dumps(value, indent=2, ensure_ascii=False)``, byte for byte.
-
-    With ``indent`` json runs its pure-Python encoder: about 50 microseconds for an
-    example envelope, on every code page. A flat object (every envelope whose
-    ``detail`` is a string) is laid out here instead, each key and value encoded in C.
-    """
-    if type(value) is dict and value and all(
-        type(key) is str and not isinstance(item, (dict, list, tuple)) for key, item in value.items()
-    ):
-        return "{\n" + ",\n".join(f"  {JSON.encode(key)}: {JSON.encode(item)}" for key, item in value.items()) + "\n}"
+    """A JSON value as the example blocks and contract files show it: two-space indent, UTF-8 text."""
     return json.dumps(value, indent=2, ensure_ascii=False)
 
 

@@ -6,11 +6,9 @@ import copy
 import html
 from typing import Any
 
-from .changelog import CHANGELOG_PATH
-from .code_page import code_page_path
-from .model import Registry
+from ..registry.model import ERRORS_DIR, Registry, code_page_path
+from .pages import CHANGELOG_PATH
 
-ERRORS_PREFIX = "errors/"
 MAX_SECTION_PAGES = 100
 """Largest nav section of code pages; bigger groups are split into sub-sections."""
 MAX_SECTION_GROUPS = 10
@@ -27,20 +25,6 @@ def _stem(path: str) -> str:
     return path.rsplit("/", 1)[-1][: -len(".md")]
 
 
-def default_group(statuses: list[int]) -> str:
-    return "Server errors" if statuses[0] >= 500 else "Client errors"
-
-
-def code_groups(registry: Registry) -> dict[str, list[str]]:
-    """Group title -> code names, groups in order of first appearance."""
-    groups: dict[str, list[str]] = {}
-    for name, code in registry.codes.items():
-        if not code.returned:
-            continue  # removed codes keep their page, outside the navigation
-        groups.setdefault(code.group or default_group(code.statuses), []).append(name)
-    return groups
-
-
 def _path_of(item: Any) -> str | None:
     if isinstance(item, str):
         return item
@@ -52,7 +36,7 @@ def _path_of(item: Any) -> str | None:
 
 def _errors_list(nav: list[Any]) -> list[Any] | None:
     """The nav list that holds the hand-written errors pages (e.g. ``errors/overview.md``)."""
-    if any((_path_of(item) or "").startswith(ERRORS_PREFIX) for item in nav):
+    if any((_path_of(item) or "").startswith(ERRORS_DIR) for item in nav):
         return nav
     for item in nav:
         if isinstance(item, dict):
@@ -82,7 +66,8 @@ def add_code_groups(nav: list[Any], registry: Registry) -> list[Any]:
     if CHANGELOG_PATH not in listed:
         target.append(CHANGELOG_PATH)
     sections: list[tuple[str, list[Any]]] = []
-    for title, names in code_groups(registry).items():
+    # Removed codes keep their page, outside the navigation.
+    for title, names in registry.code_groups().items():
         pages = [code_page_path(name) for name in names if code_page_path(name) not in listed]
         if not pages:
             continue

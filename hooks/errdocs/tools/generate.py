@@ -20,13 +20,10 @@ from typing import Any
 
 import yaml
 
-from .includes import IncludeError, expand_includes
-from .llms import NavSection
-from .loading import load_registry
-from .navigation import add_code_groups, nav_sections
-from .publish import Publisher
-from .site import generated_files, generated_pages, render_page
-from .twins import page_doc
+from ..build import Build
+from ..registry.load import load_registry
+from ..render.includes import IncludeError
+from ..render.nav import add_code_groups
 
 
 class GenerateError(Exception):
@@ -76,7 +73,7 @@ def generate(config_path: Path, out: Path) -> list[Path]:
         written.append(path)
 
     # Twins are written to OUT/extra/ as pages are made, as in a build: only their facts stay in memory.
-    llms = Publisher(registry, extra_out)
+    build = Build(registry, out_dir=extra_out)
     pages: set[str] = set()
     for source in sorted(docs_dir.rglob("*")):
         if not source.is_file():
@@ -87,34 +84,31 @@ def generate(config_path: Path, out: Path) -> list[Path]:
             shutil.copyfile(source, docs_out / rel)
             written.append(docs_out / rel)
             continue
+        if rel in build.pages:
+            raise GenerateError(f"docs/{rel} is generated from registry.yaml; delete the hand-written file")
         text = source.read_text(encoding="utf-8")
         meta, body = split_front_matter(text)
         try:
-            expanded = expand_includes(body, registry)
+            expanded = build.page_markdown(rel, body, meta, fallback_title=source.stem)
         except IncludeError as err:
             raise GenerateError(f"docs/{rel}: {err}") from None
         write(docs_out / rel, text[: len(text) - len(body)] + expanded)
         pages.add(rel)
-        llms.add(page_doc(registry, rel, expanded, meta, fallback_title=source.stem))
 
-    for page in generated_pages(registry):
-        if page.src_uri in pages:
-            raise GenerateError(f"docs/{page.src_uri} is generated from registry.yaml; delete the hand-written file")
-        source = render_page(registry, page)
-        write(docs_out / page.src_uri, source)
+    for src_uri in build.pages:
+        source = build.source(src_uri)
+        write(docs_out / src_uri, source)
         meta, body = split_front_matter(source)
-        pages.add(page.src_uri)
-        llms.add(page_doc(registry, page.src_uri, body, meta, code=page.code, generated=True))
-    contract = generated_files(registry)
+        pages.add(src_uri)
+        build.page_markdown(src_uri, body, meta, fallback_title="")
+    contract = build.contract_files()
     for name, content in contract.items():
         write(docs_out / name, content)
 
     nav = config.get("nav")
-    if nav:
-        sections = [NavSection(t, p) for t, p in nav_sections(add_code_groups(nav, registry))]
-    else:
-        sections = [NavSection("Docs", list(llms.pages))]
-    problems = llms.publish(sections, site_dir=None, sources=pages | set(contract))
+    build.nav = add_code_groups(nav, registry) if nav else list(build.publisher.pages)
+    build.seal()
+    problems = build.finish(site_dir=None, sources=pages | set(contract))
     if problems:
         raise GenerateError("\n".join(problems))
     written += sorted(path for path in extra_out.rglob("*") if path.is_file())

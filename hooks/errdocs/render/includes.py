@@ -16,21 +16,20 @@ An unknown marker, a marker not alone on its line, or a foreign include tag
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Callable
 
-from .envelope import example_markdown
-from .model import Registry
-from .retry import retry_guidance
-from .tables import codes_table, envelope_fields_table, headers_table
-from .records import Record
+from ..registry.model import Registry
+from .markup import map_text_lines
+from .snippets import codes_table, envelope_fields_table, example_markdown, headers_table, retry_guidance
 
 _MARKER = re.compile(r"^(?P<indent>[ \t]*)<!--\s*errdocs:(?P<name>[A-Za-z0-9_-]*)(?P<args>[^>]*?)\s*-->\s*$")
 _LOOSE_MARKER = re.compile(r"<!--\s*errdocs:")
 _FOREIGN = re.compile(r"<Snippet\b|^\s*-{2,}8<-{2,}|^\s*;*-{2,}8<-{2,}", re.M)
-_FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})")
 
 
-class Include(Record):
+@dataclass(frozen=True)
+class Include:
     """One include: what it takes and how it renders."""
 
     takes_code: bool
@@ -58,21 +57,7 @@ class IncludeError(ValueError):
 
 def expand_includes(markdown: str, registry: Registry) -> str:
     """Replace every marker in ``markdown``; raise ``IncludeError`` for anything unexpandable."""
-    out: list[str] = []
-    fence: str | None = None
-    for number, line in enumerate(markdown.split("\n"), 1):
-        opened = _FENCE.match(line)
-        if fence is not None:
-            if opened and opened.group(1)[0] == fence[0] and len(opened.group(1)) >= len(fence):
-                fence = None
-            out.append(line)
-            continue
-        if opened:
-            fence = opened.group(1)
-            out.append(line)
-            continue
-        out.append(_expand_line(line, number, registry))
-    return "\n".join(out)
+    return map_text_lines(markdown, lambda line, number: _expand_line(line, number, registry))
 
 
 def _expand_line(line: str, number: int, registry: Registry) -> str:

@@ -1,18 +1,66 @@
-"""One page per code: the Markdown of ``errors/<code>.md``."""
+"""The pages the registry adds to a site: one per code, and the changelog.
+
+Each page's Markdown is a plain function of the registry. ``generated_pages`` lists
+them without rendering anything: a build renders each page when MkDocs reads it.
+"""
 
 from __future__ import annotations
 
 import html
 import json
+from dataclasses import dataclass
 
+from ..registry.model import ERRORS_DIR, ChangeKind, Code, LifecycleState, Registry, code_page_path, semver
 from . import markup
-from .envelope import example_markdown
-from .model import Code, LifecycleState, Registry
-from .tables import code_link, status_summary
+from .snippets import code_link, example_markdown, status_summary
 
-def code_page_path(name: str) -> str:
-    """Source path of a code's page inside the docs tree."""
-    return f"errors/{name}.md"
+CHANGELOG_PATH = f"{ERRORS_DIR}changelog.md"
+"""Source path of the changelog page."""
+CHANGELOG_TITLE = "What changed in the error contract"
+_KIND_WORDS = {
+    ChangeKind.added: "Added",
+    ChangeKind.deprecated: "Deprecated",
+    ChangeKind.removed: "Removed",
+    ChangeKind.changed: "Changed",
+    ChangeKind.docs: "Documentation",
+}
+
+
+# --- the list of generated pages ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GeneratedPage:
+    """A page made from the registry; ``render_page`` makes its Markdown when it is read.
+
+    Nothing is rendered up front and the page does not hold the registry: a build reads
+    each page once, and holding every page's Markdown from the start would cost about
+    30 MB at 10,000 codes.
+    """
+
+    src_uri: str
+    code: str | None = None
+    """The code it documents (None for the changelog)."""
+    in_nav: bool = True
+    """Removed codes keep their page but leave the navigation."""
+
+
+def generated_pages(registry: Registry) -> list[GeneratedPage]:
+    """Every generated page: one per code, in registry order, then the changelog."""
+    pages = [
+        GeneratedPage(code_page_path(name), name, code.state is not LifecycleState.removed)
+        for name, code in registry.codes.items()
+    ]
+    pages.append(GeneratedPage(CHANGELOG_PATH))
+    return pages
+
+
+def render_page(registry: Registry, page: GeneratedPage) -> str:
+    """The Markdown source of a generated page."""
+    return changelog_page(registry) if page.code is None else code_page(registry, page.code)
+
+
+# --- a code's page --------------------------------------------------------------------------------
 
 
 def code_page(registry: Registry, name: str) -> str:
@@ -122,3 +170,49 @@ def _related(code: Code) -> str:
         link = code_link(rel.code) if rel.code else f"[{markup.text(rel.title or '')}]({rel.url})"
         items.append(f"- {link}" + (f": {markup.text(rel.note)}" if rel.note else ""))
     return "\n".join(items)
+
+
+# --- the changelog page ---------------------------------------------------------------------------
+
+
+def changelog_page(registry: Registry) -> str:
+    description = f"Every published version of the {registry.site.name} error contract, newest first."
+    parts = [
+        # Front matter is printed unescaped into <meta> by themes: HTML-escape it.
+        f"---\ntitle: {json.dumps(CHANGELOG_TITLE)}\ndescription: {json.dumps(html.escape(description), ensure_ascii=False)}\n---",
+        f"# {CHANGELOG_TITLE}",
+        f"> {markup.text(description)}",
+        (
+            f"The current contract version is **{markup.text(registry.version)}**. Adding a code is a minor "
+            "version; removing or renaming a code, changing its HTTP status, its retry behaviour or an SDK "
+            "exception is a major version."
+        ),
+    ]
+    entries = sorted(registry.changelog, key=lambda entry: semver(entry.version), reverse=True)
+    if not entries:
+        parts.append("No version has been recorded yet.")
+    for entry in entries:
+        parts.append(f"## {markup.text(entry.version)} ({entry.date.isoformat()})")
+        parts.append(markup.text(entry.summary))
+        items = []
+        for change in entry.changes:
+            subject = code_link(change.subject) if change.subject in registry.codes else markup.code(change.subject)
+            note = f": {markup.cell(change.note)}" if change.note else ""
+            items.append(f"- **{_KIND_WORDS[change.kind]}** {subject}{note}")
+        if items:
+            parts.append("\n".join(items))
+    return "\n\n".join(parts) + "\n"
+
+
+# --- while the sources are broken (mkdocs serve) --------------------------------------------------
+
+
+def problems_banner(problems: list[str]) -> str:
+    """HTML put at the top of every served page while the sources have problems ("" when none)."""
+    if not problems:
+        return ""
+    items = "".join(f"<li><code>{html.escape(line)}</code></li>" for line in problems)
+    return (
+        '<div class="admonition failure"><p class="admonition-title">The docs sources have errors; '
+        f"this page shows the last good registry</p><ul>{items}</ul></div>"
+    )

@@ -1,22 +1,29 @@
 """The registry model: one typed, validated view of ``registry.yaml``.
 
-Each class is a frozen record (``records.py``): its annotations are the format,
-its constraints the rules, and its attribute docstrings the descriptions of the
-exported JSON Schema, so editors show them as hover help. Rules across one record
-live in its ``_rule``; rules across entries (related codes exist, SDK ids are
-declared, ...) in ``cross_reference_problems``, checked once the shape is valid.
+Each class is a frozen pydantic model: its annotations are the format, its constraints
+the rules, and its attribute docstrings the descriptions of ``registry.schema.json``
+(``model_json_schema``), so editors show them as hover help. A rule across one model's
+fields is its ``model_validator``; rules across entries (related codes exist, SDK ids are
+declared, ...) are ``cross_reference_problems``, checked once the shape is valid.
+
+Validators raise ``ValueError`` with a message that continues a line like
+``codes.x.http: ``; ``load.py`` turns pydantic's errors into such lines.
 """
 
-# No `from __future__ import annotations` here: the annotations are the registry's format,
-# read at run time; objects made at import cost less than strings evaluated per build.
+from __future__ import annotations
+
+import datetime
 import re
-from datetime import date as Date
 from enum import Enum
 from typing import Annotated, Any, Union
 
-from .http_status import reason_matches, standard_reason
-from .records import Bounds, Check, Invalid, MinLen, OneOrList, Pattern, Record, factory
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PlainValidator, Strict, TypeAdapter, model_validator
+from pydantic_core import PydanticCustomError
 
+from .http_status import reason_matches, standard_reason
+
+ERRORS_DIR = "errors/"
+"""Where the code pages live, in the docs tree and under ``docs_url``: the one home of this path."""
 CODE_PATTERN = r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$"
 RESERVED_NAMES = frozenset({"changelog", "index"})
 """Names of generated pages that live beside the code pages under ``errors/``."""
@@ -29,9 +36,19 @@ _MD_LINK_RE = re.compile(r"\]\(\s*<?([^)\s>]*)>?(?:\s+\"[^\"]*\")?\s*\)")
 _ALLOWED_LINK = re.compile(r"^(https://|http://|mailto:|/|#|\.\.?/|[A-Za-z0-9_-][^:]*$)")
 
 
+class Model(BaseModel):
+    """Base of every registry model: immutable, no unknown keys, no silent coercion.
+
+    Strict: YAML's ``yes`` is not an integer and ``42`` is not a string. Field
+    docstrings become the JSON Schema's descriptions.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=True, use_attribute_docstrings=True)
+
+
 def _https_url(value: str) -> str:
     if not _HTTPS_RE.fullmatch(value):
-        raise Invalid(f"must be an absolute https:// URL, got {value!r}")
+        raise ValueError(f"must be an absolute https:// URL, got {value!r}")
     return value
 
 
@@ -39,7 +56,7 @@ def _safe_markdown(value: str) -> str:
     if "](" in value:  # most prose has no link: skip the regex
         for target in _MD_LINK_RE.findall(value):
             if target and not _ALLOWED_LINK.match(target):
-                raise Invalid(
+                raise ValueError(
                     f"link target {target!r} is not allowed (use https://, mailto: or a /path.md page link)"
                 )
     return value
@@ -48,7 +65,7 @@ def _safe_markdown(value: str) -> str:
 def _one_line(value: str) -> str:
     stripped = value.strip()
     if "\n" in stripped:
-        raise Invalid("must be a single line of text")
+        raise ValueError("must be a single line of text")
     return stripped
 
 
@@ -58,14 +75,58 @@ def _with_slash(value: str) -> str:
     return value if value.endswith("/") else value + "/"
 
 
-HttpsUrl = Annotated[str, Check(_https_url)]
-Text = Annotated[str, MinLen(1), Check(_one_line)]
+def _iso_date(value: Any) -> Any:
+    # A quoted date is still a date to its author; anything else is left for the type check.
+    if isinstance(value, str):
+        try:
+            return datetime.date.fromisoformat(value)
+        except ValueError:
+            pass
+    return value
+
+
+KINDS: dict[type, str] = {
+    str: "a string", int: "an integer", float: "a number", bool: "true or false", dict: "a mapping",
+    list: "a list", type(None): "nothing (null)", datetime.date: "a date", datetime.datetime: "a date and time",
+}
+"""How a YAML value's type reads to its author, in problems: ``expected a list (got a string)``."""
+
+
+def kind(value: Any) -> str:
+    return KINDS.get(type(value), type(value).__name__)
+
+
+def one_of(members: dict[type, Any]) -> Any:
+    """A union whose member is picked by the YAML value's type, e.g. ``{str: str, list: list[Item]}``.
+
+    pydantic would try every member and report each one's failure; picking by type
+    reports either the chosen member's own problems or one line naming what is allowed.
+    The value is checked against its member and kept as written: it is wire data (an
+    example's ``detail``), shown exactly as the API sends it.
+    """
+    adapters = {yaml_type: TypeAdapter(member) for yaml_type, member in members.items()}
+    expected = " or ".join(filter(None, [", ".join(KINDS[t] for t in list(members)[:-1]), KINDS[list(members)[-1]]]))
+
+    def pick(value: Any) -> Any:
+        adapter = adapters.get(type(value))  # exact: YAML's `true` is not an integer
+        if adapter is None:
+            raise PydanticCustomError("one_of", "expected {expected} (got {got})", {"expected": expected, "got": kind(value)})
+        adapter.validate_python(value)
+        return value
+
+    return Annotated[Any, PlainValidator(pick, json_schema_input_type=Union[tuple(members.values())])]
+
+
+HttpsUrl = Annotated[str, AfterValidator(_https_url)]
+Text = Annotated[str, Field(min_length=1), AfterValidator(_one_line)]
 """Plain, single-line text: rendered escaped, never as Markdown."""
-Markdown = Annotated[str, MinLen(1), Check(_safe_markdown)]
+Markdown = Annotated[str, Field(min_length=1), AfterValidator(_safe_markdown)]
 """Markdown prose: rendered through Markdown with raw HTML neutralised."""
-Identifier = Annotated[str, Pattern(r"^[A-Za-z_][A-Za-z0-9_]*$")]
-HeaderName = Annotated[str, Pattern(r"^[A-Za-z0-9-]+$")]
-Version = Annotated[str, Pattern(r"^\d+\.\d+\.\d+$")]
+Identifier = Annotated[str, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")]
+HeaderName = Annotated[str, Field(pattern=r"^[A-Za-z0-9-]+$")]
+Version = Annotated[str, Field(pattern=r"^\d+\.\d+\.\d+$")]
+Date = Annotated[datetime.date, BeforeValidator(_iso_date)]
+"""A YAML date (``2026-01-31``), quoted or not."""
 
 
 class RetryPolicy(str, Enum):
@@ -84,7 +145,7 @@ class RetryPolicy(str, Enum):
 RETRYABLE_POLICIES = frozenset({RetryPolicy.backoff, RetryPolicy.once})
 
 
-class Sdk(Record):
+class Sdk(Model):
     """An SDK that surfaces codes as typed exceptions."""
 
     label: Text
@@ -93,32 +154,32 @@ class Sdk(Record):
     """Package name as installed, e.g. ``agnes-security``."""
     url: HttpsUrl
     """Package page (PyPI, npm, ...)."""
-    language: Annotated[str, Pattern(r"^[a-z0-9+#-]+$")]
+    language: Annotated[str, Field(pattern=r"^[a-z0-9+#-]+$")]
     """Code-fence language used for this SDK's snippets, e.g. ``python``."""
 
 
-class Site(Record):
+class Site(Model):
     """Facts about the documented API and where its docs live."""
 
     name: Text
     """Product or API name, used in titles and ``llms.txt``."""
     summary: Text
     """One sentence describing the API: the ``llms.txt`` blockquote."""
-    docs_url: Annotated[str, Check(_https_url), Check(_with_slash)]
+    docs_url: Annotated[str, AfterValidator(_https_url), AfterValidator(_with_slash)]
     """Published base address of the docs; ``doc_url`` is ``<docs_url>errors/<code>``."""
     support_url: HttpsUrl
     """Where users file support tickets."""
     status_url: HttpsUrl
     """Public status page."""
-    llms_size_budget: Annotated[int, Bounds(ge=1_000)] = 50_000
+    llms_size_budget: Annotated[int, Field(ge=1_000)] = 50_000
     """Most characters allowed in llms.txt and in each Markdown twin; past it the build fails."""
     example_request_id: Text = "5b3f6c7e-7d24-4d40-9b12-3a59c01c6e91"
     """``request_id`` shown in every example envelope."""
-    sdks: dict[Annotated[str, Pattern(r"^[a-z][a-z0-9_]*$")], Sdk] = factory(dict)
+    sdks: dict[Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")], Sdk] = {}
     """SDKs by id (``python``, ``typescript``): one content tab each on code pages."""
 
 
-class EnvelopeField(Record):
+class EnvelopeField(Model):
     """One field of the error envelope."""
 
     name: Identifier
@@ -131,10 +192,10 @@ class EnvelopeField(Record):
     """Whether every error response carries it."""
 
 
-class Header(Record):
+class Header(Model):
     """A response header (or group of related headers) on error responses."""
 
-    names: Annotated[list[HeaderName], MinLen(1)]
+    names: Annotated[list[HeaderName], Field(min_length=1)]
     """Header names shown together in one row."""
     when: Text
     """When the header is sent (``Always``, ``429, 503``...)."""
@@ -142,20 +203,20 @@ class Header(Record):
     """What it means for a client."""
 
 
-class Backoff(Record):
+class Backoff(Model):
     """Recommended retry timing for hand-written clients."""
 
-    max_retries: Annotated[int, Bounds(ge=0, le=100)]
+    max_retries: Annotated[int, Field(ge=0, le=100)]
     """Retries after the first attempt before giving up."""
-    base_seconds: Annotated[float, Bounds(gt=0)]
+    base_seconds: Annotated[float, Field(gt=0)]
     """First backoff delay when no ``Retry-After`` is sent."""
-    max_seconds: Annotated[float, Bounds(gt=0)]
+    max_seconds: Annotated[float, Field(gt=0)]
     """Cap on a single delay."""
     jitter: Text
     """How to randomise each delay."""
 
 
-class RetryGuidance(Record):
+class RetryGuidance(Model):
     """The retry guidance snippet, as data."""
 
     intro: Markdown
@@ -170,7 +231,7 @@ class RetryGuidance(Record):
     """How to keep retried writes safe."""
 
 
-class Attribute(Record):
+class Attribute(Model):
     """An attribute of an SDK exception beyond ``code`` and ``request_id``."""
 
     name: Identifier
@@ -181,34 +242,48 @@ class Attribute(Record):
     """What it holds."""
 
 
-class SdkException(Record):
+class SdkException(Model):
     """What one SDK raises for a code."""
 
-    exception: Annotated[str, Pattern(r"^[A-Za-z_][A-Za-z0-9_.]*$")]
+    exception: Annotated[str, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_.]*$")]
     """Exception class, qualified as users write it (``agnes.ServerError``)."""
-    attributes: list[Attribute] = factory(list)
+    attributes: list[Attribute] = []
     """Code-specific attributes."""
     note: Markdown | None = None
     """Language-specific behaviour."""
 
 
-class Example(Record):
+class ValidationItem(Model):
+    """One item of an array ``detail``: a rejected part of the request, as FastAPI reports it."""
+
+    # The API's own data, not registry structure: FastAPI adds keys such as `input` and `ctx`.
+    model_config = ConfigDict(extra="allow")
+
+    loc: list[one_of({str: str, int: int})]
+    """Where the problem is: ``["body", "text"]``."""
+    msg: str
+    """What is wrong there."""
+    type: str
+    """The kind of problem (``missing``, ``string_too_long``...)."""
+
+
+class Example(Model):
     """The example response of a code."""
 
-    detail: Union[str, dict[str, Any], list[Any]]
+    detail: one_of({str: str, dict: dict[str, Any], list: list[ValidationItem]})
     """``detail`` exactly as this code returns it: string, object or array."""
     status: int | None = None
     """Which of the code's statuses the example shows (default: the first)."""
-    headers: dict[HeaderName, Union[str, int]] = factory(dict)
+    headers: dict[HeaderName, one_of({str: str, int: int})] = {}
     """Response headers worth showing; with any, an ``http`` block precedes the JSON."""
     intro: Markdown | None = None
     """A sentence before the example."""
 
 
-class Retry(Record):
+class Retry(Model):
     """Retry facts of one code."""
 
-    policy: RetryPolicy
+    policy: Annotated[RetryPolicy, Strict(False)]  # lax: the YAML string is the enum's value
     """``never``, ``after_action``, ``backoff`` or ``once`` (``never`` rather than ``no``: YAML reads a bare ``no`` as false)."""
     label: Markdown
     """The facts table's ``Retry?`` cell (short)."""
@@ -216,7 +291,7 @@ class Retry(Record):
     """Whether the SDKs retry this code automatically."""
 
 
-class Overview(Record):
+class Overview(Model):
     """The code's row in the overview's codes table."""
 
     when: Text
@@ -225,7 +300,7 @@ class Overview(Record):
     """The ``Retry?`` column."""
 
 
-class Section(Record):
+class Section(Model):
     """An extra section on a code page (Privacy, caps, ...)."""
 
     title: Text
@@ -234,7 +309,7 @@ class Section(Record):
     """Section content."""
 
 
-class Related(Record):
+class Related(Model):
     """A related code or page."""
 
     code: str | None = None
@@ -246,15 +321,16 @@ class Related(Record):
     note: Text | None = None
     """Why it is related."""
 
-    def _rule(self) -> str | None:
+    @model_validator(mode="after")
+    def _code_or_link(self) -> Related:
         if (self.code is None) == (self.url is None):
-            return "give either `code` or `title` + `url`"
+            raise ValueError("give either `code` or `title` + `url`")
         if self.url is not None:
             if self.title is None:
-                return "a `url` needs a `title`"
+                raise ValueError("a `url` needs a `title`")
             if not (self.url.startswith("https://") or re.fullmatch(r"/[^\s:]*\.md(#[\w-]+)?", self.url)):
-                return f"url must be absolute https:// or a site page like /guides/retries.md, got {self.url!r}"
-        return None
+                raise ValueError(f"url must be absolute https:// or a site page like /guides/retries.md, got {self.url!r}")
+        return self
 
 
 class LifecycleState(str, Enum):
@@ -268,10 +344,14 @@ class LifecycleState(str, Enum):
     """No longer returned; its page stays as a pointer to the replacement."""
 
 
-class Lifecycle(Record):
+RETURNED = frozenset({LifecycleState.active, LifecycleState.deprecated})
+"""States of the codes the API can still send."""
+
+
+class Lifecycle(Model):
     """Deprecation and removal of a code. Renaming is a new code plus a deprecated old one."""
 
-    state: LifecycleState = LifecycleState.active
+    state: Annotated[LifecycleState, Strict(False)] = LifecycleState.active
     """``active``, ``deprecated`` or ``removed``."""
     since: Version | None = None
     """Contract version that deprecated or removed the code."""
@@ -280,20 +360,19 @@ class Lifecycle(Record):
     removal_date: Date | None = None
     """When a deprecated code stops being returned (YYYY-MM-DD)."""
 
-    def _rule(self) -> str | None:
+    @model_validator(mode="after")
+    def _fields_of_state(self) -> Lifecycle:
         if self.state is LifecycleState.deprecated:
             missing = [f for f in ("since", "replaced_by", "removal_date") if getattr(self, f) is None]
             if missing:
-                return f"a deprecated code needs {', '.join(missing)}"
+                raise ValueError(f"a deprecated code needs {', '.join(missing)}")
         if self.state is LifecycleState.removed and self.since is None:
-            return "a removed code needs `since` (the contract version that removed it)"
+            raise ValueError("a removed code needs `since` (the contract version that removed it)")
         if self.state is LifecycleState.active and (self.since or self.replaced_by or self.removal_date):
-            return "an active code takes no since, replaced_by or removal_date"
-        return None
+            raise ValueError("an active code takes no since, replaced_by or removal_date")
+        return self
 
 
-ACTIVE = Lifecycle()
-"""The lifecycle of every code that states none (records are immutable: one is shared)."""
 
 
 class ChangeKind(str, Enum):
@@ -306,18 +385,18 @@ class ChangeKind(str, Enum):
     docs = "docs"
 
 
-class Change(Record):
+class Change(Model):
     """One change in a changelog entry."""
 
-    kind: ChangeKind
+    kind: Annotated[ChangeKind, Strict(False)]
     """``added``, ``deprecated``, ``removed``, ``changed`` or ``docs``."""
-    subject: Annotated[str, Pattern(r"^[A-Za-z0-9_.-]+$")]
+    subject: Annotated[str, Field(pattern=r"^[A-Za-z0-9_.-]+$")]
     """What changed: a code, an envelope field or a header name."""
     note: Markdown | None = None
     """What a client has to know."""
 
 
-class ChangelogEntry(Record):
+class ChangelogEntry(Model):
     """One published version of the contract."""
 
     version: Version
@@ -326,20 +405,20 @@ class ChangelogEntry(Record):
     """Release date (YYYY-MM-DD)."""
     summary: Text
     """One line on what this version brings."""
-    changes: list[Change] = factory(list)
+    changes: list[Change] = []
     """Changes listed for clients; breaking ones are what a major version records as intended."""
 
 
 def _no_bare_number(value: Any) -> Any:
     # `http: 404` parses as an integer; say what is missing rather than "expected a string".
     if type(value) in (int, float):
-        raise Invalid(f"expected a status line like '404 Not Found', got {value!r}")
+        raise ValueError(f"expected a status line like '404 Not Found', got {value!r}")
     return value
 
 
 def _status_line(value: str) -> str:
     if not _STATUS_RE.fullmatch(value):
-        raise Invalid(f"expected a status line like '404 Not Found', got {value!r}")
+        raise ValueError(f"expected a status line like '404 Not Found', got {value!r}")
     return value
 
 
@@ -349,24 +428,37 @@ def _statuses(value: list[str]) -> list[str]:
         status, reason = _STATUS_RE.fullmatch(line).groups()  # type: ignore[union-attr]
         number = int(status)
         if not 400 <= number <= 599:
-            raise Invalid(f"HTTP status {number} is not an error status (400-599)")
+            raise ValueError(f"HTTP status {number} is not an error status (400-599)")
         if not reason_matches(number, reason):
-            raise Invalid(f"reason {reason!r} does not match HTTP {number} (expected {standard_reason(number)!r})")
+            raise ValueError(f"reason {reason!r} does not match HTTP {number} (expected {standard_reason(number)!r})")
         classes.add(number // 100)
     if len(classes) > 1:
-        raise Invalid(f"statuses mix client (4xx) and server (5xx) errors: {value}")
+        raise ValueError(f"statuses mix client (4xx) and server (5xx) errors: {value}")
     if len(set(value)) != len(value):
-        raise Invalid("a status is listed twice")
+        raise ValueError("a status is listed twice")
     return value
 
 
-StatusLine = Annotated[str, Pattern(r"^\d{3} \S.*$"), Check(_status_line)]
+def _one_or_list(value: Any) -> Any:
+    # YAML lets a one-item list be written as the item alone: `http: 404 Not Found`.
+    return value if isinstance(value, list) else [value]
 
 
-class Code(Record):
+StatusLine = Annotated[str, Field(pattern=r"^\d{3} \S.*$"), AfterValidator(_status_line)]
+# Before-validators run last-listed first: a bare number is named before it is wrapped in a list.
+StatusLines = Annotated[
+    list[StatusLine],
+    BeforeValidator(_one_or_list, json_schema_input_type=Union[StatusLine, list[StatusLine]]),
+    BeforeValidator(_no_bare_number),
+    Field(min_length=1),
+    AfterValidator(_statuses),
+]
+
+
+class Code(Model):
     """One canonical error code."""
 
-    http: Annotated[list[StatusLine], Check(_no_bare_number, before=True), OneOrList(), MinLen(1), Check(_statuses)]
+    http: StatusLines
     """HTTP status(es) with reason phrase, e.g. ``["400 Bad Request", "410 Gone"]``."""
     summary: Text
     """One-line summary: the page's lead and its ``llms.txt`` note."""
@@ -378,19 +470,19 @@ class Code(Record):
     """``When this happens``: the causes."""
     example: Example
     """Example response."""
-    steps: Annotated[list[Markdown], MinLen(1)]
+    steps: Annotated[list[Markdown], Field(min_length=1)]
     """``What to do``, in order."""
-    sdk: dict[str, SdkException] = factory(dict)
+    sdk: dict[str, SdkException] = {}
     """Exception per SDK id declared under ``site.sdks``."""
     sdk_note: Markdown | None = None
     """SDK behaviour common to all SDKs (retries, attributes)."""
-    sections: list[Section] = factory(list)
+    sections: list[Section] = []
     """Extra sections after SDK behaviour."""
-    related: list[Related] = factory(list)
+    related: list[Related] = []
     """Related codes and pages."""
     group: Text | None = None
     """Navigation group; default by status class (client or server errors)."""
-    lifecycle: Lifecycle = ACTIVE
+    lifecycle: Lifecycle = Lifecycle()
     """Deprecation or removal; omitted for an active code."""
 
     @property
@@ -410,50 +502,72 @@ class Code(Record):
         """Whether the API can still send this code (active or deprecated)."""
         return self.lifecycle.state is not LifecycleState.removed
 
-    def _rule(self) -> str | None:
+    @property
+    def nav_group(self) -> str:
+        """Its group in the navigation and the llms.txt shards: ``group``, else by status class."""
+        if self.group is not None:
+            return self.group
+        return "Server errors" if self.statuses[0] >= 500 else "Client errors"
+
+    @model_validator(mode="after")
+    def _example_status_is_its_own(self) -> Code:
         if self.example.status is not None and self.example.status not in self.statuses:
-            return f"example.status {self.example.status} is not one of this code's statuses {self.statuses}"
-        return None
+            raise ValueError(f"example.status {self.example.status} is not one of this code's statuses {self.statuses}")
+        return self
 
 
 def _code_names(value: dict[str, Code]) -> dict[str, Code]:
     for name in value:
         if name in RESERVED_NAMES:
-            raise Invalid(f"code {name!r} is reserved for a generated page; choose another name")
+            raise ValueError(f"code {name!r} is reserved for a generated page; choose another name")
         if not _CODE_RE.fullmatch(name):
-            raise Invalid(f"code {name!r} is not snake_case (expected e.g. rate_limit_exceeded)")
+            raise ValueError(f"code {name!r} is not snake_case (expected e.g. rate_limit_exceeded)")
     return value
 
 
-class Registry(Record):
+class Registry(Model):
     """The whole error contract: ``registry.yaml``."""
 
     version: Version
     """Version of the error contract (semver): a breaking change bumps the major."""
     site: Site
     """Facts about the API and its docs."""
-    envelope: Annotated[list[EnvelopeField], MinLen(1)]
+    envelope: Annotated[list[EnvelopeField], Field(min_length=1)]
     """Fields of the error envelope, in order."""
-    headers: list[Header] = factory(list)
+    headers: list[Header] = []
     """Standard response headers on errors."""
     retry_guidance: RetryGuidance
     """The retry guidance snippet."""
-    codes: Annotated[dict[str, Code], MinLen(1), Check(_code_names)]
+    codes: Annotated[dict[str, Code], Field(min_length=1), AfterValidator(_code_names)]
     """Canonical codes by name (snake_case), in overview order."""
-    changelog: list[ChangelogEntry] = factory(list)
+    changelog: list[ChangelogEntry] = []
     """Published versions of the contract, any order (the changelog page sorts them)."""
 
     def doc_url(self, code: str) -> str:
         """Published address of a code's page (no trailing slash, as in envelopes)."""
-        return f"{self.site.docs_url}errors/{code}"
+        return f"{self.site.docs_url}{ERRORS_DIR}{code}"
+
+    def code_groups(self, *, states: frozenset[LifecycleState] = RETURNED) -> dict[str, list[str]]:
+        """Group title -> names of the codes in one of ``states``, groups in order of first appearance."""
+        groups: dict[str, list[str]] = {}
+        for name, code in self.codes.items():
+            if code.state in states:
+                groups.setdefault(code.nav_group, []).append(name)
+        return groups
 
 
-Path = tuple[Any, ...]
+def code_page_path(name: str) -> str:
+    """Source path of a code's page inside the docs tree."""
+    return f"{ERRORS_DIR}{name}.md"
 
 
-def cross_reference_problems(registry: Registry) -> list[tuple[Path, str]]:
+Loc = tuple[Any, ...]
+"""Where in the registry: ``("codes", "forbidden", "retry", "policy")``."""
+
+
+def cross_reference_problems(registry: Registry) -> list[tuple[Loc, str]]:
     """Rules that span entries, checked once the shape is valid: (path, message) pairs."""
-    problems: list[tuple[Path, str]] = []
+    problems: list[tuple[Loc, str]] = []
     declared = set(registry.site.sdks)
     envelope_names = [f.name for f in registry.envelope]
     for required in ("detail", "code", "request_id", "doc_url"):
@@ -485,13 +599,13 @@ def cross_reference_problems(registry: Registry) -> list[tuple[Path, str]]:
     for index, entry in enumerate(registry.changelog):
         if versions.index(entry.version) != index:
             problems.append((("changelog", index, "version"), f"version {entry.version} has two changelog entries"))
-        if _semver(entry.version) > _semver(registry.version):
+        if semver(entry.version) > semver(registry.version):
             problems.append(
                 (("changelog", index, "version"), f"{entry.version} is newer than the registry version {registry.version}")
             )
     return problems
 
 
-def _semver(version: str) -> tuple[int, int, int]:
+def semver(version: str) -> tuple[int, int, int]:
     major, minor, patch = (int(part) for part in version.split("."))
     return major, minor, patch

@@ -12,16 +12,15 @@ import re
 from collections import Counter
 from functools import lru_cache
 from pathlib import Path
+from dataclasses import dataclass
 from typing import Iterable
 
-from .llms import LLMS_TXT, SHARD_DIR
-from .model import Registry
-from .twins import PageDoc, twin_path
-from .twintext import doc_urls
-from .records import Record
+from ..registry.model import ERRORS_DIR, Registry, code_page_path
+from .llms import LLMS_TXT
+from .twins import twin_path
 
 _CODES_TABLE_HEADER = "| Code | HTTP | When | Retry? |"
-_CODES_TABLE_ROW = re.compile(r"^\s*\| \[`(?P<code>[^`]+)`\]\(/errors/(?P<target>[^)]+)\.md\) \|")
+_CODES_TABLE_ROW = re.compile(r"^\s*\| \[`(?P<code>[^`]+)`\]\(/" + re.escape(ERRORS_DIR) + r"(?P<target>[^)]+)\.md\) \|")
 _LLMS_LINK = re.compile(r"^- \[[^\]]*\]\((?P<url>[^)\s]+)\)", re.M)
 _LLMS_CODE_LINE = re.compile(r"^- \[(?P<name>[^\]]+)\]\((?P<url>[^)\s]+)\): HTTP \d", re.M)
 
@@ -72,7 +71,8 @@ def _page_exists(site_dir: Path | None, rel: str, planned: set[str]) -> bool:
     return any(_exists(site_dir, c, planned) for c in (f"{rel}/index.html", f"{rel}.html", rel or "index.html"))
 
 
-class Published(Record):
+@dataclass(frozen=True)
+class Published:
     """What the gate needs to know of a build's LLM files, without holding their full text."""
 
     codes: list[str]
@@ -85,29 +85,8 @@ class Published(Record):
     """Every LLM file -> the ``doc_url`` values it shows."""
 
 
-def is_index(path: str) -> bool:
-    return path == LLMS_TXT or path.startswith(SHARD_DIR + "/")
-
-
-def check_parity(
-    registry: Registry,
-    *,
-    pages: dict[str, PageDoc],
-    surfaces: dict[str, str],
-    site_dir: Path | None,
-    sources: set[str] = frozenset(),  # type: ignore[assignment]
-) -> list[str]:
-    """``check_published`` for pages and LLM files held as text (tests, small tools)."""
-    published = Published(
-        codes=[page.code for page in pages.values() if page.code],
-        tables={src: rows for src, page in pages.items() if (rows := codes_table_rows(page.markdown)) is not None},
-        indexes={path: text for path, text in surfaces.items() if is_index(path)},
-        doc_urls={path: doc_urls(text) for path, text in surfaces.items()},
-    )
-    return check_published(Expected.of(registry), published, site_dir=site_dir, sources=sources)
-
-
-class Expected(Record):
+@dataclass(frozen=True)
+class Expected:
     """What the registry promises a build holds: all the gate needs of it.
 
     Taken before the pages are rendered into HTML, so a build can let the registry
@@ -152,7 +131,7 @@ def check_published(
     problems += _missing(codes, published.codes, "the built code pages")
     problems += _missing(
         codes,
-        [c for c in codes if page_exists(f"errors/{c}")],
+        [c for c in codes if page_exists(f"{ERRORS_DIR}{c}")],
         "the HTML output (errors/<code>/)" if site_dir is not None else "the generated sources (errors/<code>.md)",
     )
 
@@ -168,10 +147,10 @@ def check_published(
         m["name"]
         for text in published.indexes.values()
         for m in _LLMS_CODE_LINE.finditer(text)
-        if m["url"] == docs_url + twin_path(f"errors/{m['name']}.md")
+        if m["url"] == docs_url + twin_path(code_page_path(m["name"]))
     ]
     problems += _missing(codes, llms_codes, "llms.txt")
-    twins = [c for c in codes if twin_path(f"errors/{c}.md") in planned]
+    twins = [c for c in codes if twin_path(code_page_path(c)) in planned]
     problems += _missing(codes, twins, "the Markdown twins")
 
     for url in links:

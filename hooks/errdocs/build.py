@@ -1,0 +1,94 @@
+"""One build of the error docs, engine-neutral: what the MkDocs hook and ``generate`` drive.
+
+A build loads nothing itself: it is given a validated registry, lists the pages the
+registry adds, renders each when the engine reads it, expands the include markers
+of hand-written pages, hands every page's final Markdown to the publisher, and at
+the end runs the parity gate and writes the LLM files.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Iterable
+
+from .publish.contract import CONTRACT_FILES, contract_files
+from .publish.llms import NavSection
+from .publish.publisher import Publisher
+from .publish.twins import page_doc
+from .registry.model import Registry
+from .render.includes import expand_includes
+from .render.nav import nav_sections
+from .render.pages import GeneratedPage, generated_pages, render_page
+
+
+class Build:
+    """Everything one build knows. Make a new one per build: ``mkdocs serve`` rebuilds in one process."""
+
+    def __init__(self, registry: Registry, *, out_dir: Path) -> None:
+        self.registry: Registry | None = registry
+        """Let go by ``seal``, once every page is read: the engine's peak memory comes after."""
+        self.pages: dict[str, GeneratedPage] = {page.src_uri: page for page in generated_pages(registry)}
+        """The generated pages by docs path (their Markdown is rendered when read)."""
+        self.publisher = Publisher(registry, out_dir)
+        self.nav: list[Any] = []
+        """The engine's resolved navigation as plain nav data (strings, ``{title: path}``, ``{title: [...]}``)."""
+        self.problems: list[str] = []
+        """Problems of the sources shown on every page while the build goes on (``mkdocs serve``)."""
+
+    def source(self, src_uri: str) -> str:
+        """The Markdown of a generated page, rendered now (read once per build)."""
+        if self.registry is None:
+            raise RuntimeError(f"docs/{src_uri} was read after the pages were built; its source is generated then only")
+        return render_page(self.registry, self.pages[src_uri])
+
+    def page_markdown(self, src_uri: str, markdown: str, meta: dict[str, Any], *, fallback_title: str) -> str:
+        """A page's final Markdown: include markers expanded (``IncludeError`` if one cannot be).
+
+        Its twin is made from exactly this Markdown, which the engine is about to render.
+        """
+        registry = self.registry
+        if registry is None:
+            raise RuntimeError(f"docs/{src_uri} was read after the build was sealed")
+        page = self.pages.get(src_uri)
+        try:
+            if page is None:
+                markdown = expand_includes(markdown, registry)
+        finally:
+            # Even when an include fails the page gets its twin: `mkdocs serve` goes on showing it as written.
+            self.publisher.add(
+                page_doc(registry, src_uri, markdown, meta, code=page and page.code, generated=page is not None,
+                         fallback_title=fallback_title)
+            )
+        return markdown
+
+    def clash(self, hand_written: Iterable[str]) -> str | None:
+        """Why the build cannot go on when hand-written docs take a generated path, else None."""
+        taken = sorted(set(hand_written) & {*self.pages, *CONTRACT_FILES})
+        if not taken:
+            return None
+        return f"docs/{taken[0]} is generated from registry.yaml; delete the hand-written file and edit the registry"
+
+    def contract_files(self) -> dict[str, str]:
+        """The machine-readable contract files, ``{site path: JSON text}``."""
+        if self.registry is None:
+            raise RuntimeError("the contract files come before the build is sealed")
+        return contract_files(self.registry)
+
+    def seal(self) -> None:
+        """Once every page is read: make the LLM indexes in ``nav`` order, let the registry go."""
+        self.publisher.seal([NavSection(title, pages) for title, pages in nav_sections(self.nav)])
+        self.registry = None
+
+    def finish(self, *, site_dir: Path | None, sources: set[str] = frozenset()) -> list[str]:  # type: ignore[assignment]
+        """The parity gate, then the LLM indexes and ``llms-full.txt``; the problems if any (nothing is written then)."""
+        return self.publisher.finish(site_dir=site_dir, sources=sources)
+
+
+def site_url_problem(site_url: str | None, registry: Registry) -> str | None:
+    """Why a configured site address cannot publish this registry, or None when it can (or none is set)."""
+    if not site_url or site_url.rstrip("/") + "/" == registry.site.docs_url:
+        return None
+    return (
+        f"site_url {site_url!r} differs from registry.yaml site.docs_url {registry.site.docs_url!r}; "
+        "doc_url values would not be this site's addresses"
+    )

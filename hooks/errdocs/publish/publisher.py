@@ -1,0 +1,158 @@
+"""The LLM files of one build, written as the build goes while holding little of them.
+
+A site of 10,000 codes has tens of megabytes of twins, and ``llms-full.txt`` repeats
+them all. So each page's twin is written as soon as its Markdown is final, and only
+the few facts ``llms.txt`` and the parity gate need are kept; ``llms-full.txt`` is made
+from the twin files at the end.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..registry.model import Registry
+from .llms import LLMS_FULL_TXT, LLMS_TXT, NavSection, full_header, index_files, nav_order, size_problems
+from .parity import Expected, Published, check_published, codes_table_rows
+from .twins import PageDoc, doc_urls, index_notice, twin_head, twin_path, twin_text
+
+
+@dataclass(frozen=True)
+class PageFacts:
+    """What is kept of a page once its twin is written (``llms.Listed`` plus the gate's facts)."""
+
+    src_uri: str
+    title: str
+    description: str | None
+    code: str | None
+    twin: str
+    """Site path of its twin."""
+    size: int
+    """Characters of its twin (for the size budget)."""
+    doc_urls: frozenset[str]
+    """The ``doc_url`` values its twin shows."""
+    table_rows: list[str] | None
+    """Codes listed by its codes table, if it has one."""
+
+
+class Publisher:
+    """The LLM files of one build, written under ``out_dir`` (the site directory).
+
+    ``add`` each page as its Markdown becomes final, ``seal`` once every page is added
+    (the registry is let go then), and ``finish`` once the HTML is written; ``publish``
+    does both.
+    """
+
+    def __init__(self, registry: Registry, out_dir: Path) -> None:
+        self.registry: Registry | None = registry
+        self.out_dir = out_dir
+        self.pages: dict[str, PageFacts] = {}
+        """Docs path -> facts, in the order the pages were added."""
+        self._notice = index_notice(registry.site.docs_url + LLMS_TXT)
+        self._budget = registry.site.llms_size_budget
+        self._folders: set[Path] = set()
+        # Set by seal(): everything finish() needs, so the registry can be let go.
+        self._indexes: dict[str, str] = {}
+        self._order: list[str] = []
+        self._header = ""
+        self._expected: Expected | None = None
+
+    def add(self, page: PageDoc) -> None:
+        """Write the twin of a page whose Markdown is final, and keep its facts."""
+        registry = self._registry()
+        path = twin_path(page.src_uri)
+        text = twin_text(
+            twin_head(self._notice, registry, page), title=page.title, description=page.description,
+            markdown=page.markdown, src_uri=page.src_uri, docs_url=registry.site.docs_url,
+        )
+        self._write(path, text)
+        self.pages[page.src_uri] = PageFacts(
+            page.src_uri, page.title, page.description, page.code, path, len(text), frozenset(doc_urls(text)),
+            codes_table_rows(page.markdown),
+        )
+
+    def publish(self, nav: list[NavSection], *, site_dir: Path | None, sources: set[str]) -> list[str]:
+        """``seal`` then ``finish``."""
+        self.seal(nav)
+        return self.finish(site_dir=site_dir, sources=sources)
+
+    def seal(self, nav: list[NavSection]) -> None:
+        """Once every page is added: make the indexes and take what the gate needs, then let the registry go.
+
+        A build seals before MkDocs renders its templates, where its memory peaks.
+        """
+        registry = self._registry()
+        self._order = nav_order(self.pages, nav)  # once: the indexes, the gate and llms-full.txt share it
+        self._header = full_header(registry)
+        self._indexes = index_files(registry, self.pages, nav)
+        self._expected = Expected.of(registry)
+        self.registry = None
+
+    def finish(self, *, site_dir: Path | None, sources: set[str]) -> list[str]:
+        """``problems``, then, if there are none, ``write_indexes``; else the twins are removed
+        (no LLM file is published) and the problems returned."""
+        problems = self.problems(site_dir=site_dir, sources=sources)
+        if problems:
+            self.discard()
+        else:
+            self.write_indexes()
+        return problems
+
+    def problems(self, *, site_dir: Path | None, sources: set[str]) -> list[str]:
+        """Files over the size budget, else every mismatch the parity gate finds ([] when all agree)."""
+        assert self._expected is not None, "seal() comes before the checks"
+        sizes = {self.pages[src].twin: self.pages[src].size for src in self._order}
+        sizes.update((path, len(text)) for path, text in self._indexes.items())
+        return size_problems(sizes, budget=self._budget) or check_published(
+            self._expected, self.gate_view(), site_dir=site_dir, sources=sources
+        )
+
+    def write_indexes(self) -> None:
+        """Write ``llms.txt`` (+ shards) and ``llms-full.txt``, once every twin is written."""
+        for path, text in self._indexes.items():
+            self._write(path, text)
+        self._write_full()
+
+    def discard(self) -> None:
+        """Remove every LLM file written so far (a failed build publishes none)."""
+        for rel in [page.twin for page in self.pages.values()] + [*self._indexes, LLMS_FULL_TXT]:
+            (self.out_dir / rel).unlink(missing_ok=True)
+
+    def gate_view(self) -> Published:
+        """The parity gate's view of the files about to be published."""
+        urls: dict[str, set[str]] = {self.pages[src].twin: set(self.pages[src].doc_urls) for src in self._order}
+        urls.update((path, doc_urls(text)) for path, text in self._indexes.items())
+        # llms-full.txt is its header followed by the twins' bodies: it shows what they show.
+        urls[LLMS_FULL_TXT] = doc_urls(self._header).union(*(self.pages[src].doc_urls for src in self._order))
+        return Published(
+            codes=[page.code for page in self.pages.values() if page.code],
+            tables={page.src_uri: page.table_rows for page in self.pages.values() if page.table_rows is not None},
+            indexes=self._indexes,
+            doc_urls=urls,
+        )
+
+    def _write_full(self) -> None:
+        """``llms-full.txt``: the header, then each twin without its notice, in navigation order."""
+        skip = len(self._notice) + 2
+        with open(self._target(LLMS_FULL_TXT), "w", encoding="utf-8", newline="") as out:
+            out.write(self._header)
+            for src in self._order:
+                with open(self._target(self.pages[src].twin), encoding="utf-8", newline="") as part:
+                    twin = part.read()
+                out.write("\n\n" + twin[skip:].rstrip("\n"))
+            out.write("\n")
+
+    def _write(self, rel: str, text: str) -> None:
+        self._target(rel).write_bytes(text.encode("utf-8"))
+
+    def _target(self, rel: str) -> Path:
+        path = self.out_dir / rel
+        if path.parent not in self._folders:  # one mkdir per folder, not per file
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._folders.add(path.parent)
+        return path
+
+    def _registry(self) -> Registry:
+        if self.registry is None:
+            raise RuntimeError("the publisher is sealed: its registry was let go")
+        return self.registry

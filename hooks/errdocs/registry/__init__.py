@@ -1,0 +1,1 @@
+"""What the registry is: its model, and reading ``registry.yaml`` into it."""

@@ -1,0 +1,97 @@
+"""PyYAML's C loader, made strict where a registry must not be lax.
+
+* Aliases are refused: a 50 KB "billion laughs" file would otherwise expand into a huge tree.
+* Duplicate keys are refused: PyYAML keeps the last one silently, hiding a duplicate code.
+* Merge keys (``<<``), explicit tags and a second document are refused.
+
+Everything else (scalar types, marks) is PyYAML's own ``CSafeLoader``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+
+_STR = "tag:yaml.org,2002:str"
+_SEQ = "tag:yaml.org,2002:seq"
+_MAP = "tag:yaml.org,2002:map"
+_MERGE = "tag:yaml.org,2002:merge"
+_BaseLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the pure-Python one only where libyaml is missing
+
+
+class RefusedYaml(yaml.MarkedYAMLError):
+    """Valid YAML that a registry does not accept, with the place it starts."""
+
+    def __init__(self, mark: Any, message: str) -> None:
+        super().__init__(problem=message, problem_mark=mark)
+        self.message = message
+
+
+class StrictLoader(_BaseLoader):  # type: ignore[misc, valid-type]
+    """``CSafeLoader`` that refuses aliases, merge keys, duplicate keys, tags and extra documents."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+        self.text = text
+        """Kept to find an alias's place (``CParser`` does not expose its input)."""
+
+    def get_single_node(self) -> Any:
+        try:
+            return super().get_single_node()
+        except yaml.composer.ComposerError as err:
+            if err.context != "expected a single document in the stream":
+                raise
+            raise RefusedYaml(err.problem_mark, "the registry must be a single YAML document (remove the second ---)") from None
+
+    def construct_object(self, node: Any, deep: bool = False) -> Any:
+        # The composer shares one node between an anchor and its aliases: a node seen
+        # twice is an alias. Its own mark is the anchor's, so the alias is found by events.
+        if node in self.constructed_objects or node in self.recursive_objects:
+            raise RefusedYaml(_first_alias(self), "YAML anchors and aliases are not supported in the registry")
+        self._refuse_tag(node)
+        return super().construct_object(node, deep=deep)
+
+    def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+        seen: dict[Any, Any] = {}
+        for key_node, _ in node.value:
+            if key_node.tag == _MERGE:
+                raise RefusedYaml(key_node.start_mark, "YAML merge keys (<<) are not supported in the registry")
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise RefusedYaml(key_node.start_mark, "a mapping key must be a plain value, not a list or mapping")
+            key = self.construct_object(key_node)
+            if key in seen:
+                first = seen[key].line + 1
+                raise RefusedYaml(key_node.start_mark, f"duplicate key {key!r} (first defined on line {first})")
+            seen[key] = key_node.start_mark
+        # Keys are built already: the base class would build them again, so only values are left.
+        return {key: self.construct_object(value, deep=deep) for key, (_, value) in zip(seen, node.value)}
+
+    def _refuse_tag(self, node: Any) -> None:
+        tag = node.tag
+        if isinstance(node, yaml.ScalarNode):
+            # A quoted or block scalar resolves to str; a plain one to what its text reads as.
+            # Any other tag was written explicitly.
+            if tag == _STR or (not node.style and tag == self.resolve(yaml.ScalarNode, node.value, (True, False))):
+                return
+        elif tag == (_MAP if isinstance(node, yaml.MappingNode) else _SEQ):
+            return
+        raise RefusedYaml(node.start_mark, f"YAML tags ({tag}) are not supported in the registry")
+
+
+def _first_alias(loader: Any) -> Any:
+    """The mark of the first alias in the loader's text (only on the error path)."""
+    events = yaml.parse(loader.text, Loader=_BaseLoader)
+    return next((event.start_mark for event in events if isinstance(event, yaml.AliasEvent)), None)
+
+
+def read_yaml(text: str) -> Any:
+    """The single document in ``text`` as Python data (``None`` when empty), read strictly.
+
+    Raises ``RefusedYaml`` for refused constructs and PyYAML's errors for bad syntax.
+    """
+    loader = StrictLoader(text)
+    try:
+        return loader.get_single_data()
+    finally:
+        loader.dispose()

@@ -1,0 +1,1 @@
+"""Markdown for readers: escaping, snippets, the generated pages, include markers and the nav."""

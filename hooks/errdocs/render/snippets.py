@@ -1,0 +1,160 @@
+"""Markdown snippets rendered from the registry: example envelopes, tables, retry guidance.
+
+Each is a plain function of the registry, used by the code pages, by the include
+markers of hand-written pages, and (the envelope) by the contract files.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..registry.http_status import standard_reason
+from ..registry.model import ERRORS_DIR, Code, LifecycleState, Registry, RetryPolicy
+from . import markup
+
+
+# --- example responses ----------------------------------------------------------------------------
+
+
+def example_envelope(registry: Registry, name: str) -> dict[str, Any]:
+    """The JSON body a client receives for ``name``, with this page's real ``doc_url``."""
+    code = registry.codes[name]
+    body: dict[str, Any] = {}
+    for field in registry.envelope:
+        body[field.name] = _field_value(registry, name, code, field.name)
+    return body
+
+
+def _field_value(registry: Registry, name: str, code: Code, field: str) -> Any:
+    if field == "detail":
+        return code.example.detail
+    if field == "code":
+        return name
+    if field == "request_id":
+        return registry.site.example_request_id
+    if field == "doc_url":
+        return registry.doc_url(name)
+    # A registry may declare extra envelope fields; examples show them as null
+    # rather than inventing values.
+    return None
+
+
+def example_status_line(code: Code) -> str:
+    """``HTTP/1.1 503 Service Unavailable`` for the status the example shows."""
+    status = code.example.status or code.statuses[0]
+    line = next((line for line in code.http if line.startswith(f"{status} ")), f"{status} {standard_reason(status)}")
+    return f"HTTP/1.1 {line}"
+
+
+def example_markdown(registry: Registry, name: str) -> str:
+    """The example response: optional ``http`` block (status + headers), then the JSON envelope."""
+    code = registry.codes[name]
+    parts: list[str] = []
+    if code.example.headers:
+        head = [example_status_line(code)]
+        head += [f"{key}: {' '.join(str(value).split())}" for key, value in code.example.headers.items()]
+        head.append("Content-Type: application/json")
+        parts.append(markup.fence("\n".join(head), "http"))
+    parts.append(markup.json_block(example_envelope(registry, name)))
+    return "\n\n".join(parts)
+
+
+# --- tables ---------------------------------------------------------------------------------------
+
+
+def code_link(name: str) -> str:
+    """Link to a code's page, written docs-root-absolute so it works from any page.
+
+    MkDocs (``validation.links.absolute_links: relative_to_docs``) checks and
+    rewrites it to a relative URL; the Markdown twins turn it into an absolute one.
+    """
+    return f"[{markup.code(name)}](/{ERRORS_DIR}{name}.md)"
+
+
+def status_summary(statuses: list[int]) -> str:
+    return " / ".join(str(status) for status in statuses)
+
+
+def _when(code: Code) -> str:
+    if code.state is LifecycleState.deprecated:
+        return f"**Deprecated**, use {code_link(code.lifecycle.replaced_by or '')}. {markup.text(code.overview.when)}"
+    return markup.text(code.overview.when)
+
+
+def envelope_fields_table(registry: Registry) -> str:
+    rows = [
+        [markup.code(field.name), markup.text(field.type), markup.cell(field.description)]
+        for field in registry.envelope
+    ]
+    return markup.table(["Field", "Type", "Description"], rows)
+
+
+def headers_table(registry: Registry) -> str:
+    rows = [
+        [", ".join(markup.code(name) for name in header.names), markup.text(header.when), markup.cell(header.meaning)]
+        for header in registry.headers
+    ]
+    return markup.table(["Header", "When", "What it means"], rows)
+
+
+def codes_table(registry: Registry) -> str:
+    """Codes clients can receive (removed ones are gone from the wire, not from their pages)."""
+    rows = [
+        [code_link(name), status_summary(code.statuses), _when(code), markup.text(code.overview.retry)]
+        for name, code in registry.codes.items()
+        if code.returned
+    ]
+    return markup.table(["Code", "HTTP", "When", "Retry?"], rows)
+
+
+# --- retry guidance -------------------------------------------------------------------------------
+
+
+def _seconds(value: float) -> str:
+    return f"{value:g} s"
+
+
+def retry_guidance(registry: Registry) -> str:
+    """Markdown with H3 sub-headings, meant to sit under an H2 of the including page."""
+    guidance = registry.retry_guidance
+    live = {name: code for name, code in registry.codes.items() if code.returned}
+    retryable = [(name, code) for name, code in live.items() if code.retryable]
+    rows = [
+        [code_link(name), status_summary(code.statuses), markup.cell(code.retry.label), "Yes" if code.retry.sdk_retries else "No"]
+        for name, code in retryable
+    ]
+    after_action = [name for name, code in live.items() if code.retry.policy is RetryPolicy.after_action]
+    never = [name for name, code in live.items() if code.retry.policy is RetryPolicy.never]
+    backoff = guidance.backoff
+    parts = [
+        markup.prose(guidance.intro),
+        "### Which codes to retry",
+        markup.table(["Code", "HTTP", "How", "SDKs retry"], rows) if rows else "No code is retryable as sent.",
+    ]
+    if after_action:
+        parts.append(
+            "Retry only after fixing the cause outside the request (credentials, access, billing): "
+            + ", ".join(code_link(name) for name in after_action)
+            + "."
+        )
+    if never:
+        parts.append(
+            "Never retry unchanged; the request itself must change: "
+            + ", ".join(code_link(name) for name in never)
+            + "."
+        )
+    parts += [
+        "### Honour `Retry-After`",
+        markup.prose(guidance.retry_after),
+        "### Back off when the server gives no delay",
+        (
+            f"Wait {_seconds(backoff.base_seconds)} before the first retry, double the wait on each further "
+            f"attempt, never wait longer than {_seconds(backoff.max_seconds)} at a time, and stop after "
+            f"{backoff.max_retries} retries. {markup.text(backoff.jitter)}"
+        ),
+        "### Retry budgets",
+        markup.prose(guidance.budget),
+        "### Keep retried writes safe",
+        markup.prose(guidance.idempotency),
+    ]
+    return "\n\n".join(parts)

@@ -1,0 +1,1 @@
+"""What runs outside a build: the breaking-change gate, ``generate`` and ``preview``."""

@@ -1,0 +1,133 @@
+"""The registry model: frozen pydantic models, each problem in the registry's words, and the exported schema."""
+
+from __future__ import annotations
+
+import copy
+import json
+from typing import Any
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from jsonschema import Draft202012Validator
+from pydantic import ValidationError
+
+from errdocs.registry.load import RegistryError, validate_registry
+from errdocs.registry.model import Registry
+from errdocs.registry.schema import registry_schema
+
+from conftest import EXAMPLE_SITE, ROOT
+from test_properties import mutated_registries
+
+BASE: dict[str, Any] = yaml.safe_load((EXAMPLE_SITE / "registry.yaml").read_text(encoding="utf-8"))
+
+
+def problems(edit) -> list[str]:  # type: ignore[no-untyped-def]
+    """The problems of the example registry after ``edit(data)``, as ``path: message`` (no line numbers)."""
+    data = copy.deepcopy(BASE)
+    edit(data)
+    try:
+        validate_registry(data, text=yaml.safe_dump(data), file="registry.yaml")
+    except RegistryError as err:
+        return [f"{p.path}: {p.message}" for p in err.problems]
+    return []
+
+
+def _set(path: str, value: Any):  # type: ignore[no-untyped-def]
+    def edit(data: dict[str, Any]) -> None:
+        *parents, last = path.split(".")
+        target: Any = data
+        for part in parents:
+            target = target[int(part)] if isinstance(target, list) else target[part]
+        target[int(last) if isinstance(target, list) else last] = value
+    return edit
+
+
+def test_valid_data_becomes_frozen_typed_models(example_registry) -> None:
+    code = example_registry.codes["server_broke"]
+    assert code.statuses == [503] and isinstance(example_registry.retry_guidance.backoff.base_seconds, float)
+    with pytest.raises(ValidationError, match="frozen"):
+        code.summary = "changed"  # type: ignore[misc]
+
+
+@pytest.mark.parametrize("edit, expected", [
+    (_set("site", "text"), "site: expected a mapping (got a string)"),
+    (lambda d: d["site"].pop("name"), "site.name: required field is missing"),
+    (_set("site.nmae", "x"), "site.nmae: unknown key 'nmae'; did you mean 'name'?"),
+    (_set("site.name", ""), "site.name: must not be empty"),
+    (_set("site.name", "two\nlines"), "site.name: must be a single line of text"),
+    (_set("site.name", 42), "site.name: expected a string (got an integer)"),
+    (_set("retry_guidance.backoff.max_retries", True),
+     "retry_guidance.backoff.max_retries: expected an integer (got true or false)"),
+    (_set("retry_guidance.backoff.max_retries", 101), "retry_guidance.backoff.max_retries: must be at most 100"),
+    (_set("retry_guidance.backoff.max_retries", -1), "retry_guidance.backoff.max_retries: must be at least 0"),
+    (_set("retry_guidance.backoff.base_seconds", 0), "retry_guidance.backoff.base_seconds: must be greater than 0"),
+    (_set("retry_guidance.backoff.base_seconds", "1"),
+     "retry_guidance.backoff.base_seconds: expected a number (got a string)"),
+    (_set("codes.thing_missing.steps", []), "codes.thing_missing.steps: must have at least one entry"),
+    (_set("codes.thing_missing.steps", ["ok", 2]), "codes.thing_missing.steps[1]: expected a string (got an integer)"),
+    (_set("envelope.0.name", "bad name"),
+     "envelope[0].name: 'bad name' does not match the expected form ^[A-Za-z_][A-Za-z0-9_]*$"),
+    # JSON Schema's `$` is the end of the text; Python's would also match before a final newline.
+    (_set("envelope.0.name", "detail\n"),
+     "envelope[0].name: 'detail\\n' does not match the expected form ^[A-Za-z_][A-Za-z0-9_]*$"),
+    (_set("codes.thing_missing.example.detail", 3),
+     "codes.thing_missing.example.detail: expected a string, a mapping or a list (got an integer)"),
+    (_set("codes.thing_missing.example.headers", {"Retry-After": True}),
+     "codes.thing_missing.example.headers.Retry-After: expected a string or an integer (got true or false)"),
+    (_set("codes.thing_missing.lifecycle", {"state": "deprecated"}),
+     "codes.thing_missing.lifecycle: a deprecated code needs since, replaced_by, removal_date"),
+    (_set("codes.thing_missing.lifecycle", {"state": "removed", "since": "2.3.0", "removal_date": "soon"}),
+     "codes.thing_missing.lifecycle.removal_date: expected a date like 2026-01-31 (got a string)"),
+    (_set("codes.thing_missing.related", [{"title": "X"}]),
+     "codes.thing_missing.related[0]: give either `code` or `title` + `url`"),
+    (_set("codes.thing_missing.sdk.rust", {"exception": "X"}),
+     "codes.thing_missing.sdk.rust: unknown SDK 'rust' (declared in site.sdks: python, typescript)"),
+])
+def test_each_problem_is_reported_at_its_path(edit, expected: str) -> None:  # type: ignore[no-untyped-def]
+    assert problems(edit) == [expected]
+
+
+def test_all_problems_are_collected_in_one_pass() -> None:
+    def edit(data: dict[str, Any]) -> None:
+        data["site"]["name"] = ""
+        data["retry_guidance"]["backoff"]["max_retries"] = -1
+        data["codes"]["thing_missing"]["steps"] = [1]
+        data["extra"] = 0
+
+    assert sorted(p.split(":")[0] for p in problems(edit)) == [
+        "codes.thing_missing.steps[0]", "extra", "retry_guidance.backoff.max_retries", "site.name"
+    ]
+
+
+def _json_ready(data: Any) -> Any:
+    # YAML dates become the strings an editor's YAML server sees.
+    return json.loads(json.dumps(data, default=str))
+
+
+def test_committed_schema_accepts_both_registries() -> None:
+    validator = Draft202012Validator(registry_schema())
+    for path in (ROOT / "registry.yaml", EXAMPLE_SITE / "registry.yaml"):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        Registry.model_validate(data)
+        assert list(validator.iter_errors(_json_ready(data))) == []
+
+
+def test_schema_has_the_editor_help() -> None:
+    schema = registry_schema()
+    policy = schema["$defs"]["RetryPolicy"]
+    assert policy["enum"] == ["never", "after_action", "backoff", "once"] and policy["description"]
+    http = schema["$defs"]["Code"]["properties"]["http"]
+    assert http["title"] == "Http" and http["description"].startswith("HTTP status(es)")
+    assert schema["$defs"]["Site"]["additionalProperties"] is False
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=mutated_registries())
+def test_schema_never_rejects_what_the_model_accepts(data: dict[str, Any]) -> None:
+    # The schema is the model's shape without its rules in code: it may accept more, never less.
+    try:
+        Registry.model_validate(data)
+    except ValidationError:
+        return
+    assert Draft202012Validator(registry_schema()).is_valid(_json_ready(data))
