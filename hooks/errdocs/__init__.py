@@ -15,7 +15,6 @@ This module is the small surface the hook and the CLI use.
 """
 
 from .build import Build, site_url_problem
-from .publish.contract import CONTRACT_FILES
 from .publish.twins import twin_path
 from .registry.load import RegistryError, load_registry
 from .registry.model import Registry
@@ -24,7 +23,6 @@ from .render.nav import add_code_groups, has_errors_section
 from .render.pages import problems_banner
 
 __all__ = [
-    "CONTRACT_FILES",
     "Build",
     "IncludeError",
     "Registry",

@@ -7,7 +7,6 @@ or a status the machine-readable contract does not hold.
 
 from __future__ import annotations
 
-import json
 from typing import Any, Callable
 
 from ..registry.model import ERRORS_DIR, Registry

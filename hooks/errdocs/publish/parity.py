@@ -132,7 +132,7 @@ def check_published(
     problems += _missing(
         codes,
         [c for c in codes if page_exists(f"{ERRORS_DIR}{c}")],
-        "the HTML output (errors/<code>/)" if site_dir is not None else "the generated sources (errors/<code>.md)",
+        f"the HTML output ({ERRORS_DIR}<code>/)" if site_dir is not None else f"the generated sources ({ERRORS_DIR}<code>.md)",
     )
 
     if not published.tables:

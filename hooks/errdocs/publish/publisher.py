@@ -39,8 +39,7 @@ class Publisher:
     """The LLM files of one build, written under ``out_dir`` (the site directory).
 
     ``add`` each page as its Markdown becomes final, ``seal`` once every page is added
-    (the registry is let go then), and ``finish`` once the HTML is written; ``publish``
-    does both.
+    (the registry is let go then), and ``finish`` once the HTML is written.
     """
 
     def __init__(self, registry: Registry, out_dir: Path) -> None:
@@ -70,11 +69,6 @@ class Publisher:
             page.src_uri, page.title, page.description, page.code, path, len(text), frozenset(doc_urls(text)),
             codes_table_rows(page.markdown),
         )
-
-    def publish(self, nav: list[NavSection], *, site_dir: Path | None, sources: set[str]) -> list[str]:
-        """``seal`` then ``finish``."""
-        self.seal(nav)
-        return self.finish(site_dir=site_dir, sources=sources)
 
     def seal(self, nav: list[NavSection]) -> None:
         """Once every page is added: make the indexes and take what the gate needs, then let the registry go.

@@ -30,19 +30,18 @@ _FOREIGN = re.compile(r"<Snippet\b|^\s*-{2,}8<-{2,}|^\s*;*-{2,}8<-{2,}", re.M)
 
 @dataclass(frozen=True)
 class Include:
-    """One include: what it takes and how it renders."""
+    """One include: whether it takes a code, and how it renders."""
 
     takes_code: bool
     render: Callable[[Registry, str], str]
-    help: str
 
 
 INCLUDES: dict[str, Include] = {
-    "envelope-fields": Include(False, lambda r, _: envelope_fields_table(r), "table of the envelope fields"),
-    "headers": Include(False, lambda r, _: headers_table(r), "table of the standard response headers"),
-    "codes-table": Include(False, lambda r, _: codes_table(r), "table of every code, linked to its page"),
-    "retry-guidance": Include(False, lambda r, _: retry_guidance(r), "the retry guidance (H3 sub-headings)"),
-    "example": Include(True, example_markdown, "example response of CODE: `<!-- errdocs:example CODE -->`"),
+    "envelope-fields": Include(False, lambda r, _: envelope_fields_table(r)),  # the envelope fields table
+    "headers": Include(False, lambda r, _: headers_table(r)),  # the standard response headers table
+    "codes-table": Include(False, lambda r, _: codes_table(r)),  # every code, linked to its page
+    "retry-guidance": Include(False, lambda r, _: retry_guidance(r)),  # the retry guidance (H3 sub-headings)
+    "example": Include(True, example_markdown),  # CODE's example response: <!-- errdocs:example CODE -->
 }
 
 
