@@ -75,17 +75,17 @@ def generate(config_path: Path, out: Path) -> list[Path]:
     # Twins are written to OUT/extra/ as pages are made, as in a build: only their facts stay in memory.
     build = Build(registry, out_dir=extra_out)
     pages: set[str] = set()
-    for source in sorted(docs_dir.rglob("*")):
-        if not source.is_file():
-            continue
+    sources = sorted(path for path in docs_dir.rglob("*") if path.is_file())
+    clash = build.clash(path.relative_to(docs_dir).as_posix() for path in sources)
+    if clash:
+        raise GenerateError(clash)  # the hook's rule, in the hook's words
+    for source in sources:
         rel = source.relative_to(docs_dir).as_posix()
         if source.suffix != ".md":
             (docs_out / rel).parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(source, docs_out / rel)
             written.append(docs_out / rel)
             continue
-        if rel in build.pages:
-            raise GenerateError(f"docs/{rel} is generated from registry.yaml; delete the hand-written file")
         text = source.read_text(encoding="utf-8")
         meta, body = split_front_matter(text)
         try:
