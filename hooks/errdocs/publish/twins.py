@@ -22,6 +22,8 @@ from ..render import markup
 
 INDEX_HEADING = "> ## Documentation Index"
 _DOC_URL = re.compile(r'"doc_url":\s*"([^"]+)"')
+_FACT_JSON = json.JSONEncoder(ensure_ascii=False)
+"""One encoder for every twin's facts: ``json.dumps(ensure_ascii=False)`` builds a new one per call."""
 
 
 @dataclass(frozen=True)
@@ -96,7 +98,7 @@ def code_facts(registry: Registry, name: str) -> str:
         "doc_url": registry.doc_url(name),
     }
     # JSON values are valid YAML flow scalars and collections, and read the same in every parser.
-    lines = [f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in facts.items()]
+    lines = [f"{key}: {_FACT_JSON.encode(value)}" for key, value in facts.items()]
     return "---\n" + "\n".join(lines) + "\n---"
 
 
