@@ -90,3 +90,14 @@ def test_the_hook_is_thin() -> None:
     assert len(hook.splitlines()) <= 160
     imported = {node.module for node in ast.walk(ast.parse(hook)) if isinstance(node, ast.ImportFrom)}
     assert {m for m in imported if m and m.startswith("errdocs")} == {"errdocs"}, "the hook uses the public surface only"
+
+
+def test_the_generator_names_no_api():
+    """Nothing under hooks/ assumes Agnes: another team's registry gets no Agnes word."""
+    import subprocess
+
+    tracked = subprocess.run(["git", "ls-files", "hooks"], cwd=ROOT, capture_output=True, text=True, check=True)
+    files = [ROOT / name for name in tracked.stdout.split()]
+    assert files, "git ls-files found no hook file"
+    naming = [str(path.relative_to(ROOT)) for path in files if "agnes" in path.read_text(encoding="utf-8").lower()]
+    assert naming == []

@@ -131,3 +131,26 @@ def test_schema_never_rejects_what_the_model_accepts(data: dict[str, Any]) -> No
     except ValidationError:
         return
     assert Draft202012Validator(registry_schema()).is_valid(_json_ready(data))
+
+
+@pytest.mark.parametrize("name", [
+    "example.ServerError", "ServerError",  # Python, TypeScript
+    "*pay.CardError", "pay.ErrCardDeclined",  # Go: a pointer type, a sentinel error
+    "pay::Error", "pay::error::CardError",  # Rust paths
+    "com.pay.CardException", "Pay.Errors.CardException",  # Java, Kotlin, C#
+])
+def test_sdk_exceptions_take_every_languages_usual_form(name: str) -> None:
+    assert problems(_set("codes.server_broke.sdk.python.exception", name)) == []
+
+
+@pytest.mark.parametrize("name", ["pay.", "pay::", "**pay.Error", "pay Error", "pay->Error", "9Error"])
+def test_a_bad_exception_name_is_told_in_words(name: str) -> None:
+    [line] = problems(_set("codes.server_broke.sdk.python.exception", name))
+    assert line.startswith(f"codes.server_broke.sdk.python.exception: {name!r} is not a type name: write it as code does")
+    assert "(acme::Error)" in line and "(*acme.CardError)" in line and "^" not in line
+
+
+def test_an_sdk_says_how_its_errors_reach_the_caller() -> None:
+    assert problems(_set("site.sdks.python.errors", "returned")) == []
+    [line] = problems(_set("site.sdks.python.errors", "panicked"))
+    assert line.startswith("site.sdks.python.errors: ") and "'raised', 'thrown' or 'returned'" in line

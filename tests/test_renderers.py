@@ -133,3 +133,53 @@ def test_many_groups_are_nested_so_no_level_is_wide(groups: int) -> None:
     # Every code page once, in registry order.
     pages = nav_sections(nav)[0][1]
     assert pages == ["errors/overview.md", "errors/changelog.md", *(f"errors/{name}.md" for name in registry.codes)]
+
+
+def _registry(data):  # type: ignore[no-untyped-def]
+    import yaml
+
+    from errdocs.registry.load import validate_registry
+
+    return validate_registry(data, text=yaml.safe_dump(data), file="registry.yaml")
+
+
+def test_pages_say_how_each_sdk_hands_over_its_error(example_data) -> None:
+    example_data["site"]["sdks"]["python"]["errors"] = "thrown"
+    example_data["site"]["sdks"]["typescript"]["errors"] = "returned"
+    page = code_page(_registry(example_data), "server_broke")
+    assert "Throws `example.ServerError` from [`example-sdk`](https://pypi.org/project/example-sdk/)." in page
+    assert "Returns `ServerError` as its error value, from [`@example/sdk`]" in page
+    assert "Raises" not in page
+
+
+def test_a_pipe_in_a_code_cell_is_a_pipe_on_the_page_and_in_the_twin(example_data) -> None:
+    import markdown
+    from markdown_it import MarkdownIt
+
+    from errdocs.publish.twins import gfm_table_pipes
+
+    example_data["codes"]["server_broke"]["sdk"]["python"]["attributes"][0]["type"] = "str | None"
+    page = code_page(_registry(example_data), "server_broke")
+    row = next(line for line in page.split("\n") if "`retry_after`" in line)
+    assert "`str | None`" in row  # Python-Markdown keeps a code span whole in a cell
+    html = markdown.markdown("| A | B | C |\n| --- | --- | --- |\n" + row.strip(), extensions=["tables"])
+    assert "<td><code>str | None</code></td>" in html
+    twin_row = gfm_table_pipes(row)
+    assert "`str \\| None`" in twin_row
+    gfm = MarkdownIt("commonmark").enable("table").render("| A | B | C |\n| --- | --- | --- |\n" + twin_row.strip())
+    assert "<td><code>str | None</code></td>" in gfm and gfm.count("<td>") == 3
+
+
+def test_example_status_is_shown_with_the_example(example_data) -> None:
+    code = example_data["codes"]["thing_missing"]
+    code["http"] = ["404 Not Found", "410 Gone"]
+    code["example"]["status"] = 410
+    registry = _registry(example_data)
+    assert example_markdown(registry, "thing_missing").startswith("```http\nHTTP/1.1 410 Gone\nContent-Type: application/json\n```")
+
+    from errdocs.publish.contract import openapi_fragment
+
+    responses = openapi_fragment(registry)["components"]["responses"]
+    assert "thing_missing" in responses["Error410"]["content"]["application/json"]["examples"]
+    assert "thing_missing" in responses["Error404"]["description"]
+    assert "thing_missing" not in responses["Error404"]["content"]["application/json"].get("examples", {})

@@ -11,7 +11,7 @@ from typing import Any, Callable
 
 from ..registry.model import ERRORS_DIR, Registry
 from ..render.markup import indented_json
-from ..render.snippets import example_envelope
+from ..render.snippets import example_envelope, example_status
 
 ERRORS_JSON = "errors.json"
 ENVELOPE_SCHEMA = "envelope.schema.json"
@@ -124,14 +124,18 @@ def openapi_fragment(registry: Registry) -> dict[str, Any]:
     responses = {}
     for status in sorted(by_status):
         names = by_status[status]
+        media: dict[str, Any] = {"schema": {"$ref": "#/components/schemas/ErrorEnvelope"}}
+        # A code's example shows one status: it is listed under that status only.
+        examples = {
+            name: {"value": example_envelope(registry, name)}
+            for name in names
+            if example_status(registry.codes[name]) == status
+        }
+        if examples:
+            media["examples"] = examples
         responses[f"Error{status}"] = {
             "description": f"{reasons[status]}: " + ", ".join(names),
-            "content": {
-                "application/json": {
-                    "schema": {"$ref": "#/components/schemas/ErrorEnvelope"},
-                    "examples": {name: {"value": example_envelope(registry, name)} for name in names},
-                }
-            },
+            "content": {"application/json": media},
         }
     return {
         "openapi": "3.1.0",

@@ -94,7 +94,7 @@ def llms_txt(
         f"> {markup.text(site.summary)}",
         "",
         (
-            f"Every error response of the {site.name} carries one JSON envelope ({fields}) and one of "
+            f"{site.name} returns every error in one JSON envelope ({fields}), with one of "
             f"{len(registry.codes)} stable codes. Each code below links its page as Markdown; the notes give "
             "its HTTP status, whether retrying can succeed, and what it means."
         ),

@@ -138,7 +138,7 @@ def twin_text(head: str, *, title: str, description: str | None, markdown: str, 
     parts = [f"# {markup.text(title)}"]
     if not body.startswith(">") and description:
         parts.append(f"> {markup.text(description)}")
-    parts.append(absolutise_links(flatten_material(body), page_src=src_uri, docs_url=docs_url))
+    parts.append(gfm_table_pipes(absolutise_links(flatten_material(body), page_src=src_uri, docs_url=docs_url)))
     return head + "\n\n".join(parts).rstrip() + "\n"
 
 
@@ -199,6 +199,29 @@ def absolutise_links(markdown: str, *, page_src: str, docs_url: str) -> str:
         return _INLINE_LINK.sub(fix_outside_code, line)
 
     return markup.map_text_lines(markdown, lambda line, _: fix_line(line))
+
+
+# --- GFM tables -------------------------------------------------------------------------------
+
+
+def _escape_span_pipes(match: re.Match[str]) -> str:
+    return match.group(0).replace("|", "\\|")
+
+
+def gfm_table_pipes(markdown: str) -> str:
+    """Pipes inside code spans of table rows, escaped as GFM requires (``str \\| None``).
+
+    Python-Markdown keeps a code span whole inside a table cell, so the page's own
+    Markdown leaves the pipe alone; GFM splits the cell at it unless escaped, and turns
+    ``\\|`` back into ``|`` inside the code.
+    """
+
+    def fix(line: str, _: int) -> str:
+        if not line.lstrip().startswith("|") or "`" not in line:
+            return line
+        return markup.CODE_SPAN.sub(_escape_span_pipes, line)
+
+    return markup.map_text_lines(markdown, fix)
 
 
 # --- Material syntax -> plain Markdown ------------------------------------------------------------

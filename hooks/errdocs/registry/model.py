@@ -69,6 +69,20 @@ def _one_line(value: str) -> str:
     return stripped
 
 
+TYPE_NAME_PATTERN = r"^[*&]?[A-Za-z_][A-Za-z0-9_]*((\.|::)[A-Za-z_][A-Za-z0-9_]*)*$"
+_TYPE_NAME_RE = re.compile(TYPE_NAME_PATTERN)
+
+
+def _type_name(value: str) -> str:
+    # The pattern is for editors (JSON Schema); this says the same in words.
+    if not _TYPE_NAME_RE.fullmatch(value):
+        raise ValueError(
+            f"{value!r} is not a type name: write it as code does, with dots (acme.ServerError, "
+            "com.acme.CardException), double colons (acme::Error) or a Go pointer (*acme.CardError)"
+        )
+    return value
+
+
 def _with_slash(value: str) -> str:
     # doc_url is built by appending "errors/<code>"; a missing slash would
     # silently produce ".../docserrors/x".
@@ -145,17 +159,30 @@ class RetryPolicy(str, Enum):
 RETRYABLE_POLICIES = frozenset({RetryPolicy.backoff, RetryPolicy.once})
 
 
+class ErrorStyle(str, Enum):
+    """How an SDK hands an error to the caller; the pages word it accordingly."""
+
+    raised = "raised"
+    """Raised as an exception (Python, Ruby)."""
+    thrown = "thrown"
+    """Thrown (TypeScript, Java, C#, Kotlin)."""
+    returned = "returned"
+    """Returned as an error value (Go's ``error``, Rust's ``Result``)."""
+
+
 class Sdk(Model):
-    """An SDK that surfaces codes as typed exceptions."""
+    """An SDK that surfaces codes as typed errors."""
 
     label: Text
     """Tab label, e.g. ``Python``."""
     package: Text
-    """Package name as installed, e.g. ``agnes-security``."""
+    """Package name as installed, e.g. ``acme-sdk``."""
     url: HttpsUrl
-    """Package page (PyPI, npm, ...)."""
+    """Package page (PyPI, npm, pkg.go.dev, ...)."""
     language: Annotated[str, Field(pattern=r"^[a-z0-9+#-]+$")]
     """Code-fence language used for this SDK's snippets, e.g. ``python``."""
+    errors: Annotated[ErrorStyle, Strict(False)] = ErrorStyle.raised
+    """How errors reach the caller: ``raised``, ``thrown`` or ``returned``."""
 
 
 class Site(Model):
@@ -173,7 +200,7 @@ class Site(Model):
     """Public status page."""
     llms_size_budget: Annotated[int, Field(ge=1_000)] = 50_000
     """Most characters allowed in llms.txt and in each Markdown twin; past it the build fails."""
-    example_request_id: Text = "5b3f6c7e-7d24-4d40-9b12-3a59c01c6e91"
+    example_request_id: Text = "0f8e2d4c-6b1a-4e3f-9c7d-2a5b8e1f4c60"
     """``request_id`` shown in every example envelope."""
     sdks: dict[Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")], Sdk] = {}
     """SDKs by id (``python``, ``typescript``): one content tab each on code pages."""
@@ -243,10 +270,10 @@ class Attribute(Model):
 
 
 class SdkException(Model):
-    """What one SDK raises for a code."""
+    """What one SDK raises, throws or returns for a code."""
 
-    exception: Annotated[str, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_.]*$")]
-    """Exception class, qualified as users write it (``agnes.ServerError``)."""
+    exception: Annotated[str, AfterValidator(_type_name), Field(json_schema_extra={"pattern": TYPE_NAME_PATTERN})]
+    """Exception or error type, qualified as users write it: ``acme.ServerError``, ``*acme.CardError``, ``acme::Error``."""
     attributes: list[Attribute] = []
     """Code-specific attributes."""
     note: Markdown | None = None

@@ -42,10 +42,9 @@ def text(value: str) -> str:
 
 def code(value: str) -> str:
     """An inline code span holding ``value`` literally (longer fence if it contains backticks)."""
+    # A pipe stays as it is: Python-Markdown's tables keep code spans whole, and the
+    # twins escape it for GFM tables (``twins.gfm_table_pipes``).
     value = " ".join(str(value).split())
-    if "|" in value:
-        # Inside tables a pipe would end the cell even in code; an entity renders the same.
-        value = value.replace("|", "\\|")
     longest = max((len(m) for m in re.findall(r"`+", value)), default=0) if "`" in value else 0
     ticks = "`" * (longest + 1)
     pad = " " if value.startswith("`") or value.endswith("`") or longest else ""

@@ -10,7 +10,7 @@ import html
 import json
 from dataclasses import dataclass
 
-from ..registry.model import ERRORS_DIR, ChangeKind, Code, LifecycleState, Registry, code_page_path, semver
+from ..registry.model import ERRORS_DIR, ChangeKind, Code, ErrorStyle, LifecycleState, Registry, code_page_path, semver
 from . import markup
 from .snippets import code_link, example_markdown, status_summary
 
@@ -24,6 +24,13 @@ _KIND_WORDS = {
     ChangeKind.changed: "Changed",
     ChangeKind.docs: "Documentation",
 }
+
+_HANDS = {
+    ErrorStyle.raised: "Raises {type} from {package}.",
+    ErrorStyle.thrown: "Throws {type} from {package}.",
+    ErrorStyle.returned: "Returns {type} as its error value, from {package}.",
+}
+"""How a code page says what an SDK gives the caller, by the SDK's ``errors`` style."""
 
 
 # --- the list of generated pages ------------------------------------------------------------------
@@ -146,7 +153,8 @@ def _sdk(registry: Registry, code: Code) -> str:
     tabs: list[str] = []
     for sdk_id, sdk in registry.site.sdks.items():
         raised = code.sdk[sdk_id]
-        body = [f"Raises {markup.code(raised.exception)} from [{markup.code(sdk.package)}]({sdk.url})."]
+        package = f"[{markup.code(sdk.package)}]({sdk.url})"
+        body = [_HANDS[sdk.errors].format(type=markup.code(raised.exception), package=package)]
         if raised.attributes:
             body.append(
                 markup.table(

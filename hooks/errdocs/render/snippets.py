@@ -39,18 +39,24 @@ def _field_value(registry: Registry, name: str, code: Code, field: str) -> Any:
     return None
 
 
+def example_status(code: Code) -> int:
+    """The status the example shows: ``example.status``, else the code's first."""
+    return code.example.status or code.statuses[0]
+
+
 def example_status_line(code: Code) -> str:
     """``HTTP/1.1 503 Service Unavailable`` for the status the example shows."""
-    status = code.example.status or code.statuses[0]
+    status = example_status(code)
     line = next((line for line in code.http if line.startswith(f"{status} ")), f"{status} {standard_reason(status)}")
     return f"HTTP/1.1 {line}"
 
 
 def example_markdown(registry: Registry, name: str) -> str:
-    """The example response: optional ``http`` block (status + headers), then the JSON envelope."""
+    """The example response: the JSON envelope, after an ``http`` block (status line and
+    headers) when the example has headers or names its status."""
     code = registry.codes[name]
     parts: list[str] = []
-    if code.example.headers:
+    if code.example.headers or code.example.status is not None:
         head = [example_status_line(code)]
         head += [f"{key}: {' '.join(str(value).split())}" for key, value in code.example.headers.items()]
         head.append("Content-Type: application/json")
@@ -133,7 +139,7 @@ def retry_guidance(registry: Registry) -> str:
     ]
     if after_action:
         parts.append(
-            "Retry only after fixing the cause outside the request (credentials, access, billing): "
+            "Retry only after something outside the request has changed: "
             + ", ".join(code_link(name) for name in after_action)
             + "."
         )
