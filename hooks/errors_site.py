@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from errdocs import Build, IncludeError, Registry, RegistryError
-from errdocs import add_code_groups, has_errors_section, load_registry, problems_banner, site_url_problem, twin_path
+from errdocs import add_code_groups, codes_table_page, lists_code_pages, load_registry, problems_banner, site_url_problem, twin_path
 from jinja2 import Environment
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
@@ -58,7 +58,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     if str(path) not in {str(Path(item)) for item in config.watch}:
         config.watch.append(str(path))
     if config.nav is not None:
-        config.nav = add_code_groups(config.nav, registry)
+        config.nav = add_code_groups(config.nav, registry, codes_page=codes_table_page(config.nav, Path(config.docs_dir)))
     _build = Build(registry, out_dir=Path(config.site_dir))
     if problems:
         _fail(_build, problems)
@@ -71,7 +71,7 @@ def on_files(files: Files, /, *, config: MkDocsConfig) -> Files:
     if clash:
         raise PluginError(clash)
     # Without an errors section in an explicit nav the pages still build, reachable from the overview.
-    listed = config.nav is None or has_errors_section(config.nav)
+    listed = config.nav is None or lists_code_pages(config.nav, build.registry)
     for page in build.pages.values():
         level = InclusionLevel.UNDEFINED if listed and page.in_nav else InclusionLevel.NOT_IN_NAV
         files.append(_GeneratedPage.of(config, page.src_uri, build, inclusion=level))

@@ -159,7 +159,7 @@ def parity_problems(registry, *, pages: dict, files: dict[str, str], site_dir: P
 
     published = Published(
         codes=[page.code for page in pages.values() if page.code],
-        tables={src: rows for src, page in pages.items() if (rows := codes_table_rows(page.markdown)) is not None},
+        tables={src: rows for src, page in pages.items() if (rows := codes_table_rows(page.markdown, registry.errors_path)) is not None},
         indexes={path: text for path, text in files.items() if path == "llms.txt" or path.startswith("llms/")},
         doc_urls={path: doc_urls(text) for path, text in files.items()},
     )

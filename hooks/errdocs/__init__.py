@@ -19,7 +19,7 @@ from .publish.twins import twin_path
 from .registry.load import RegistryError, load_registry
 from .registry.model import Registry
 from .render.includes import IncludeError
-from .render.nav import add_code_groups, has_errors_section
+from .render.nav import add_code_groups, codes_table_page, lists_code_pages
 from .render.pages import problems_banner
 
 __all__ = [
@@ -28,7 +28,8 @@ __all__ = [
     "Registry",
     "RegistryError",
     "add_code_groups",
-    "has_errors_section",
+    "codes_table_page",
+    "lists_code_pages",
     "load_registry",
     "problems_banner",
     "site_url_problem",

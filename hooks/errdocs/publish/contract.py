@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from ..registry.model import ERRORS_DIR, Registry
+from ..registry.model import Registry
 from ..render.markup import indented_json
 from ..render.snippets import example_envelope, example_status
 
@@ -81,7 +81,7 @@ def _envelope_properties(registry: Registry, *, item_ref: str) -> tuple[dict[str
         },
         "code": {"type": "string", "enum": returned},
         "request_id": {"type": "string", "minLength": 1},
-        "doc_url": {"type": "string", "format": "uri", "pattern": "^" + _regex_escape(registry.site.docs_url) + ERRORS_DIR},
+        "doc_url": {"type": "string", "format": "uri", "pattern": "^" + _regex_escape(registry.site.docs_url + registry.errors_path)},
     }
     properties = {}
     for field in registry.envelope:

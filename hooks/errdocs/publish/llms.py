@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import Mapping, Protocol
 
-from ..registry.model import LifecycleState, Registry, RetryPolicy, code_page_path
+from ..registry.model import LifecycleState, Registry, RetryPolicy
 from ..render import markup
 from .contract import CONTRACT_FILES, CONTRACT_NOTES
 from .twins import index_notice, twin_path
@@ -55,7 +55,7 @@ def code_line(registry: Registry, name: str) -> str:
     """One code's ``llms.txt`` entry."""
     code = registry.codes[name]
     statuses = "/".join(str(status) for status in code.statuses)
-    url = registry.site.docs_url + twin_path(code_page_path(name))
+    url = registry.site.docs_url + twin_path(registry.code_page_path(name))
     life = code.lifecycle
     if life.state is LifecycleState.deprecated:
         state = f"deprecated since {life.since}, use {life.replaced_by}, removed on {life.removal_date}; "

@@ -15,18 +15,21 @@ from pathlib import Path
 from dataclasses import dataclass
 from typing import Iterable
 
-from ..registry.model import ERRORS_DIR, Registry, code_page_path
+from ..registry.model import Registry
 from .llms import LLMS_TXT
 from .twins import twin_path
 
 _CODES_TABLE_HEADER = "| Code | HTTP | When | Retry? |"
-_CODES_TABLE_ROW = re.compile(r"^\s*\| \[`(?P<code>[^`]+)`\]\(/" + re.escape(ERRORS_DIR) + r"(?P<target>[^)]+)\.md\) \|")
+_CODES_TABLE_ROW = re.compile(r"^\s*\| \[`(?P<code>[^`]+)`\]\(/(?P<target>[^)]+)\.md\) \|")
 _LLMS_LINK = re.compile(r"^- \[[^\]]*\]\((?P<url>[^)\s]+)\)", re.M)
 _LLMS_CODE_LINE = re.compile(r"^- \[(?P<name>[^\]]+)\]\((?P<url>[^)\s]+)\): HTTP \d", re.M)
 
 
-def codes_table_rows(markdown: str) -> list[str] | None:
-    """Codes listed by the codes table in a page's Markdown, or None if it has none."""
+def codes_table_rows(markdown: str, errors_path: str) -> list[str] | None:
+    """Codes listed by the codes table in a page's Markdown, or None if it has none.
+
+    A row is named by the page it links: ``/<errors_path><code>.md`` names ``<code>``; a
+    link elsewhere keeps its whole path, which names no code."""
     if _CODES_TABLE_HEADER not in markdown:  # most pages: no need to split them into lines
         return None
     lines = markdown.split("\n")
@@ -37,7 +40,8 @@ def codes_table_rows(markdown: str) -> list[str] | None:
                 match = _CODES_TABLE_ROW.match(row)
                 if not match:
                     break
-                rows.append(match["target"])
+                target = match["target"]
+                rows.append(target[len(errors_path):] if target.startswith(errors_path) else target)
             return rows
     return None
 
@@ -98,11 +102,13 @@ class Expected:
     returned: list[str]
     """Codes the API can still send: the ones the codes table lists."""
     docs_url: str
+    errors_path: str
+    """Folder of the code pages (``site.errors_path``)."""
 
     @classmethod
     def of(cls, registry: Registry) -> Expected:
         returned = [name for name, code in registry.codes.items() if code.returned]
-        return cls(list(registry.codes), returned, registry.site.docs_url)
+        return cls(list(registry.codes), returned, registry.site.docs_url, registry.errors_path)
 
 
 def check_published(
@@ -118,7 +124,7 @@ def check_published(
     built when its Markdown source is among ``sources``.
     """
     codes = expected.codes
-    docs_url = expected.docs_url
+    docs_url, errors_path = expected.docs_url, expected.errors_path
     planned = set(published.doc_urls) | set(sources)
     problems: list[str] = []
 
@@ -131,8 +137,8 @@ def check_published(
     problems += _missing(codes, published.codes, "the built code pages")
     problems += _missing(
         codes,
-        [c for c in codes if page_exists(f"{ERRORS_DIR}{c}")],
-        f"the HTML output ({ERRORS_DIR}<code>/)" if site_dir is not None else f"the generated sources ({ERRORS_DIR}<code>.md)",
+        [c for c in codes if page_exists(f"{errors_path}{c}")],
+        f"the HTML output ({errors_path}<code>/)" if site_dir is not None else f"the generated sources ({errors_path}<code>.md)",
     )
 
     if not published.tables:
@@ -147,10 +153,10 @@ def check_published(
         m["name"]
         for text in published.indexes.values()
         for m in _LLMS_CODE_LINE.finditer(text)
-        if m["url"] == docs_url + twin_path(code_page_path(m["name"]))
+        if m["url"] == docs_url + twin_path(f"{errors_path}{m['name']}.md")
     ]
     problems += _missing(codes, llms_codes, "llms.txt")
-    twins = [c for c in codes if twin_path(code_page_path(c)) in planned]
+    twins = [c for c in codes if twin_path(f"{errors_path}{c}.md") in planned]
     problems += _missing(codes, twins, "the Markdown twins")
 
     for url in links:

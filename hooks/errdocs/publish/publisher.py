@@ -67,7 +67,7 @@ class Publisher:
         self._write(path, text)
         self.pages[page.src_uri] = PageFacts(
             page.src_uri, page.title, page.description, page.code, path, len(text), frozenset(doc_urls(text)),
-            codes_table_rows(page.markdown),
+            codes_table_rows(page.markdown, registry.errors_path),
         )
 
     def seal(self, nav: list[NavSection]) -> None:

@@ -23,10 +23,10 @@ from pydantic_core import PydanticCustomError
 from .http_status import reason_matches, standard_reason
 
 ERRORS_DIR = "errors/"
-"""Where the code pages live, in the docs tree and under ``docs_url``: the one home of this path."""
+"""Where the code pages live by default (``site.errors_path``), in the docs tree and under ``docs_url``."""
 CODE_PATTERN = r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$"
 RESERVED_NAMES = frozenset({"changelog", "index"})
-"""Names of generated pages that live beside the code pages under ``errors/``."""
+"""Names of generated pages that live beside the code pages (under ``site.errors_path``)."""
 _CODE_RE = re.compile(CODE_PATTERN)  # used with fullmatch: `$` alone accepts a trailing newline
 _STATUS_RE = re.compile(r"^(\d{3}) (\S.*)$")
 _HTTPS_RE = re.compile(r"^https://[A-Za-z0-9.-]+(:\d+)?(/[^\s<>\"]*)?$")
@@ -79,6 +79,20 @@ def _type_name(value: str) -> str:
         raise ValueError(
             f"{value!r} is not a type name: write it as code does, with dots (acme.ServerError, "
             "com.acme.CardException), double colons (acme::Error) or a Go pointer (*acme.CardError)"
+        )
+    return value
+
+
+FOLDER_PATTERN = r"^([a-z0-9][a-z0-9_-]*/)+$"
+_FOLDER_RE = re.compile(FOLDER_PATTERN)
+
+
+def _folder_path(value: str) -> str:
+    value = value if value.endswith("/") else value + "/"
+    if not _FOLDER_RE.fullmatch(value):
+        raise ValueError(
+            f"{value!r} is not a folder path: give lowercase folder names joined by '/', relative to "
+            "the docs root, e.g. errors/ or reference/errors/"
         )
     return value
 
@@ -193,7 +207,9 @@ class Site(Model):
     summary: Text
     """One sentence describing the API: the ``llms.txt`` blockquote."""
     docs_url: Annotated[str, AfterValidator(_https_url), AfterValidator(_with_slash)]
-    """Published base address of the docs; ``doc_url`` is ``<docs_url>errors/<code>``."""
+    """Published base address of the docs; ``doc_url`` is ``<docs_url><errors_path><code>``."""
+    errors_path: Annotated[str, AfterValidator(_folder_path), Field(json_schema_extra={"pattern": FOLDER_PATTERN})] = ERRORS_DIR
+    """Folder of the code pages, in the docs tree and under ``docs_url``, e.g. ``reference/errors/``."""
     support_url: HttpsUrl
     """Where users file support tickets."""
     status_url: HttpsUrl
@@ -570,9 +586,23 @@ class Registry(Model):
     changelog: list[ChangelogEntry] = []
     """Published versions of the contract, any order (the changelog page sorts them)."""
 
+    @property
+    def errors_path(self) -> str:
+        """Folder of the code pages in the docs tree, e.g. ``errors/``."""
+        return self.site.errors_path
+
     def doc_url(self, code: str) -> str:
         """Published address of a code's page (no trailing slash, as in envelopes)."""
-        return f"{self.site.docs_url}{ERRORS_DIR}{code}"
+        return f"{self.site.docs_url}{self.site.errors_path}{code}"
+
+    def code_page_path(self, name: str) -> str:
+        """Source path of a code's page inside the docs tree."""
+        return f"{self.site.errors_path}{name}.md"
+
+    @property
+    def changelog_path(self) -> str:
+        """Source path of the changelog page, beside the code pages."""
+        return f"{self.site.errors_path}changelog.md"
 
     def code_groups(self, *, states: frozenset[LifecycleState] = RETURNED) -> dict[str, list[str]]:
         """Group title -> names of the codes in one of ``states``, groups in order of first appearance."""
@@ -581,11 +611,6 @@ class Registry(Model):
             if code.state in states:
                 groups.setdefault(code.nav_group, []).append(name)
         return groups
-
-
-def code_page_path(name: str) -> str:
-    """Source path of a code's page inside the docs tree."""
-    return f"{ERRORS_DIR}{name}.md"
 
 
 Loc = tuple[Any, ...]

@@ -54,6 +54,22 @@ class IncludeError(ValueError):
         self.message = message
 
 
+def has_codes_table(markdown: str) -> bool:
+    """Whether a page's source has the codes-table marker (outside fenced code)."""
+    if "errdocs:codes-table" not in markdown:
+        return False
+    found = False
+
+    def look(line: str, _: int) -> str:
+        nonlocal found
+        marker = _MARKER.match(line)
+        found = found or (marker is not None and marker["name"] == "codes-table")
+        return line
+
+    map_text_lines(markdown, look)
+    return found
+
+
 def expand_includes(markdown: str, registry: Registry) -> str:
     """Replace every marker in ``markdown``; raise ``IncludeError`` for anything unexpandable."""
     return map_text_lines(markdown, lambda line, number: _expand_line(line, number, registry))

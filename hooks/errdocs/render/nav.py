@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import copy
 import html
-from typing import Any
+from pathlib import Path
+from typing import Any, Callable
 
-from ..registry.model import ERRORS_DIR, Registry, code_page_path
-from .pages import CHANGELOG_PATH
+from ..registry.model import Registry
+from .includes import has_codes_table
 
 MAX_SECTION_PAGES = 100
 """Largest nav section of code pages; bigger groups are split into sub-sections."""
@@ -34,41 +35,59 @@ def _path_of(item: Any) -> str | None:
     return None
 
 
-def _errors_list(nav: list[Any]) -> list[Any] | None:
-    """The nav list that holds the hand-written errors pages (e.g. ``errors/overview.md``)."""
-    if any((_path_of(item) or "").startswith(ERRORS_DIR) for item in nav):
+def _list_holding(nav: list[Any], wanted: Callable[[str], bool]) -> list[Any] | None:
+    """The first nav list (depth first) with a page ``wanted`` accepts."""
+    if any(wanted(_path_of(item) or "") for item in nav):
         return nav
     for item in nav:
         if isinstance(item, dict):
             for value in item.values():
                 if isinstance(value, list):
-                    found = _errors_list(value)
+                    found = _list_holding(value, wanted)
                     if found is not None:
                         return found
     return None
 
 
-def has_errors_section(nav: list[Any]) -> bool:
-    return _errors_list(nav) is not None
+def codes_table_page(nav: list[Any], docs_dir: Path) -> str | None:
+    """The first page of ``nav`` whose source includes the codes table, if any."""
+    for path in _pages_in(nav):
+        try:
+            source = (docs_dir / path).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue  # not a readable file (yet): the engine reports it, not the nav
+        if has_codes_table(source):
+            return path
+    return None
 
 
-def add_code_groups(nav: list[Any], registry: Registry) -> list[Any]:
-    """A copy of ``nav`` whose errors section ends with one sub-section per group of codes.
+def lists_code_pages(nav: list[Any], registry: Registry) -> bool:
+    """Whether ``nav`` (after ``add_code_groups``) lists the code pages."""
+    listed = set(_pages_in(nav))
+    return registry.changelog_path in listed or any(registry.code_page_path(name) in listed for name in registry.codes)
 
-    Sub-sections keep the sidebar readable; with Material's ``navigation.prune``
-    only the open group's pages are rendered into each page.
+
+def add_code_groups(nav: list[Any], registry: Registry, *, codes_page: str | None = None) -> list[Any]:
+    """A copy of ``nav`` whose errors section ends with the changelog and one sub-section per group of codes.
+
+    The errors section is the nav list that holds ``codes_page`` (the page with the codes
+    table), else the one that holds a page under ``site.errors_path``. Sub-sections keep
+    the sidebar readable; with Material's ``navigation.prune`` only the open group's
+    pages are rendered into each page.
     """
     nav = copy.deepcopy(nav)
-    target = _errors_list(nav)
+    target = _list_holding(nav, lambda path: path == codes_page) if codes_page else None
+    if target is None:
+        target = _list_holding(nav, lambda path: path.startswith(registry.errors_path))
     if target is None:
         return nav
     listed = {_path_of(item) for item in target}
-    if CHANGELOG_PATH not in listed:
-        target.append(CHANGELOG_PATH)
+    if registry.changelog_path not in listed:
+        target.append(registry.changelog_path)
     sections: list[tuple[str, list[Any]]] = []
     # Removed codes keep their page, outside the navigation.
     for title, names in registry.code_groups().items():
-        pages = [code_page_path(name) for name in names if code_page_path(name) not in listed]
+        pages = [registry.code_page_path(name) for name in names if registry.code_page_path(name) not in listed]
         if not pages:
             continue
         if len(pages) > MAX_SECTION_PAGES:

@@ -10,12 +10,10 @@ import html
 import json
 from dataclasses import dataclass
 
-from ..registry.model import ERRORS_DIR, ChangeKind, Code, ErrorStyle, LifecycleState, Registry, code_page_path, semver
+from ..registry.model import ChangeKind, Code, ErrorStyle, LifecycleState, Registry, semver
 from . import markup
 from .snippets import code_link, example_markdown, status_summary
 
-CHANGELOG_PATH = f"{ERRORS_DIR}changelog.md"
-"""Source path of the changelog page."""
 CHANGELOG_TITLE = "What changed in the error contract"
 _KIND_WORDS = {
     ChangeKind.added: "Added",
@@ -55,10 +53,10 @@ class GeneratedPage:
 def generated_pages(registry: Registry) -> list[GeneratedPage]:
     """Every generated page: one per code, in registry order, then the changelog."""
     pages = [
-        GeneratedPage(code_page_path(name), name, code.state is not LifecycleState.removed)
+        GeneratedPage(registry.code_page_path(name), name, code.state is not LifecycleState.removed)
         for name, code in registry.codes.items()
     ]
-    pages.append(GeneratedPage(CHANGELOG_PATH))
+    pages.append(GeneratedPage(registry.changelog_path))
     return pages
 
 
@@ -79,7 +77,7 @@ def code_page(registry: Registry, name: str) -> str:
         _front_matter(name, code),
         f"# {name}",
         f"> **HTTP {status_summary(code.statuses)}**: {markup.text(code.summary)}",
-        *([_deprecation(code)] if code.state is LifecycleState.deprecated else []),
+        *([_deprecation(registry, code)] if code.state is LifecycleState.deprecated else []),
         _facts(name, code),
         "## When this happens",
         markup.prose(code.when),
@@ -94,14 +92,14 @@ def code_page(registry: Registry, name: str) -> str:
     for extra in code.sections:
         sections += [f"## {markup.text(extra.title)}", markup.prose(extra.body)]
     if code.related:
-        sections += ["## Related", _related(code)]
+        sections += ["## Related", _related(registry, code)]
     return "\n\n".join(sections) + "\n"
 
 
-def _deprecation(code: Code) -> str:
+def _deprecation(registry: Registry, code: Code) -> str:
     life = code.lifecycle
     body = (
-        f"Handle {code_link(life.replaced_by or '')} instead. The API stops returning this code on "
+        f"Handle {code_link(registry, life.replaced_by or '')} instead. The API stops returning this code on "
         f"{life.removal_date.isoformat() if life.removal_date else 'a date to be announced'}; its page stays."
     )
     return f'!!! warning "Deprecated since version {markup.text(life.since or "")}"\n\n' + markup.indent(body)
@@ -111,7 +109,7 @@ def _removed_page(registry: Registry, name: str) -> str:
     """What an old doc_url shows once its code is gone: what it was and what replaced it."""
     code = registry.codes[name]
     life = code.lifecycle
-    instead = f"Handle {code_link(life.replaced_by)} instead." if life.replaced_by else "No code replaces it."
+    instead = f"Handle {code_link(registry, life.replaced_by)} instead." if life.replaced_by else "No code replaces it."
     sections = [
         _front_matter(name, code),
         f"# {name}",
@@ -122,7 +120,7 @@ def _removed_page(registry: Registry, name: str) -> str:
         _facts(name, code),
     ]
     if code.related:
-        sections += ["## Related", _related(code)]
+        sections += ["## Related", _related(registry, code)]
     return "\n\n".join(sections) + "\n"
 
 
@@ -172,10 +170,10 @@ def _sdk(registry: Registry, code: Code) -> str:
     return "\n\n".join(parts) or "No SDK is declared for this API."
 
 
-def _related(code: Code) -> str:
+def _related(registry: Registry, code: Code) -> str:
     items = []
     for rel in code.related:
-        link = code_link(rel.code) if rel.code else f"[{markup.text(rel.title or '')}]({rel.url})"
+        link = code_link(registry, rel.code) if rel.code else f"[{markup.text(rel.title or '')}]({rel.url})"
         items.append(f"- {link}" + (f": {markup.text(rel.note)}" if rel.note else ""))
     return "\n".join(items)
 
@@ -204,7 +202,7 @@ def changelog_page(registry: Registry) -> str:
         parts.append(markup.text(entry.summary))
         items = []
         for change in entry.changes:
-            subject = code_link(change.subject) if change.subject in registry.codes else markup.code(change.subject)
+            subject = code_link(registry, change.subject) if change.subject in registry.codes else markup.code(change.subject)
             note = f": {markup.cell(change.note)}" if change.note else ""
             items.append(f"- **{_KIND_WORDS[change.kind]}** {subject}{note}")
         if items:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..registry.http_status import standard_reason
-from ..registry.model import ERRORS_DIR, Code, LifecycleState, Registry, RetryPolicy
+from ..registry.model import Code, LifecycleState, Registry, RetryPolicy
 from . import markup
 
 
@@ -68,22 +68,22 @@ def example_markdown(registry: Registry, name: str) -> str:
 # --- tables ---------------------------------------------------------------------------------------
 
 
-def code_link(name: str) -> str:
+def code_link(registry: Registry, name: str) -> str:
     """Link to a code's page, written docs-root-absolute so it works from any page.
 
     MkDocs (``validation.links.absolute_links: relative_to_docs``) checks and
     rewrites it to a relative URL; the Markdown twins turn it into an absolute one.
     """
-    return f"[{markup.code(name)}](/{ERRORS_DIR}{name}.md)"
+    return f"[{markup.code(name)}](/{registry.code_page_path(name)})"
 
 
 def status_summary(statuses: list[int]) -> str:
     return " / ".join(str(status) for status in statuses)
 
 
-def _when(code: Code) -> str:
+def _when(registry: Registry, code: Code) -> str:
     if code.state is LifecycleState.deprecated:
-        return f"**Deprecated**, use {code_link(code.lifecycle.replaced_by or '')}. {markup.text(code.overview.when)}"
+        return f"**Deprecated**, use {code_link(registry, code.lifecycle.replaced_by or '')}. {markup.text(code.overview.when)}"
     return markup.text(code.overview.when)
 
 
@@ -106,7 +106,7 @@ def headers_table(registry: Registry) -> str:
 def codes_table(registry: Registry) -> str:
     """Codes clients can receive (removed ones are gone from the wire, not from their pages)."""
     rows = [
-        [code_link(name), status_summary(code.statuses), _when(code), markup.text(code.overview.retry)]
+        [code_link(registry, name), status_summary(code.statuses), _when(registry, code), markup.text(code.overview.retry)]
         for name, code in registry.codes.items()
         if code.returned
     ]
@@ -126,7 +126,7 @@ def retry_guidance(registry: Registry) -> str:
     live = {name: code for name, code in registry.codes.items() if code.returned}
     retryable = [(name, code) for name, code in live.items() if code.retryable]
     rows = [
-        [code_link(name), status_summary(code.statuses), markup.cell(code.retry.label), "Yes" if code.retry.sdk_retries else "No"]
+        [code_link(registry, name), status_summary(code.statuses), markup.cell(code.retry.label), "Yes" if code.retry.sdk_retries else "No"]
         for name, code in retryable
     ]
     after_action = [name for name, code in live.items() if code.retry.policy is RetryPolicy.after_action]
@@ -140,13 +140,13 @@ def retry_guidance(registry: Registry) -> str:
     if after_action:
         parts.append(
             "Retry only after something outside the request has changed: "
-            + ", ".join(code_link(name) for name in after_action)
+            + ", ".join(code_link(registry, name) for name in after_action)
             + "."
         )
     if never:
         parts.append(
             "Never retry unchanged; the request itself must change: "
-            + ", ".join(code_link(name) for name in never)
+            + ", ".join(code_link(registry, name) for name in never)
             + "."
         )
     parts += [

@@ -23,7 +23,7 @@ import yaml
 from ..build import Build
 from ..registry.load import load_registry
 from ..render.includes import IncludeError
-from ..render.nav import add_code_groups
+from ..render.nav import add_code_groups, codes_table_page
 
 
 class GenerateError(Exception):
@@ -106,7 +106,7 @@ def generate(config_path: Path, out: Path) -> list[Path]:
         write(docs_out / name, content)
 
     nav = config.get("nav")
-    build.nav = add_code_groups(nav, registry) if nav else list(build.publisher.pages)
+    build.nav = add_code_groups(nav, registry, codes_page=codes_table_page(nav, docs_dir)) if nav else list(build.publisher.pages)
     build.seal()
     problems = build.finish(site_dir=None, sources=pages | set(contract))
     if problems:
