@@ -161,6 +161,6 @@ def parity_problems(registry, *, pages: dict, files: dict[str, str], site_dir: P
         codes=[page.code for page in pages.values() if page.code],
         tables={src: rows for src, page in pages.items() if (rows := codes_table_rows(page.markdown, registry.errors_path)) is not None},
         indexes={path: text for path, text in files.items() if path == "llms.txt" or path.startswith("llms/")},
-        doc_urls={path: doc_urls(text) for path, text in files.items()},
+        doc_urls={path: doc_urls(text, registry.doc_url_key) for path, text in files.items()},
     )
     return check_published(Expected.of(registry), published, site_dir=site_dir, sources=sources)

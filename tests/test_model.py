@@ -154,3 +154,63 @@ def test_an_sdk_says_how_its_errors_reach_the_caller() -> None:
     assert problems(_set("site.sdks.python.errors", "returned")) == []
     [line] = problems(_set("site.sdks.python.errors", "panicked"))
     assert line.startswith("site.sdks.python.errors: ") and "'raised', 'thrown' or 'returned'" in line
+
+
+@pytest.mark.parametrize("edit, expected", [
+    (lambda d: d["envelope"].pop(1),  # `code`
+     "envelope: no field carries the code role: name a top-level field 'code' or give one `role: code`"),
+    (lambda d: d["envelope"][0].update(role="code"),  # then `code` plays no role, and nothing is the message
+     "envelope: no field carries the message role: name a top-level field 'detail' or give one `role: message`"),
+    (lambda d: [d["envelope"][i].update(role="doc_url") for i in (2, 3)],
+     "envelope: fields request_id, doc_url all carry the doc_url role; one field per role"),
+    (lambda d: d["envelope"][1].update(fields=[{"name": "x", "type": "string", "description": "X."}]),
+     "envelope.code: field 'code' has member fields, so it cannot carry the code role"),
+    (_set("codes.thing_missing.example.fields", {"nope": 1}),
+     "codes.thing_missing.example.fields.nope: 'nope' is not an envelope field without a role (fields: none)"),
+    (_set("envelope_media_type", "text/json"),
+     "envelope_media_type: 'text/json' is not allowed; expected 'application/json' or 'application/problem+json'"),
+])
+def test_envelope_roles_are_checked(edit, expected: str) -> None:
+    assert problems(edit) == [expected]
+
+
+def test_a_field_declared_twice_is_named() -> None:
+    assert problems(lambda d: d["envelope"].append({"name": "code", "type": "string", "description": "Again."})) == [
+        "envelope: fields code, code all carry the code role; one field per role",
+        "envelope[4].name: field 'code' is declared twice",
+    ]
+
+
+def test_extra_fields_take_values_per_code() -> None:
+    def edit(data: dict[str, Any]) -> None:
+        data["envelope"].append({"name": "hint", "type": "string", "description": "A hint.", "example": "none"})
+        data["codes"]["thing_missing"]["example"]["fields"] = {"hint": "check the id"}
+
+    assert problems(edit) == []
+    data = copy.deepcopy(BASE)
+    edit(data)
+    from errdocs.render.snippets import example_envelope
+
+    registry = validate_registry(data, text="", file="registry.yaml")
+    assert example_envelope(registry, "thing_missing")["hint"] == "check the id"
+    assert example_envelope(registry, "server_broke")["hint"] == "none"
+
+
+@pytest.mark.parametrize("items, detail, expected", [
+    (None, [{"loc": ["body"], "msg": "x"}],
+     "codes.thing_missing.example.detail[0].type: required key is missing; each item is {loc: array, msg: string, type: string}"),
+    (None, [{"loc": "body", "msg": "x", "type": "t"}],
+     "codes.thing_missing.example.detail[0].loc: expected array (got a string); each item is {loc: array, msg: string, type: string}"),
+    (None, [{"loc": [1.5], "msg": "x", "type": "t"}],
+     "codes.thing_missing.example.detail[0].loc: members must be string or integer (got a number)"),
+    ([{"name": "param", "type": "string"}, {"name": "reason", "type": "string", "required": False}],
+     [{"param": "amount"}, "text"],
+     "codes.thing_missing.example.detail[1]: expected an item {param: string, reason: string (optional)} (got a string)"),
+])
+def test_detail_items_are_checked_against_the_declared_shape(items, detail, expected: str) -> None:
+    def edit(data: dict[str, Any]) -> None:
+        if items is not None:
+            data["detail_items"] = items
+        data["codes"]["thing_missing"]["example"]["detail"] = detail
+
+    assert problems(edit) == [expected]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from ..registry.model import Registry
+from ..registry.model import EnvelopeField, EnvelopeRole, Registry, envelope_paths, envelope_roles
 from ..render.markup import indented_json
 from ..render.snippets import example_envelope, example_status
 
@@ -26,6 +26,7 @@ CONTRACT_NOTES = {
 
 
 def errors_json(registry: Registry) -> dict[str, Any]:
+    roles = envelope_roles(registry.envelope, registry.envelope_media_type)
     codes: dict[str, Any] = {}
     for name, code in registry.codes.items():
         lifecycle = code.lifecycle
@@ -51,45 +52,66 @@ def errors_json(registry: Registry) -> dict[str, Any]:
         "name": registry.site.name,
         "version": registry.version,
         "docs_url": registry.site.docs_url,
+        "media_type": registry.envelope_media_type,
         "envelope": [
-            {"name": f.name, "type": f.type, "required": f.required, "description": f.description}
-            for f in registry.envelope
+            {"name": ".".join(path), "type": f.type, "required": f.required, "description": f.description,
+             **({"role": role.value} if role else {})}
+            for (path, role), (_, f) in zip(roles, envelope_paths(registry.envelope))
         ],
+        "detail_items": _item_schema(registry),
         "headers": [{"names": h.names, "when": h.when, "meaning": h.meaning} for h in registry.headers],
         "codes": codes,
     }
 
 
-def _validation_item_schema() -> dict[str, Any]:
+def _item_schema(registry: Registry) -> dict[str, Any]:
+    """JSON Schema of one item of an array message, from ``detail_items``."""
+    properties: dict[str, Any] = {}
+    for field in registry.detail_items:
+        types = field.types
+        schema: dict[str, Any] = {"type": types[0] if len(types) == 1 else types}
+        if field.item_types:
+            item_types = field.item_types
+            schema["items"] = {"type": item_types[0] if len(item_types) == 1 else item_types}
+        if field.description:
+            schema["description"] = field.description
+        properties[field.name] = schema
     return {
         "type": "object",
-        "required": ["loc", "msg", "type"],
-        "properties": {
-            "loc": {"type": "array", "items": {"type": ["string", "integer"]}},
-            "msg": {"type": "string"},
-            "type": {"type": "string"},
-        },
+        "required": [f.name for f in registry.detail_items if f.required],
+        "properties": properties,
     }
 
 
-def _envelope_properties(registry: Registry, *, item_ref: str) -> tuple[dict[str, Any], list[str]]:
+def _role_schema(registry: Registry, role: EnvelopeRole, item_ref: str) -> dict[str, Any]:
     returned = [name for name, code in registry.codes.items() if code.returned]
-    known: dict[str, Any] = {
-        "detail": {
-            "description": "A message: a string, an object with context, or validation items.",
-            "oneOf": [{"type": "string"}, {"type": "object"}, {"type": "array", "items": {"$ref": item_ref}}],
-        },
-        "code": {"type": "string", "enum": returned},
-        "request_id": {"type": "string", "minLength": 1},
-        "doc_url": {"type": "string", "format": "uri", "pattern": "^" + _regex_escape(registry.site.docs_url + registry.errors_path)},
-    }
-    properties = {}
-    for field in registry.envelope:
-        schema = dict(known.get(field.name, {}))
-        schema.setdefault("description", field.description)
-        properties[field.name] = schema
-    required = [f.name for f in registry.envelope if f.required]
-    return properties, required
+    if role is EnvelopeRole.code:
+        return {"type": "string", "enum": returned}
+    if role is EnvelopeRole.doc_url:
+        return {"type": "string", "format": "uri", "pattern": "^" + _regex_escape(registry.site.docs_url + registry.errors_path)}
+    if role is EnvelopeRole.message:
+        return {"oneOf": [{"type": "string"}, {"type": "object"}, {"type": "array", "items": {"$ref": item_ref}}]}
+    if role is EnvelopeRole.request_id:
+        return {"type": "string", "minLength": 1}
+    if role is EnvelopeRole.status:
+        statuses = sorted({s for name in returned for s in registry.codes[name].statuses})
+        return {"type": "integer", "enum": statuses}
+    return {"type": "string", "minLength": 1}  # EnvelopeRole.title
+
+
+def _object_schema(registry: Registry, fields: list[EnvelopeField], prefix: tuple[str, ...], item_ref: str) -> dict[str, Any]:
+    roles = {path: role for role, path in registry.roles.items()}
+    properties: dict[str, Any] = {}
+    for field in fields:
+        path = (*prefix, field.name)
+        if field.fields:
+            schema = _object_schema(registry, field.fields, path, item_ref)
+        elif path in roles:
+            schema = _role_schema(registry, roles[path], item_ref)
+        else:
+            schema = {}
+        properties[field.name] = {**schema, "description": field.description}
+    return {"type": "object", "required": [f.name for f in fields if f.required], "properties": properties}
 
 
 def _regex_escape(text: str) -> str:
@@ -97,21 +119,19 @@ def _regex_escape(text: str) -> str:
 
 
 def envelope_schema(registry: Registry) -> dict[str, Any]:
-    properties, required = _envelope_properties(registry, item_ref="#/$defs/ValidationItem")
+    body = _object_schema(registry, registry.envelope, (), "#/$defs/ValidationItem")
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": registry.site.docs_url + ENVELOPE_SCHEMA,
         "title": f"{registry.site.name} error envelope",
         "description": f"Body of every error response (contract version {registry.version}).",
-        "type": "object",
-        "required": required,
-        "properties": properties,
-        "$defs": {"ValidationItem": _validation_item_schema()},
+        **body,
+        "$defs": {"ValidationItem": _item_schema(registry)},
     }
 
 
 def openapi_fragment(registry: Registry) -> dict[str, Any]:
-    properties, required = _envelope_properties(registry, item_ref="#/components/schemas/ValidationItem")
+    body = _object_schema(registry, registry.envelope, (), "#/components/schemas/ValidationItem")
     by_status: dict[int, list[str]] = {}
     reasons: dict[int, str] = {}
     for name, code in registry.codes.items():
@@ -135,7 +155,7 @@ def openapi_fragment(registry: Registry) -> dict[str, Any]:
             media["examples"] = examples
         responses[f"Error{status}"] = {
             "description": f"{reasons[status]}: " + ", ".join(names),
-            "content": {"application/json": media},
+            "content": {registry.envelope_media_type: media},
         }
     return {
         "openapi": "3.1.0",
@@ -147,8 +167,8 @@ def openapi_fragment(registry: Registry) -> dict[str, Any]:
         "paths": {},
         "components": {
             "schemas": {
-                "ErrorEnvelope": {"type": "object", "required": required, "properties": properties},
-                "ValidationItem": _validation_item_schema(),
+                "ErrorEnvelope": body,
+                "ValidationItem": _item_schema(registry),
             },
             "responses": responses,
         },

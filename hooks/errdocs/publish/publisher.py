@@ -49,6 +49,7 @@ class Publisher:
         """Docs path -> facts, in the order the pages were added."""
         self._notice = index_notice(registry.site.docs_url + LLMS_TXT)
         self._budget = registry.site.llms_size_budget
+        self._doc_url_key = registry.doc_url_key
         self._folders: set[Path] = set()
         # Set by seal(): everything finish() needs, so the registry can be let go.
         self._indexes: dict[str, str] = {}
@@ -66,7 +67,7 @@ class Publisher:
         )
         self._write(path, text)
         self.pages[page.src_uri] = PageFacts(
-            page.src_uri, page.title, page.description, page.code, path, len(text), frozenset(doc_urls(text)),
+            page.src_uri, page.title, page.description, page.code, path, len(text), frozenset(doc_urls(text, self._doc_url_key)),
             codes_table_rows(page.markdown, registry.errors_path),
         )
 
@@ -115,9 +116,9 @@ class Publisher:
     def gate_view(self) -> Published:
         """The parity gate's view of the files about to be published."""
         urls: dict[str, set[str]] = {self.pages[src].twin: set(self.pages[src].doc_urls) for src in self._order}
-        urls.update((path, doc_urls(text)) for path, text in self._indexes.items())
+        urls.update((path, doc_urls(text, self._doc_url_key)) for path, text in self._indexes.items())
         # llms-full.txt is its header followed by the twins' bodies: it shows what they show.
-        urls[LLMS_FULL_TXT] = doc_urls(self._header).union(*(self.pages[src].doc_urls for src in self._order))
+        urls[LLMS_FULL_TXT] = doc_urls(self._header, self._doc_url_key).union(*(self.pages[src].doc_urls for src in self._order))
         return Published(
             codes=[page.code for page in self.pages.values() if page.code],
             tables={page.src_uri: page.table_rows for page in self.pages.values() if page.table_rows is not None},

@@ -10,6 +10,7 @@ Markdown, so nothing hides behind a widget.
 from __future__ import annotations
 
 import bisect
+import functools
 import html
 import json
 import posixpath
@@ -21,7 +22,6 @@ from ..registry.model import Registry
 from ..render import markup
 
 INDEX_HEADING = "> ## Documentation Index"
-_DOC_URL = re.compile(r'"doc_url":\s*"([^"]+)"')
 _FACT_JSON = json.JSONEncoder(ensure_ascii=False)
 """One encoder for every twin's facts: ``json.dumps(ensure_ascii=False)`` builds a new one per call."""
 
@@ -142,9 +142,15 @@ def twin_text(head: str, *, title: str, description: str | None, markdown: str, 
     return head + "\n\n".join(parts).rstrip() + "\n"
 
 
-def doc_urls(text: str) -> set[str]:
-    """The ``doc_url`` values a text shows (in its example envelopes)."""
-    return set(_DOC_URL.findall(text))
+def doc_urls(text: str, key: str) -> set[str]:
+    """The documentation URLs a text shows in its example envelopes: URL values of the
+    JSON key ``key``, the field with the ``doc_url`` role (``"doc_url"``, RFC 9457's ``"type"``)."""
+    return set(_doc_url_pattern(key).findall(text))
+
+
+@functools.lru_cache(maxsize=8)
+def _doc_url_pattern(key: str) -> re.Pattern[str]:
+    return re.compile(r'"' + re.escape(key) + r'":\s*"(https?://[^"]+)"')
 
 
 # --- links ------------------------------------------------------------------------------------

@@ -91,6 +91,8 @@ def _problem(error: Any) -> tuple[Loc, str]:
         return loc, f"expected {_EXPECTED[kind_of]} (got {kind(value)})"
     if kind_of == "enum":
         return loc, f"{value!r} is not allowed; expected one of {ctx['expected']}"
+    if kind_of == "literal_error":
+        return loc, f"{value!r} is not allowed; expected {ctx['expected']}"
     if kind_of == "string_pattern_mismatch":
         return loc, f"{value!r} does not match the expected form {ctx['pattern']}"
     if kind_of in ("string_too_short", "too_short"):

@@ -15,7 +15,8 @@ from __future__ import annotations
 import datetime
 import re
 from enum import Enum
-from typing import Annotated, Any, Union
+from functools import cached_property
+from typing import Annotated, Any, Literal, Union
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PlainValidator, Strict, TypeAdapter, model_validator
 from pydantic_core import PydanticCustomError
@@ -222,6 +223,38 @@ class Site(Model):
     """SDKs by id (``python``, ``typescript``): one content tab each on code pages."""
 
 
+class EnvelopeRole(str, Enum):
+    """What an envelope field carries, which the generator fills in for each code."""
+
+    code = "code"
+    """The canonical code (required)."""
+    doc_url = "doc_url"
+    """The address of the code's page (required; RFC 9457's ``type``)."""
+    message = "message"
+    """The human message: the code's ``example.detail`` (required)."""
+    request_id = "request_id"
+    """The request's id: ``site.example_request_id``."""
+    status = "status"
+    """The HTTP status of the example."""
+    title = "title"
+    """The code's ``title`` (RFC 9457's ``title``; default: its summary)."""
+
+
+REQUIRED_ROLES = (EnvelopeRole.code, EnvelopeRole.doc_url, EnvelopeRole.message)
+JSON_MEDIA_TYPE = "application/json"
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+ROLE_NAMES = {
+    JSON_MEDIA_TYPE: {"code": EnvelopeRole.code, "doc_url": EnvelopeRole.doc_url, "detail": EnvelopeRole.message,
+                      "request_id": EnvelopeRole.request_id},
+    PROBLEM_MEDIA_TYPE: {"type": EnvelopeRole.doc_url, "title": EnvelopeRole.title, "status": EnvelopeRole.status,
+                         "detail": EnvelopeRole.message, "code": EnvelopeRole.code, "request_id": EnvelopeRole.request_id},
+}
+"""The role a top-level field's name gives it when no field declares that role, by media type."""
+
+JsonValue = one_of({str: str, int: int, float: float, bool: bool, dict: dict[str, Any], list: list[Any]})
+"""Any JSON value: the API's own data, shown as written."""
+
+
 class EnvelopeField(Model):
     """One field of the error envelope."""
 
@@ -233,6 +266,47 @@ class EnvelopeField(Model):
     """What the field holds."""
     required: bool = True
     """Whether every error response carries it."""
+    role: Annotated[EnvelopeRole, Strict(False)] | None = None
+    """What it carries: ``code``, ``doc_url``, ``message``, ``request_id``, ``status`` or ``title``
+    (default: the role its name implies, such as ``detail`` -> ``message``)."""
+    example: JsonValue | None = None
+    """Its value in the examples when no role fills it and the code gives none (``example.fields``)."""
+    fields: list[EnvelopeField] = []
+    """The members of an object field, e.g. ``error: {code, message, doc_url}``."""
+
+
+JsonType = Literal["string", "integer", "number", "boolean", "array", "object", "null"]
+
+
+class ItemField(Model):
+    """One key of the items of an array ``detail``."""
+
+    name: Annotated[str, Field(min_length=1)]
+    """The key."""
+    type: JsonType | Annotated[list[JsonType], Field(min_length=1)]
+    """JSON type(s) of its value: ``string``, ``integer``, ``number``, ``boolean``, ``array``, ``object``, ``null``."""
+    items: JsonType | Annotated[list[JsonType], Field(min_length=1)] | None = None
+    """For an array: the JSON type(s) of its members."""
+    required: bool = True
+    """Whether every item has it."""
+    description: Text | None = None
+    """What it holds."""
+
+    @property
+    def types(self) -> list[str]:
+        return [self.type] if isinstance(self.type, str) else list(self.type)
+
+    @property
+    def item_types(self) -> list[str]:
+        return [] if self.items is None else [self.items] if isinstance(self.items, str) else list(self.items)
+
+
+FASTAPI_ITEMS = (
+    ItemField(name="loc", type="array", items=["string", "integer"], description="Where the problem is."),
+    ItemField(name="msg", type="string", description="What is wrong there."),
+    ItemField(name="type", type="string", description="The kind of problem."),
+)
+"""The default item shape of array details: FastAPI's ``{loc, msg, type}``."""
 
 
 class Header(Model):
@@ -296,25 +370,13 @@ class SdkException(Model):
     """Language-specific behaviour."""
 
 
-class ValidationItem(Model):
-    """One item of an array ``detail``: a rejected part of the request, as FastAPI reports it."""
-
-    # The API's own data, not registry structure: FastAPI adds keys such as `input` and `ctx`.
-    model_config = ConfigDict(extra="allow")
-
-    loc: list[one_of({str: str, int: int})]
-    """Where the problem is: ``["body", "text"]``."""
-    msg: str
-    """What is wrong there."""
-    type: str
-    """The kind of problem (``missing``, ``string_too_long``...)."""
-
-
 class Example(Model):
     """The example response of a code."""
 
-    detail: one_of({str: str, dict: dict[str, Any], list: list[ValidationItem]})
-    """``detail`` exactly as this code returns it: string, object or array."""
+    detail: one_of({str: str, dict: dict[str, Any], list: list[Any]})  # items: checked against `detail_items`
+    """The message exactly as this code returns it: string, object or array (of ``detail_items``)."""
+    fields: dict[Annotated[str, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")], JsonValue] = {}
+    """Values of envelope fields no role fills, by dotted path: ``{error.decline_code: insufficient_funds}``."""
     status: int | None = None
     """Which of the code's statuses the example shows (default: the first)."""
     headers: dict[HeaderName, one_of({str: str, int: int})] = {}
@@ -505,6 +567,8 @@ class Code(Model):
     """HTTP status(es) with reason phrase, e.g. ``["400 Bad Request", "410 Gone"]``."""
     summary: Text
     """One-line summary: the page's lead and its ``llms.txt`` note."""
+    title: Text | None = None
+    """A short title of the problem, for an envelope field with the ``title`` role (default: the summary)."""
     overview: Overview
     """Wording of the overview table row."""
     retry: Retry
@@ -575,8 +639,12 @@ class Registry(Model):
     """Version of the error contract (semver): a breaking change bumps the major."""
     site: Site
     """Facts about the API and its docs."""
+    envelope_media_type: Literal["application/json", "application/problem+json"] = JSON_MEDIA_TYPE
+    """Media type of error bodies; ``application/problem+json`` for RFC 9457 problem details."""
     envelope: Annotated[list[EnvelopeField], Field(min_length=1)]
     """Fields of the error envelope, in order."""
+    detail_items: Annotated[list[ItemField], Field(min_length=1)] = list(FASTAPI_ITEMS)
+    """The keys of each item of an array message (default: FastAPI's ``loc``, ``msg``, ``type``)."""
     headers: list[Header] = []
     """Standard response headers on errors."""
     retry_guidance: RetryGuidance
@@ -604,6 +672,16 @@ class Registry(Model):
         """Source path of the changelog page, beside the code pages."""
         return f"{self.site.errors_path}changelog.md"
 
+    @cached_property
+    def roles(self) -> dict[EnvelopeRole, tuple[str, ...]]:
+        """Each role -> the path of the field that plays it (``("error", "code")``); see ``envelope_roles``."""
+        return {role: path for path, role in envelope_roles(self.envelope, self.envelope_media_type) if role}
+
+    @property
+    def doc_url_key(self) -> str:
+        """The JSON key of the field that carries the documentation URL (``doc_url``, ``type``...)."""
+        return self.roles[EnvelopeRole.doc_url][-1]
+
     def code_groups(self, *, states: frozenset[LifecycleState] = RETURNED) -> dict[str, list[str]]:
         """Group title -> names of the codes in one of ``states``, groups in order of first appearance."""
         groups: dict[str, list[str]] = {}
@@ -611,6 +689,30 @@ class Registry(Model):
             if code.state in states:
                 groups.setdefault(code.nav_group, []).append(name)
         return groups
+
+
+def envelope_paths(fields: list[EnvelopeField], prefix: tuple[str, ...] = ()) -> list[tuple[tuple[str, ...], EnvelopeField]]:
+    """Every field with its path of names, depth first: ``(("error", "code"), field)``."""
+    out = []
+    for field in fields:
+        out.append(((*prefix, field.name), field))
+        out += envelope_paths(field.fields, (*prefix, field.name))
+    return out
+
+
+def envelope_roles(fields: list[EnvelopeField], media_type: str) -> list[tuple[tuple[str, ...], EnvelopeRole | None]]:
+    """Every field's path and role, depth first. A role is the field's ``role``, else the
+    one its top-level name implies (``ROLE_NAMES``) unless another field declares it."""
+    paths = envelope_paths(fields)
+    declared = {field.role for _, field in paths if field.role is not None}
+    by_name = ROLE_NAMES[media_type]
+    out = []
+    for path, field in paths:
+        role = field.role
+        if role is None and len(path) == 1 and by_name.get(field.name) not in declared:
+            role = by_name.get(field.name)
+        out.append((path, role))
+    return out
 
 
 Loc = tuple[Any, ...]
@@ -621,11 +723,16 @@ def cross_reference_problems(registry: Registry) -> list[tuple[Loc, str]]:
     """Rules that span entries, checked once the shape is valid: (path, message) pairs."""
     problems: list[tuple[Loc, str]] = []
     declared = set(registry.site.sdks)
-    envelope_names = [f.name for f in registry.envelope]
-    for required in ("detail", "code", "request_id", "doc_url"):
-        if required not in envelope_names:
-            problems.append((("envelope",), f"the envelope must define the `{required}` field"))
+    problems += _envelope_problems(registry)
+    free = {".".join(path) for path, role in envelope_roles(registry.envelope, registry.envelope_media_type)
+            if role is None and not _field_at(registry.envelope, path).fields}
     for name, code in registry.codes.items():
+        for key in code.example.fields:
+            if key not in free:
+                problems.append((("codes", name, "example", "fields", key),
+                                 f"{key!r} is not an envelope field without a role (fields: {', '.join(sorted(free)) or 'none'})"))
+        if isinstance(code.example.detail, list):
+            problems += _detail_item_problems(registry.detail_items, code.example.detail, ("codes", name, "example", "detail"))
         for sdk_id in code.sdk:
             if sdk_id not in declared:
                 problems.append((("codes", name, "sdk", sdk_id), f"unknown SDK {sdk_id!r} (declared in site.sdks: {', '.join(sorted(declared)) or 'none'})"))
@@ -655,6 +762,76 @@ def cross_reference_problems(registry: Registry) -> list[tuple[Loc, str]]:
             problems.append(
                 (("changelog", index, "version"), f"{entry.version} is newer than the registry version {registry.version}")
             )
+    return problems
+
+
+def _field_at(fields: list[EnvelopeField], path: tuple[str, ...]) -> EnvelopeField:
+    field = next(f for f in fields if f.name == path[0])
+    return field if len(path) == 1 else _field_at(field.fields, path[1:])
+
+
+def _envelope_problems(registry: Registry) -> list[tuple[Loc, str]]:
+    problems: list[tuple[Loc, str]] = []
+    roles = envelope_roles(registry.envelope, registry.envelope_media_type)
+    played: dict[EnvelopeRole, list[str]] = {}
+    for path, role in roles:
+        if role is not None:
+            played.setdefault(role, []).append(".".join(path))
+            if _field_at(registry.envelope, path).fields:
+                problems.append((("envelope", *path), f"field {'.'.join(path)!r} has member fields, so it cannot carry the {role.value} role"))
+    names = ROLE_NAMES[registry.envelope_media_type]
+    for role in REQUIRED_ROLES:
+        if role not in played:
+            implied = next(name for name, r in names.items() if r is role)
+            problems.append((("envelope",), f"no field carries the {role.value} role: name a top-level field {implied!r} or give one `role: {role.value}`"))
+    for role, paths in played.items():
+        if len(paths) > 1:
+            problems.append((("envelope",), f"fields {', '.join(paths)} all carry the {role.value} role; one field per role"))
+    for index, field in enumerate(registry.envelope):
+        siblings = [f.name for f in registry.envelope]
+        if siblings.index(field.name) != index:
+            problems.append((("envelope", index, "name"), f"field {field.name!r} is declared twice"))
+    return problems
+
+
+def item_shape(items: list[ItemField]) -> str:
+    """The item shape as a reader writes it: ``{loc: array, msg: string, type: string}``."""
+    parts = [f"{f.name}: {' or '.join(f.types)}{'' if f.required else ' (optional)'}" for f in items]
+    return "{" + ", ".join(parts) + "}"
+
+
+_JSON_TYPES: dict[str, tuple[type, ...]] = {
+    "string": (str,), "integer": (int,), "number": (int, float), "boolean": (bool,),
+    "array": (list,), "object": (dict,), "null": (type(None),),
+}
+
+
+def _json_type_of(value: Any, types: list[str]) -> bool:
+    # bool is an int in Python, not in JSON.
+    return any(isinstance(value, _JSON_TYPES[t]) and not (isinstance(value, bool) and t in ("integer", "number"))
+               for t in types)
+
+
+def _detail_item_problems(items: list[ItemField], detail: list[Any], where: Loc) -> list[tuple[Loc, str]]:
+    problems: list[tuple[Loc, str]] = []
+    shape = item_shape(items)
+    for index, item in enumerate(detail):
+        if not isinstance(item, dict):
+            problems.append(((*where, index), f"expected an item {shape} (got {kind(item)})"))
+            continue
+        for field in items:
+            if field.name not in item:
+                if field.required:
+                    problems.append(((*where, index, field.name), f"required key is missing; each item is {shape}"))
+                continue
+            value = item[field.name]
+            if not _json_type_of(value, field.types):
+                problems.append(((*where, index, field.name), f"expected {' or '.join(field.types)} (got {kind(value)}); each item is {shape}"))
+            elif isinstance(value, list) and field.item_types:
+                for member in value:
+                    if not _json_type_of(member, field.item_types):
+                        problems.append(((*where, index, field.name), f"members must be {' or '.join(field.item_types)} (got {kind(member)})"))
+                        break
     return problems
 
 

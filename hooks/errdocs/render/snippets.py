@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..registry.http_status import standard_reason
-from ..registry.model import Code, LifecycleState, Registry, RetryPolicy
+from ..registry.model import Code, EnvelopeField, EnvelopeRole, LifecycleState, Registry, RetryPolicy, envelope_paths
 from . import markup
 
 
@@ -17,26 +17,45 @@ from . import markup
 
 
 def example_envelope(registry: Registry, name: str) -> dict[str, Any]:
-    """The JSON body a client receives for ``name``, with this page's real ``doc_url``."""
+    """The JSON body a client receives for ``name``, with this page's real ``doc_url``.
+
+    Each field's value comes from its role, else from the code's ``example.fields``, else
+    from the field's own ``example``. An optional field with no value is left out; a
+    required one shows ``null`` rather than an invented value.
+    """
     code = registry.codes[name]
+    values = {role: _role_value(registry, name, code, role) for role in registry.roles}
+    by_path = {path: values[role] for role, path in registry.roles.items()}
+    return _object(registry.envelope, (), by_path, code)
+
+
+def _object(fields: list[EnvelopeField], prefix: tuple[str, ...], by_path: dict[tuple[str, ...], Any], code: Code) -> dict[str, Any]:
     body: dict[str, Any] = {}
-    for field in registry.envelope:
-        body[field.name] = _field_value(registry, name, code, field.name)
+    for field in fields:
+        path = (*prefix, field.name)
+        if field.fields:
+            body[field.name] = _object(field.fields, path, by_path, code)
+        elif path in by_path:
+            body[field.name] = by_path[path]
+        elif ".".join(path) in code.example.fields:
+            body[field.name] = code.example.fields[".".join(path)]
+        elif field.example is not None or field.required:
+            body[field.name] = field.example
     return body
 
 
-def _field_value(registry: Registry, name: str, code: Code, field: str) -> Any:
-    if field == "detail":
-        return code.example.detail
-    if field == "code":
+def _role_value(registry: Registry, name: str, code: Code, role: EnvelopeRole) -> Any:
+    if role is EnvelopeRole.code:
         return name
-    if field == "request_id":
-        return registry.site.example_request_id
-    if field == "doc_url":
+    if role is EnvelopeRole.doc_url:
         return registry.doc_url(name)
-    # A registry may declare extra envelope fields; examples show them as null
-    # rather than inventing values.
-    return None
+    if role is EnvelopeRole.message:
+        return code.example.detail
+    if role is EnvelopeRole.request_id:
+        return registry.site.example_request_id
+    if role is EnvelopeRole.status:
+        return example_status(code)
+    return code.title or code.summary  # EnvelopeRole.title
 
 
 def example_status(code: Code) -> int:
@@ -59,7 +78,7 @@ def example_markdown(registry: Registry, name: str) -> str:
     if code.example.headers or code.example.status is not None:
         head = [example_status_line(code)]
         head += [f"{key}: {' '.join(str(value).split())}" for key, value in code.example.headers.items()]
-        head.append("Content-Type: application/json")
+        head.append(f"Content-Type: {registry.envelope_media_type}")
         parts.append(markup.fence("\n".join(head), "http"))
     parts.append(markup.json_block(example_envelope(registry, name)))
     return "\n\n".join(parts)
@@ -88,9 +107,11 @@ def _when(registry: Registry, code: Code) -> str:
 
 
 def envelope_fields_table(registry: Registry) -> str:
+    """Every field, members of objects as dotted paths (``error.code``), optional ones marked."""
     rows = [
-        [markup.code(field.name), markup.text(field.type), markup.cell(field.description)]
-        for field in registry.envelope
+        [markup.code(".".join(path)), markup.text(field.type) + ("" if field.required else " (optional)"),
+         markup.cell(field.description)]
+        for path, field in envelope_paths(registry.envelope)
     ]
     return markup.table(["Field", "Type", "Description"], rows)
 

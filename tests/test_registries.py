@@ -1,0 +1,154 @@
+"""The generator over more than one registry: Agnes', and three made-up APIs unlike it.
+
+* ``example_site``: a flat envelope like Agnes', two SDKs;
+* ``payments_site``: a nested, Stripe-style envelope (``error: {...}``), Python, Node.js and
+  Go SDKs (raised, thrown, returned), ``{param, message, reason}`` detail items, an extra
+  envelope field with per-code values, codes with two statuses;
+* ``problem_site``: RFC 9457 problem details (``application/problem+json``), Java, C# and
+  Rust SDKs, code pages under ``problems/`` and the codes table on ``reference/problems.md``.
+
+Each is built once with ``mkdocs build --strict``, and every check here is about the
+generator, not about a registry's content: a team that swaps in its own registry only adds
+its site to ``SITES``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from jsonschema import Draft202012Validator
+from openapi_spec_validator import validate
+
+from conftest import ROOT, Built, mkdocs_build
+
+pytestmark = pytest.mark.build
+
+FIXTURES = ROOT / "tests" / "fixtures"
+SITES = {
+    "agnes": ROOT,
+    "example_site": FIXTURES / "example_site",
+    "payments_site": FIXTURES / "payments_site",
+    "problem_site": FIXTURES / "problem_site",
+}
+_JSON_BLOCK = re.compile(r"^```json\n(.*?)\n```$", re.M | re.S)
+
+
+@pytest.fixture(scope="module", params=sorted(SITES))
+def site(request, tmp_path_factory):
+    """(name, registry, built site) of each registry, built once per module."""
+    from errdocs.registry.load import load_registry
+
+    project = SITES[request.param]
+    if request.param == "agnes":
+        from conftest import copy_project
+
+        project = copy_project(ROOT, tmp_path_factory.mktemp("agnes") / "project")
+    built = mkdocs_build(project, tmp_path_factory.mktemp(request.param) / "site")
+    assert built.returncode == 0, built.output
+    return request.param, load_registry(project / "registry.yaml"), built
+
+
+def _example(twin: str) -> dict:
+    """The example envelope of a code page's twin: its last JSON block."""
+    return json.loads(_JSON_BLOCK.findall(twin)[-1])
+
+
+def _at(body: dict, path: tuple[str, ...]):
+    for key in path:
+        body = body[key]
+    return body
+
+
+def test_every_code_has_its_page_at_its_doc_url(site) -> None:
+    name, registry, built = site
+    for code in registry.codes:
+        page = built.site / registry.errors_path / code / "index.html"
+        assert page.is_file(), f"{name}: no page for {code} at {registry.errors_path}{code}/"
+        assert registry.doc_url(code) == registry.site.docs_url + f"{registry.errors_path}{code}"
+    if name != "agnes":
+        words = " ".join(p.read_text(encoding="utf-8").lower() for p in built.site.rglob("*.html"))
+        assert "agnes" not in words and "lasscyber" not in words
+
+
+def test_examples_follow_the_declared_envelope_and_pass_its_schema(site) -> None:
+    name, registry, built = site
+    schema = json.loads((built.site / "envelope.schema.json").read_text(encoding="utf-8"))
+    Draft202012Validator.check_schema(schema)
+    validator = Draft202012Validator(schema)
+    roles = {role.value: path for role, path in registry.roles.items()}
+    for code, entry in registry.codes.items():
+        if not entry.returned:
+            continue
+        twin = (built.site / registry.errors_path / f"{code}.md").read_text(encoding="utf-8")
+        body = _example(twin)
+        assert list(body) == [f.name for f in registry.envelope if f.required or f.name in body]
+        errors = [e.message for e in validator.iter_errors(body)]
+        assert errors == [], f"{name}/{code}: {errors}"
+        assert _at(body, roles["doc_url"]) == registry.doc_url(code)
+        assert _at(body, roles["code"]) == code
+        assert _at(body, roles["message"]) == entry.example.detail
+        if "status" in roles:
+            assert _at(body, roles["status"]) == (entry.example.status or entry.statuses[0])
+
+
+def test_the_media_type_reaches_pages_and_contract_files(site) -> None:
+    name, registry, built = site
+    media = registry.envelope_media_type
+    openapi = json.loads((built.site / "errors.openapi.json").read_text(encoding="utf-8"))
+    validate(openapi)
+    for response in openapi["components"]["responses"].values():
+        assert list(response["content"]) == [media]
+    errors = json.loads((built.site / "errors.json").read_text(encoding="utf-8"))
+    assert errors["media_type"] == media and list(errors["codes"]) == list(registry.codes)
+    for code, entry in registry.codes.items():
+        if entry.example.headers or entry.example.status is not None:
+            twin = (built.site / registry.errors_path / f"{code}.md").read_text(encoding="utf-8")
+            assert f"Content-Type: {media}\n" in twin
+
+
+def test_code_pages_join_the_nav_beside_the_codes_table(site) -> None:
+    name, registry, built = site
+    from errdocs.render.nav import codes_table_page
+
+    import yaml
+
+    nav = yaml.safe_load((SITES[name] / "mkdocs.yml").read_text(encoding="utf-8"))["nav"]
+    holder = codes_table_page(nav, SITES[name] / "docs")
+    assert holder is not None
+    first = next(code for code, entry in registry.codes.items() if entry.returned)
+    page = (built.site / registry.errors_path / first / "index.html").read_text(encoding="utf-8")
+    # In the nav, the page is the active entry; beside the codes table, its section (expanded
+    # on it, pruned elsewhere) also links the page that holds the table.
+    assert "md-nav__link--active" in page, f"{name}: {first} is not in the nav"
+    holder_dir = holder.removesuffix(".md").rsplit("/", 1)[-1] + "/"
+    hrefs = re.findall(r'<a href="([^"]+)" class="md-nav__link', page)
+    assert any(href.endswith(holder_dir) for href in hrefs), f"{name}: {first} is not beside {holder} in the nav"
+
+
+def test_llms_txt_lists_every_code_and_every_file_fits_the_budget(site) -> None:
+    from llms_txt import parse_llms_file
+
+    name, registry, built = site
+    llms = (built.site / "llms.txt").read_text(encoding="utf-8")
+    parsed = parse_llms_file(llms)
+    assert parsed.title == registry.site.name
+    listed = "\n".join(p.read_text(encoding="utf-8") for p in [built.site / "llms.txt", *built.site.glob("llms/*.txt")])
+    for code in registry.codes:
+        assert f"({registry.site.docs_url}{registry.errors_path}{code}.md)" in listed, f"{name}: {code} not in llms.txt"
+    budget = registry.site.llms_size_budget
+    for path in [*built.site.rglob("*.md"), built.site / "llms.txt", *built.site.glob("llms/*.txt")]:
+        assert len(path.read_text(encoding="utf-8")) <= budget, f"{name}: {path.relative_to(built.site)} is over budget"
+
+
+def test_sdk_pages_say_raised_thrown_or_returned(site) -> None:
+    name, registry, built = site
+    words = {"raised": "Raises", "thrown": "Throws", "returned": "Returns"}
+    for code, entry in registry.codes.items():
+        if not entry.returned or not entry.sdk:
+            continue
+        twin = (built.site / registry.errors_path / f"{code}.md").read_text(encoding="utf-8")
+        for sdk_id, sdk in registry.site.sdks.items():
+            assert f"{words[sdk.errors.value]} `{entry.sdk[sdk_id].exception}`" in twin, f"{name}/{code}/{sdk_id}"
