@@ -57,9 +57,6 @@ def registry(n: int) -> dict:
     base = yaml.safe_load((ROOT / "tests" / "fixtures" / "example_site" / "registry.yaml").read_text(encoding="utf-8"))
     names = [f"{WORDS[i % len(WORDS)]}_error_{i:05d}" for i in range(n)]
     base["codes"] = {name: code_entry(i, names) for i, name in enumerate(names)}
-    # The overview's codes table of N rows makes its twin about 240 characters per code;
-    # the default 50,000 budget is for hand-sized pages, so the benchmark raises it.
-    base["site"]["llms_size_budget"] = 5_000_000
     if n == 1:
         base["codes"][names[0]]["related"] = []
     return base

@@ -337,3 +337,34 @@ def test_broken_page_is_caught(browser, built, tmp_path):
 
     assert any("uncaught exception" in p and "deliberately broken" in p for p in thrown), thrown
     assert any("HTTP 404" in p and "deliberately-missing.png" in p for p in not_found), not_found
+
+
+# 7. Other APIs' sites (tests/fixtures) load as cleanly as Agnes'.
+
+
+@pytest.mark.parametrize("fixture", ["example_site", "payments_site", "problem_site"])
+def test_other_apis_sites_load_without_errors(browser, tmp_path, fixture):
+    from conftest import mkdocs_build
+
+    built = mkdocs_build(ROOT / "tests" / "fixtures" / fixture, tmp_path / "site")
+    assert built.returncode == 0, built.output
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1", "--directory", str(built.site)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        base = f"http://127.0.0.1:{port}/"
+        wait_for_http(base)
+        urls = [_page_url(base, built.site, index) for index in sorted(built.site.rglob("index.html"))]
+        assert len(urls) >= 4
+        walk = browser.new_context()
+        try:
+            report = {url: problems for url, problems in pages_problems(walk, urls).items() if problems}
+        finally:
+            walk.close()
+        assert report == {}
+    finally:
+        server.terminate()
+        server.wait(timeout=10)

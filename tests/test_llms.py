@@ -91,12 +91,28 @@ def test_surfaces_follow_the_nav_and_list_every_page(example_registry, tmp_path:
     assert f"[errors]({DOCS}errors/overview.md)" in files["index.md"]
 
 
-def test_size_budget_fails_loudly() -> None:
-    problems = size_problems({"errors/big.md": 50_001, "llms-full.txt": 500_000}, budget=50_000)
+def test_size_budgets_are_per_surface_and_fail_loudly() -> None:
+    from errdocs.registry.model import Budgets
+
+    sizes = {"errors/big.md": 50_001, "llms.txt": 20_001, "llms/group-a.txt": 20_000, "llms-full.txt": 500_000}
+    problems = size_problems(sizes, budgets=Budgets(llms_txt=20_000, twin=60_000))
     assert problems == [
-        "errors/big.md is 50,001 characters; the budget for llms.txt and each Markdown twin is 50,000 "
-        "(shorten or split the page, or raise site.llms_size_budget; nothing is truncated)"
+        "llms.txt is 20,001 characters; the budget for llms.txt and each shard is 20,000 "
+        "(shorten or split the page, or raise site.budgets.llms_txt; nothing is truncated)"
     ]
+    assert size_problems(sizes, budgets=Budgets(twin=50_000)) == [
+        "errors/big.md is 50,001 characters; the budget for each Markdown twin is 50,000 "
+        "(shorten or split the page, or raise site.budgets.twin; nothing is truncated)"
+    ]
+
+
+def test_the_older_single_budget_still_sets_both(example_data) -> None:
+    from errdocs.registry.model import Registry
+
+    example_data["site"]["llms_size_budget"] = 4000
+    assert Registry.model_validate(example_data).budgets.model_dump() == {"llms_txt": 4000, "twin": 4000}
+    example_data["site"]["budgets"] = {"twin": 9000}
+    assert Registry.model_validate(example_data).budgets.model_dump() == {"llms_txt": 50_000, "twin": 9000}
 
 
 def test_parity_names_what_is_missing_where(example_registry, tmp_path: Path) -> None:

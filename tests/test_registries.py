@@ -138,9 +138,11 @@ def test_llms_txt_lists_every_code_and_every_file_fits_the_budget(site) -> None:
     listed = "\n".join(p.read_text(encoding="utf-8") for p in [built.site / "llms.txt", *built.site.glob("llms/*.txt")])
     for code in registry.codes:
         assert f"({registry.site.docs_url}{registry.errors_path}{code}.md)" in listed, f"{name}: {code} not in llms.txt"
-    budget = registry.site.llms_size_budget
-    for path in [*built.site.rglob("*.md"), built.site / "llms.txt", *built.site.glob("llms/*.txt")]:
-        assert len(path.read_text(encoding="utf-8")) <= budget, f"{name}: {path.relative_to(built.site)} is over budget"
+    budgets = registry.budgets
+    for path in built.site.rglob("*.md"):
+        assert len(path.read_text(encoding="utf-8")) <= budgets.twin, f"{name}: {path.relative_to(built.site)} is over budget"
+    for path in [built.site / "llms.txt", *built.site.glob("llms/*.txt")]:
+        assert len(path.read_text(encoding="utf-8")) <= budgets.llms_txt, f"{name}: {path.relative_to(built.site)} is over budget"
 
 
 def test_sdk_pages_say_raised_thrown_or_returned(site) -> None:
@@ -152,3 +154,38 @@ def test_sdk_pages_say_raised_thrown_or_returned(site) -> None:
         twin = (built.site / registry.errors_path / f"{code}.md").read_text(encoding="utf-8")
         for sdk_id, sdk in registry.site.sdks.items():
             assert f"{words[sdk.errors.value]} `{entry.sdk[sdk_id].exception}`" in twin, f"{name}/{code}/{sdk_id}"
+
+
+@pytest.mark.parametrize("n, grouped", [(400, True), (2000, True), (2000, False)])
+def test_large_registries_build_with_default_budgets(tmp_path: Path, n: int, grouped: bool) -> None:
+    """Every Markdown file and llms.txt stays within the default 50,000 characters, and every
+    code is still listed: the codes table moves onto group pages (parts of big groups)."""
+    import sys
+
+    import yaml
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    from synthetic import mkdocs_yml, write_site
+
+    from errdocs.registry.load import load_registry
+
+    project = write_site(n, tmp_path / "project")
+    if not grouped:  # every code in the default groups by status class: two groups of ~1,000 codes
+        data = yaml.safe_load((project / "registry.yaml").read_text(encoding="utf-8"))
+        for code in data["codes"].values():
+            code.pop("group")
+        (project / "registry.yaml").write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    (project / "mkdocs.yml").write_text(mkdocs_yml("  - index.md\n  - Errors:\n    - errors/overview.md\n", hooks=True), encoding="utf-8")
+    registry = load_registry(project / "registry.yaml")
+    assert "budgets" not in registry.site.model_fields_set and registry.site.llms_size_budget is None
+    built = mkdocs_build(project, tmp_path / "site")
+    assert built.returncode == 0, built.output[-3000:]
+    files = [*built.site.rglob("*.md"), *built.site.glob("llms*.txt"), *built.site.glob("llms/*.txt")]
+    sizes = {p.relative_to(built.site).as_posix(): len(p.read_text(encoding="utf-8")) for p in files}
+    over = {path: size for path, size in sizes.items() if size > 50_000 and path != "llms-full.txt"}
+    assert over == {}
+    tables = "".join((built.site / path).read_text(encoding="utf-8") for path in sizes if path.startswith("errors/codes-"))
+    listed = re.findall(r"^\| \[`([a-z0-9_]+)`\]\(", tables, re.M)
+    assert sorted(listed) == sorted(registry.codes)
+    indexes = "".join((built.site / path).read_text(encoding="utf-8") for path in sizes if path.startswith("llms") and path != "llms-full.txt")
+    assert all(f"/errors/{code}.md)" in indexes for code in registry.codes)

@@ -31,7 +31,7 @@ CASES = [
      "registry.yaml:50:5: codes.thing_missing.summary: required field is missing\n"
      "registry.yaml:51:5: codes.thing_missing.sumary: unknown key 'sumary'; did you mean 'summary'?"),
     ("unknown-key-far", edit("  name: Example API", "  name: Example API\n  colour: blue"),
-     "registry.yaml:5:3: site.colour: unknown key 'colour'; expected one of: name, summary, docs_url, errors_path, support_url, status_url, llms_size_budget, example_request_id, sdks"),
+     "registry.yaml:5:3: site.colour: unknown key 'colour'; expected one of: name, summary, docs_url, errors_path, support_url, status_url, budgets, llms_size_budget, example_request_id, sdks"),
     ("missing-required", edit("    steps: [Check the id.]\n", ""),
      "registry.yaml:50:5: codes.thing_missing.steps: required field is missing"),
     ("wrong-type", edit("    steps: [Check the id.]", "    steps: Check the id."),

@@ -8,12 +8,12 @@ summary, so an agent can act without fetching the page.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Mapping, Protocol
 
-from ..registry.model import LifecycleState, Registry, RetryPolicy
+from ..registry.model import Budgets, LifecycleState, Registry, RetryPolicy
 from ..render import markup
+from ..render.groups import parts
 from .contract import CONTRACT_FILES, CONTRACT_NOTES
 from .twins import index_notice, twin_path
 
@@ -87,6 +87,7 @@ def llms_txt(
     in their group's shard file, and each section links its shards instead.
     """
     site = registry.site
+    part_of = {name: title for title, names in (members or {}).items() for name in names}
     fields = ", ".join(f"`{field.name}`" for field in registry.envelope)
     lines = [
         f"# {markup.text(site.name)}",
@@ -110,7 +111,7 @@ def llms_txt(
                 listed.add(src)
                 page = pages[src]
                 if page.code and shards is not None:
-                    group = registry.codes[page.code].nav_group
+                    group = part_of[page.code]
                     if group not in linked:
                         linked.add(group)
                         entries.append(shard_line(registry, group, shards[group], (members or {})[group]))
@@ -135,10 +136,11 @@ def index_files(registry: Registry, pages: Mapping[str, Listed], nav: list[NavSe
     docs_url = registry.site.docs_url
     optional = [f"- [Full documentation]({docs_url}{LLMS_FULL_TXT}): every page above in one Markdown file"]
     out = {LLMS_TXT: llms_txt(registry, pages, nav, optional=optional)}
-    if len(out[LLMS_TXT]) > registry.site.llms_size_budget:
+    if len(out[LLMS_TXT]) > registry.budgets.llms_txt:
         # Too many codes for one index: each group of codes gets its own llms file,
         # linked from llms.txt, so every code keeps its line and every file its budget.
-        members = registry.code_groups(states=frozenset({LifecycleState.active}))
+        groups = registry.code_groups(states=frozenset({LifecycleState.active}))
+        members = _parts(registry, groups, int(registry.budgets.llms_txt * SHARD_SHARE))
         shards = shard_paths(members)
         out[LLMS_TXT] = llms_txt(registry, pages, nav, optional=optional, shards=shards, members=members)
         for group, path in shards.items():
@@ -153,20 +155,22 @@ def full_header(registry: Registry) -> str:
 
 
 SHARD_DIR = "llms"
+SHARD_SHARE = 0.9
+"""Most of the llms.txt budget the code lines of one shard take; a bigger group is split into parts."""
+
+
+def _parts(registry: Registry, groups: dict[str, list[str]], size: int) -> dict[str, list[str]]:
+    """``groups`` with each group too big for one shard split into "Group (1 of 3)"... parts."""
+    out: dict[str, list[str]] = {}
+    for group, names in groups.items():
+        lengths = [len(code_line(registry, name)) + 1 for name in names]
+        out.update(parts(group, names, lengths, size))
+    return out
 
 
 def shard_paths(members: dict[str, list[str]]) -> dict[str, str]:
     """Group title -> ``llms/<slug>.txt``, slugs made unique."""
-    paths: dict[str, str] = {}
-    used: set[str] = set()
-    for group in members:
-        slug = re.sub(r"[^a-z0-9]+", "-", group.lower()).strip("-") or "codes"
-        candidate, n = slug, 2
-        while candidate in used:
-            candidate, n = f"{slug}-{n}", n + 1
-        used.add(candidate)
-        paths[group] = f"{SHARD_DIR}/{candidate}.txt"
-    return paths
+    return {group: f"{SHARD_DIR}/{slug}.txt" for group, slug in markup.slugs(members).items()}
 
 
 def shard_line(registry: Registry, group: str, path: str, names: list[str]) -> str:
@@ -194,11 +198,20 @@ def nav_order(pages: Mapping[str, object], nav: list[NavSection]) -> list[str]:
     return list(ordered)
 
 
-def size_problems(sizes: dict[str, int], *, budget: int) -> list[str]:
-    """``sizes``: characters of each LLM file. Only ``llms-full.txt`` may exceed the budget."""
-    return [
-        f"{path} is {size:,} characters; the budget for llms.txt and each Markdown twin is "
-        f"{budget:,} (shorten or split the page, or raise site.llms_size_budget; nothing is truncated)"
-        for path, size in sizes.items()
-        if path != LLMS_FULL_TXT and size > budget
-    ]
+def size_problems(sizes: dict[str, int], *, budgets: Budgets) -> list[str]:
+    """``sizes``: characters of each LLM file. Only ``llms-full.txt`` has no budget (it is the
+    everything-in-one file, for agents that ask for it)."""
+    problems = []
+    for path, size in sizes.items():
+        if path == LLMS_FULL_TXT:
+            continue
+        index = path == LLMS_TXT or path.startswith(SHARD_DIR + "/")
+        budget, setting, what = (
+            (budgets.llms_txt, "llms_txt", "llms.txt and each shard") if index else (budgets.twin, "twin", "each Markdown twin")
+        )
+        if size > budget:
+            problems.append(
+                f"{path} is {size:,} characters; the budget for {what} is {budget:,} "
+                f"(shorten or split the page, or raise site.budgets.{setting}; nothing is truncated)"
+            )
+    return problems

@@ -48,7 +48,7 @@ class Publisher:
         self.pages: dict[str, PageFacts] = {}
         """Docs path -> facts, in the order the pages were added."""
         self._notice = index_notice(registry.site.docs_url + LLMS_TXT)
-        self._budget = registry.site.llms_size_budget
+        self._budgets = registry.budgets
         self._doc_url_key = registry.doc_url_key
         self._folders: set[Path] = set()
         # Set by seal(): everything finish() needs, so the registry can be let go.
@@ -98,7 +98,7 @@ class Publisher:
         assert self._expected is not None, "seal() comes before the checks"
         sizes = {self.pages[src].twin: self.pages[src].size for src in self._order}
         sizes.update((path, len(text)) for path, text in self._indexes.items())
-        return size_problems(sizes, budget=self._budget) or check_published(
+        return size_problems(sizes, budgets=self._budgets) or check_published(
             self._expected, self.gate_view(), site_dir=site_dir, sources=sources
         )
 

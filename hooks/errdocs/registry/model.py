@@ -27,6 +27,8 @@ ERRORS_DIR = "errors/"
 """Where the code pages live by default (``site.errors_path``), in the docs tree and under ``docs_url``."""
 CODE_PATTERN = r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$"
 RESERVED_NAMES = frozenset({"changelog", "index"})
+GROUP_PAGE_PREFIX = "codes-"
+"""Start of a group page's name (``codes-client-errors.md``): codes are snake_case, so no code takes it."""
 """Names of generated pages that live beside the code pages (under ``site.errors_path``)."""
 _CODE_RE = re.compile(CODE_PATTERN)  # used with fullmatch: `$` alone accepts a trailing newline
 _STATUS_RE = re.compile(r"^(\d{3}) (\S.*)$")
@@ -200,6 +202,19 @@ class Sdk(Model):
     """How errors reach the caller: ``raised``, ``thrown`` or ``returned``."""
 
 
+AGENT_BUDGET = 50_000
+"""Characters agents reliably read of one file: the default of every budget."""
+
+
+class Budgets(Model):
+    """Size budgets of the agent surfaces, in characters."""
+
+    llms_txt: Annotated[int, Field(ge=1_000)] = AGENT_BUDGET
+    """``llms.txt`` and each of its shard files (``llms/<group>.txt``)."""
+    twin: Annotated[int, Field(ge=1_000)] = AGENT_BUDGET
+    """Each page's Markdown twin; the codes table moves onto group pages to stay within it."""
+
+
 class Site(Model):
     """Facts about the documented API and where its docs live."""
 
@@ -215,8 +230,10 @@ class Site(Model):
     """Where users file support tickets."""
     status_url: HttpsUrl
     """Public status page."""
-    llms_size_budget: Annotated[int, Field(ge=1_000)] = 50_000
-    """Most characters allowed in llms.txt and in each Markdown twin; past it the build fails."""
+    budgets: Budgets = Budgets()
+    """Most characters an agent is handed in one file, per surface; past one the build fails."""
+    llms_size_budget: Annotated[int, Field(ge=1_000)] | None = None
+    """Older single budget for llms.txt and the twins; used for both unless ``budgets`` is given."""
     example_request_id: Text = "0f8e2d4c-6b1a-4e3f-9c7d-2a5b8e1f4c60"
     """``request_id`` shown in every example envelope."""
     sdks: dict[Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")], Sdk] = {}
@@ -655,6 +672,14 @@ class Registry(Model):
     """Published versions of the contract, any order (the changelog page sorts them)."""
 
     @property
+    def budgets(self) -> Budgets:
+        """The size budgets in force: ``site.budgets``, else the older ``llms_size_budget`` for both."""
+        site = self.site
+        if "budgets" in site.model_fields_set or site.llms_size_budget is None:
+            return site.budgets
+        return Budgets(llms_txt=site.llms_size_budget, twin=site.llms_size_budget)
+
+    @property
     def errors_path(self) -> str:
         """Folder of the code pages in the docs tree, e.g. ``errors/``."""
         return self.site.errors_path
@@ -666,6 +691,10 @@ class Registry(Model):
     def code_page_path(self, name: str) -> str:
         """Source path of a code's page inside the docs tree."""
         return f"{self.site.errors_path}{name}.md"
+
+    def group_page_path(self, slug: str) -> str:
+        """Source path of the group page ``slug``, beside the code pages."""
+        return f"{self.site.errors_path}{GROUP_PAGE_PREFIX}{slug}.md"
 
     @property
     def changelog_path(self) -> str:

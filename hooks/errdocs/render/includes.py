@@ -21,7 +21,8 @@ from typing import Callable
 
 from ..registry.model import Registry
 from .markup import map_text_lines
-from .snippets import codes_table, envelope_fields_table, example_markdown, headers_table, retry_guidance
+from .groups import codes_table_include, retry_guidance_include
+from .snippets import envelope_fields_table, example_markdown, headers_table
 
 _MARKER = re.compile(r"^(?P<indent>[ \t]*)<!--\s*errdocs:(?P<name>[A-Za-z0-9_-]*)(?P<args>[^>]*?)\s*-->\s*$")
 _LOOSE_MARKER = re.compile(r"<!--\s*errdocs:")
@@ -39,8 +40,8 @@ class Include:
 INCLUDES: dict[str, Include] = {
     "envelope-fields": Include(False, lambda r, _: envelope_fields_table(r)),  # the envelope fields table
     "headers": Include(False, lambda r, _: headers_table(r)),  # the standard response headers table
-    "codes-table": Include(False, lambda r, _: codes_table(r)),  # every code, linked to its page
-    "retry-guidance": Include(False, lambda r, _: retry_guidance(r)),  # the retry guidance (H3 sub-headings)
+    "codes-table": Include(False, lambda r, _: codes_table_include(r)),  # every code, linked to its page (or its group's)
+    "retry-guidance": Include(False, lambda r, _: retry_guidance_include(r)),  # the retry guidance (H3 sub-headings)
     "example": Include(True, example_markdown),  # CODE's example response: <!-- errdocs:example CODE -->
 }
 

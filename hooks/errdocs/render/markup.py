@@ -13,9 +13,10 @@ Two kinds of registry string reach a page:
 
 from __future__ import annotations
 
+import html
 import json
 import re
-from typing import Any, Callable
+from typing import Any, Callable, Iterable
 
 # Characters Markdown (with attr_list, tables, emphasis) would interpret in plain text.
 _TEXT_SPECIALS = re.compile(r"([\\`*\[\]{}|#!])")
@@ -162,6 +163,28 @@ def table(header: list[str], rows: list[list[str]]) -> str:
     lines = ["| " + " | ".join(header) + " |", "|" + "|".join(" --- " for _ in header) + "|"]
     lines += ["| " + " | ".join(row) + " |" for row in rows]
     return "\n".join(lines)
+
+
+def front_matter(title: str, description: str) -> str:
+    """A page's YAML front matter. JSON string quoting is valid YAML and keeps any character
+    safe; themes print ``description`` unescaped into ``<meta content="...">``, so it is
+    HTML-escaped (the LLM files take their descriptions from the registry instead)."""
+    description = html.escape(" ".join(description.split()), quote=True)
+    return f"---\ntitle: {json.dumps(title)}\ndescription: {json.dumps(description, ensure_ascii=False)}\n---"
+
+
+def slugs(titles: Iterable[str]) -> dict[str, str]:
+    """Title -> a file-name slug (``Client errors`` -> ``client-errors``), unique among ``titles``."""
+    out: dict[str, str] = {}
+    used: set[str] = set()
+    for title in titles:
+        slug = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-") or "codes"
+        candidate, n = slug, 2
+        while candidate in used:
+            candidate, n = f"{slug}-{n}", n + 1
+        used.add(candidate)
+        out[title] = candidate
+    return out
 
 
 def indent(block: str, spaces: int = 4) -> str:

@@ -7,12 +7,12 @@ them without rendering anything: a build renders each page when MkDocs reads it.
 from __future__ import annotations
 
 import html
-import json
 from dataclasses import dataclass
 
 from ..registry.model import ChangeKind, Code, ErrorStyle, LifecycleState, Registry, semver
 from . import markup
-from .snippets import code_link, example_markdown, status_summary
+from .groups import GroupPage, group_pages
+from .snippets import CODES_TABLE_HEADER, code_link, code_rows, example_markdown, status_summary
 
 CHANGELOG_TITLE = "What changed in the error contract"
 _KIND_WORDS = {
@@ -45,9 +45,11 @@ class GeneratedPage:
 
     src_uri: str
     code: str | None = None
-    """The code it documents (None for the changelog)."""
+    """The code it documents (None for the changelog and group pages)."""
     in_nav: bool = True
-    """Removed codes keep their page but leave the navigation."""
+    """Removed codes keep their page but leave the navigation; group pages are reached from the overview."""
+    group: GroupPage | None = None
+    """The group of codes it lists, for a group page."""
 
 
 def generated_pages(registry: Registry) -> list[GeneratedPage]:
@@ -57,12 +59,29 @@ def generated_pages(registry: Registry) -> list[GeneratedPage]:
         for name, code in registry.codes.items()
     ]
     pages.append(GeneratedPage(registry.changelog_path))
+    pages += [GeneratedPage(group.src_uri, in_nav=False, group=group) for group in group_pages(registry)]
     return pages
 
 
 def render_page(registry: Registry, page: GeneratedPage) -> str:
     """The Markdown source of a generated page."""
-    return changelog_page(registry) if page.code is None else code_page(registry, page.code)
+    if page.code is not None:
+        return code_page(registry, page.code)
+    return changelog_page(registry) if page.group is None else group_page(registry, page.group)
+
+
+def group_page(registry: Registry, group: GroupPage) -> str:
+    """A group page: the codes table of one group (or part of one), front matter included."""
+    description = (
+        f"The {registry.site.name} error codes of the group {group.group}: their HTTP status, "
+        "when each happens and whether to retry."
+    )
+    return "\n\n".join([
+        markup.front_matter(group.title, description),
+        f"# {markup.text(group.title)}",
+        f"> {markup.text(description)}",
+        markup.table(CODES_TABLE_HEADER, code_rows(registry, list(group.names))),
+    ]) + "\n"
 
 
 # --- a code's page --------------------------------------------------------------------------------
@@ -74,7 +93,7 @@ def code_page(registry: Registry, name: str) -> str:
     if code.state is LifecycleState.removed:
         return _removed_page(registry, name)
     sections = [
-        _front_matter(name, code),
+        markup.front_matter(name, code.summary),
         f"# {name}",
         f"> **HTTP {status_summary(code.statuses)}**: {markup.text(code.summary)}",
         *([_deprecation(registry, code)] if code.state is LifecycleState.deprecated else []),
@@ -111,7 +130,7 @@ def _removed_page(registry: Registry, name: str) -> str:
     life = code.lifecycle
     instead = f"Handle {code_link(registry, life.replaced_by)} instead." if life.replaced_by else "No code replaces it."
     sections = [
-        _front_matter(name, code),
+        markup.front_matter(name, code.summary),
         f"# {name}",
         f"> **Removed** (HTTP {status_summary(code.statuses)}): {markup.text(code.summary)}",
         f'!!! danger "Removed in version {markup.text(life.since or "")}"\n\n'
@@ -122,14 +141,6 @@ def _removed_page(registry: Registry, name: str) -> str:
     if code.related:
         sections += ["## Related", _related(registry, code)]
     return "\n\n".join(sections) + "\n"
-
-
-def _front_matter(name: str, code: Code) -> str:
-    # JSON string quoting is valid YAML and keeps any character of a summary safe.
-    # Themes print `description` unescaped into <meta content="...">, so it is
-    # HTML-escaped here; the LLM files take the summary from the registry instead.
-    description = html.escape(" ".join(code.summary.split()), quote=True)
-    return f"---\ntitle: {json.dumps(name)}\ndescription: {json.dumps(description, ensure_ascii=False)}\n---"
 
 
 def _facts(name: str, code: Code) -> str:
@@ -184,8 +195,7 @@ def _related(registry: Registry, code: Code) -> str:
 def changelog_page(registry: Registry) -> str:
     description = f"Every published version of the {registry.site.name} error contract, newest first."
     parts = [
-        # Front matter is printed unescaped into <meta> by themes: HTML-escape it.
-        f"---\ntitle: {json.dumps(CHANGELOG_TITLE)}\ndescription: {json.dumps(html.escape(description), ensure_ascii=False)}\n---",
+        markup.front_matter(CHANGELOG_TITLE, description),
         f"# {CHANGELOG_TITLE}",
         f"> {markup.text(description)}",
         (

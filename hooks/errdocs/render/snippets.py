@@ -124,14 +124,22 @@ def headers_table(registry: Registry) -> str:
     return markup.table(["Header", "When", "What it means"], rows)
 
 
+CODES_TABLE_HEADER = ["Code", "HTTP", "When", "Retry?"]
+
+
+def code_rows(registry: Registry, names: list[str]) -> list[list[str]]:
+    """The codes table's rows of ``names``."""
+    return [
+        [code_link(registry, name), status_summary(code.statuses), _when(registry, code), markup.text(code.overview.retry)]
+        for name in names
+        for code in [registry.codes[name]]
+    ]
+
+
 def codes_table(registry: Registry) -> str:
     """Codes clients can receive (removed ones are gone from the wire, not from their pages)."""
-    rows = [
-        [code_link(registry, name), status_summary(code.statuses), _when(registry, code), markup.text(code.overview.retry)]
-        for name, code in registry.codes.items()
-        if code.returned
-    ]
-    return markup.table(["Code", "HTTP", "When", "Retry?"], rows)
+    returned = [name for name, code in registry.codes.items() if code.returned]
+    return markup.table(CODES_TABLE_HEADER, code_rows(registry, returned))
 
 
 # --- retry guidance -------------------------------------------------------------------------------
@@ -141,8 +149,12 @@ def _seconds(value: float) -> str:
     return f"{value:g} s"
 
 
-def retry_guidance(registry: Registry) -> str:
-    """Markdown with H3 sub-headings, meant to sit under an H2 of the including page."""
+def retry_guidance(registry: Registry, *, group_links: list[str] = ()) -> str:  # type: ignore[assignment]
+    """Markdown with H3 sub-headings, meant to sit under an H2 of the including page.
+
+    With ``group_links`` (Markdown links to the group pages, for registries whose code
+    lists would not fit one page) the lists of codes give way to those links: each group
+    page's codes table states every code's retry policy."""
     guidance = registry.retry_guidance
     live = {name: code for name, code in registry.codes.items() if code.returned}
     retryable = [(name, code) for name, code in live.items() if code.retryable]
@@ -153,11 +165,16 @@ def retry_guidance(registry: Registry) -> str:
     after_action = [name for name, code in live.items() if code.retry.policy is RetryPolicy.after_action]
     never = [name for name, code in live.items() if code.retry.policy is RetryPolicy.never]
     backoff = guidance.backoff
-    parts = [
-        markup.prose(guidance.intro),
-        "### Which codes to retry",
-        markup.table(["Code", "HTTP", "How", "SDKs retry"], rows) if rows else "No code is retryable as sent.",
-    ]
+    parts = [markup.prose(guidance.intro), "### Which codes to retry"]
+    if group_links:
+        parts.append(
+            f"{len(retryable)} of the {len(live)} codes are retryable as sent. The **Retry?** column of each "
+            "group's codes table says, code by code, whether and how to retry:\n\n"
+            + "\n".join(f"- {link}" for link in group_links)
+        )
+        after_action = never = []
+    else:
+        parts.append(markup.table(["Code", "HTTP", "How", "SDKs retry"], rows) if rows else "No code is retryable as sent.")
     if after_action:
         parts.append(
             "Retry only after something outside the request has changed: "
