@@ -29,13 +29,13 @@ from browser_checks import (
     page_problems,
     pages_problems,
 )
-from conftest import ROOT, free_port, wait_for_http
+from conftest import ROOT, SITE_CODE, free_port, wait_for_http
 
 pytestmark = pytest.mark.build
 
 ARTIFACTS = ROOT / "test-artifacts"
 WAIT_MS = 10_000  # upper bound for any single wait on the page
-CODE_PAGE = "internal_error"
+CODE_PAGE = SITE_CODE
 
 
 def _unavailable(reason: str) -> None:

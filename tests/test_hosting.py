@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import ROOT, Built, copy_project, free_port, wait_for_http
+from conftest import ROOT, SITE_CODE, Built, copy_project, free_port, wait_for_http
 
 pytestmark = pytest.mark.build
 
@@ -50,11 +50,11 @@ def preview(agnes_site: Built):
 
 
 def test_preview_serves_pages_twins_and_llms_with_the_right_types(preview: str) -> None:
-    status, headers, _ = _get(preview + "/errors/internal_error", follow=False)
-    assert status == 301 and headers["Location"].endswith("/errors/internal_error/")
-    status, headers, body = _get(preview + "/errors/internal_error")
+    status, headers, _ = _get(preview + f"/errors/{SITE_CODE}", follow=False)
+    assert status == 301 and headers["Location"].endswith(f"/errors/{SITE_CODE}/")
+    status, headers, body = _get(preview + f"/errors/{SITE_CODE}")
     assert status == 200 and headers["Content-Type"] == "text/html; charset=utf-8" and b"<h1" in body
-    status, headers, body = _get(preview + "/errors/internal_error.md")
+    status, headers, body = _get(preview + f"/errors/{SITE_CODE}.md")
     assert (status, headers["Content-Type"]) == (200, "text/markdown; charset=utf-8")
     assert body.startswith(b"> ## Documentation Index")
     status, headers, body = _get(preview + "/llms.txt")
@@ -117,10 +117,10 @@ def test_make_generate_needs_no_mkdocs_and_matches_the_build(tmp_path: Path, agn
                           env={**os.environ, "PYTHONPATH": str(ROOT / "hooks")})
     assert proc.returncode == 0, proc.stdout + proc.stderr
     out = tmp_path / "out"
-    assert (out / "docs" / "errors" / "internal_error.md").is_file()
+    assert (out / "docs" / "errors" / f"{SITE_CODE}.md").is_file()
     overview = (out / "docs" / "errors" / "overview.md").read_text(encoding="utf-8")
-    assert "<!-- errdocs" not in overview and "| [`internal_error`](/errors/internal_error.md) |" in overview
-    for rel in ("llms.txt", "llms-full.txt", "errors/internal_error.md", "index.md"):
+    assert "<!-- errdocs" not in overview and f"| [`{SITE_CODE}`](/errors/{SITE_CODE}.md) |" in overview
+    for rel in ("llms.txt", "llms-full.txt", f"errors/{SITE_CODE}.md", "index.md"):
         assert (out / "extra" / rel).read_bytes() == (agnes_site.site / rel).read_bytes(), rel
     for rel in ("errors.json", "envelope.schema.json", "errors.openapi.json"):
         assert (out / "docs" / rel).read_bytes() == (agnes_site.site / rel).read_bytes(), rel

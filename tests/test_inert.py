@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import EXAMPLE_SITE, ROOT, copy_project, mkdocs_build
+from conftest import EXAMPLE_SITE, ROOT, SITE_CODE, copy_project, mkdocs_build
 
 pytestmark = pytest.mark.build
 
@@ -127,5 +127,5 @@ def test_two_builds_are_byte_identical(tmp_path: Path) -> None:
     assert set(one) == set(two)
     differing = [path for path in one if one[path] != two[path]]
     assert differing == []
-    for name in ("sitemap.xml", "sitemap.xml.gz", "search/search_index.json", "llms.txt", "llms-full.txt", "errors/internal_error.md"):
+    for name in ("sitemap.xml", "sitemap.xml.gz", "search/search_index.json", "llms.txt", "llms-full.txt", f"errors/{SITE_CODE}.md"):
         assert name in one

@@ -11,7 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, copy_project, free_port, wait_for_http
+import yaml
+
+from conftest import ROOT, SITE_CODE, copy_project, free_port, wait_for_http
 
 pytestmark = pytest.mark.build
 
@@ -59,24 +61,35 @@ def served_project(tmp_path: Path):
 def test_serve_publishes_llms_files_and_survives_a_broken_registry(served_project) -> None:
     project, base, log_path = served_project
     status, ctype, text = fetch(base + "llms.txt")
-    assert status == 200 and "text/plain" in ctype and "- [internal_error](" in text
-    status, _, twin = fetch(base + "errors/internal_error.md")
+    assert status == 200 and "text/plain" in ctype and f"- [{SITE_CODE}](" in text
+    status, _, twin = fetch(base + f"errors/{SITE_CODE}.md")
     assert status == 200 and twin.startswith("> ## Documentation Index")
-    page = fetch(base + "errors/internal_error/")[2]
+    page = fetch(base + f"errors/{SITE_CODE}/")[2]
     assert "livereload" in page  # live reload is on (mkdocs#4032 turned it off by default)
 
     registry = project / "registry.yaml"
     good = registry.read_text(encoding="utf-8")
-    registry.write_text(good.replace("policy: once", "policy: sometimes"), encoding="utf-8")
+    registry.write_text(_with_code(good, retry_policy="sometimes"), encoding="utf-8")
     wait_until(lambda: "'sometimes' is not allowed" in log_path.read_text(encoding="utf-8"), what="the error line")
     line = next(l for l in log_path.read_text(encoding="utf-8").splitlines() if "'sometimes' is not allowed" in l)
-    assert "registry.yaml:" in line and "codes.internal_error.retry.policy" in line
+    assert "registry.yaml:" in line and f"codes.{SITE_CODE}.retry.policy" in line
     assert "Traceback" not in log_path.read_text(encoding="utf-8")
     # The server is still up and still serves the last good site.
-    assert fetch(base + "errors/internal_error/")[0] == 200
+    assert fetch(base + f"errors/{SITE_CODE}/")[0] == 200
     assert fetch(base + "llms.txt")[0] == 200
 
-    registry.write_text(good.replace("Something failed unexpectedly on the server", "Wombat failure on the server"), encoding="utf-8")
-    wait_until(lambda: "Wombat failure" in fetch(base + "errors/internal_error/")[2], what="the fixed page")
-    assert "Wombat failure" in fetch(base + "errors/internal_error.md")[2]
+    registry.write_text(_with_code(good, summary="Wombat failure on the server."), encoding="utf-8")
+    wait_until(lambda: "Wombat failure" in fetch(base + f"errors/{SITE_CODE}/")[2], what="the fixed page")
+    assert "Wombat failure" in fetch(base + f"errors/{SITE_CODE}.md")[2]
     assert "Wombat failure" in fetch(base + "llms.txt")[2]
+
+
+def _with_code(text: str, *, retry_policy: str | None = None, summary: str | None = None) -> str:
+    """The registry ``text`` with ``SITE_CODE``'s retry policy or summary changed."""
+    data = yaml.safe_load(text)
+    code = data["codes"][SITE_CODE]
+    if retry_policy is not None:
+        code["retry"]["policy"] = retry_policy
+    if summary is not None:
+        code["summary"] = summary
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
