@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
@@ -129,12 +130,12 @@ def wait_for_http(url: str, *, seconds: float = 30.0) -> None:
     raise TimeoutError(f"nothing answered at {url} within {seconds} s")
 
 
-@pytest.fixture(scope="session")
-def served_agnes_site(agnes_site: Built):
-    """The built site on a real static HTTP server bound to 127.0.0.1; stopped by PID afterwards."""
+@contextlib.contextmanager
+def static_server(directory: Path):
+    """``directory`` on a real static HTTP server bound to 127.0.0.1 (yields its base URL); stopped by PID."""
     port = free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1", "--directory", str(agnes_site.site)],
+        [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1", "--directory", str(directory)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -145,6 +146,13 @@ def served_agnes_site(agnes_site: Built):
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def served_agnes_site(agnes_site: Built):
+    """The built site on a real static HTTP server bound to 127.0.0.1."""
+    with static_server(agnes_site.site) as base:
+        yield base
 
 
 def llms_files(registry, pages: dict, nav: list, out: Path) -> dict[str, str]:

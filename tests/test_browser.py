@@ -12,8 +12,6 @@ import json
 import os
 import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
@@ -29,7 +27,7 @@ from browser_checks import (
     page_problems,
     pages_problems,
 )
-from conftest import ROOT, SITE_CODE, free_port, wait_for_http
+from conftest import ROOT, SITE_CODE, mkdocs_build, static_server
 
 pytestmark = pytest.mark.build
 
@@ -320,20 +318,9 @@ def test_broken_page_is_caught(browser, built, tmp_path):
         html.replace("</body>", '<img src="deliberately-missing.png" alt="">\n</body>', 1), encoding="utf-8"
     )
 
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1", "--directory", str(site)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        copy_base = f"http://127.0.0.1:{port}/"
-        wait_for_http(copy_base)
+    with static_server(site) as copy_base:
         thrown = page_problems(browser, f"{copy_base}errors/{CODE_PAGE}/")
         not_found = page_problems(browser, f"{copy_base}errors/overview/")
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
 
     assert any("uncaught exception" in p and "deliberately broken" in p for p in thrown), thrown
     assert any("HTTP 404" in p and "deliberately-missing.png" in p for p in not_found), not_found
@@ -344,19 +331,10 @@ def test_broken_page_is_caught(browser, built, tmp_path):
 
 @pytest.mark.parametrize("fixture", ["example_site", "payments_site", "problem_site"])
 def test_other_apis_sites_load_without_errors(browser, tmp_path, fixture):
-    from conftest import mkdocs_build
 
     built = mkdocs_build(ROOT / "tests" / "fixtures" / fixture, tmp_path / "site")
     assert built.returncode == 0, built.output
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1", "--directory", str(built.site)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        base = f"http://127.0.0.1:{port}/"
-        wait_for_http(base)
+    with static_server(built.site) as base:
         urls = [_page_url(base, built.site, index) for index in sorted(built.site.rglob("index.html"))]
         assert len(urls) >= 4
         walk = browser.new_context()
@@ -364,7 +342,4 @@ def test_other_apis_sites_load_without_errors(browser, tmp_path, fixture):
             report = {url: problems for url, problems in pages_problems(walk, urls).items() if problems}
         finally:
             walk.close()
-        assert report == {}
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+    assert report == {}
