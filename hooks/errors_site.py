@@ -41,7 +41,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     path = Path(config.config_file_path).parent / REGISTRY_FILE
     problems: list[str] = []
     try:
-        registry = load_registry(path, display_name=REGISTRY_FILE)
+        registry = load_registry(path, display_name=REGISTRY_FILE, docs_dir=Path(config.docs_dir))
     except RegistryError as err:
         if not _serving or _last_good is None:
             raise PluginError(str(err)) from None

@@ -41,9 +41,9 @@ CASES = [
     ("code-not-snake-case", edit("  thing_missing:", "  ThingMissing:").replace("code: thing_missing", "code: ThingMissing"),
      "registry.yaml:49:3: codes: code 'ThingMissing' is not snake_case (expected e.g. rate_limit_exceeded)"),
     ("duplicate-code", GOOD.replace("  server_broke:\n", "  thing_missing:\n", 1),
-     "registry.yaml:62:3: (yaml): duplicate key 'thing_missing' (first defined on line 49)"),
+     "registry.yaml:62:3: codes.thing_missing: duplicate key 'thing_missing' (first defined on line 49)"),
     ("duplicate-key-in-entry", edit("    summary: The thing does not exist.", "    summary: The thing does not exist.\n    summary: Again."),
-     "registry.yaml:52:5: (yaml): duplicate key 'summary' (first defined on line 51)"),
+     "registry.yaml:52:5: codes.thing_missing.summary: duplicate key 'summary' (first defined on line 51)"),
     ("status-out-of-range", edit("    http: 404 Not Found", "    http: 302 Found"),
      "registry.yaml:50:11: codes.thing_missing.http: HTTP status 302 is not an error status (400-599)"),
     ("status-not-a-status-line", edit("    http: 404 Not Found", "    http: 404"),
@@ -68,7 +68,7 @@ CASES = [
      "registry.yaml:4:15: (file): not valid UTF-8 (byte 0xe9); save the file as UTF-8"),
     ("alias", edit("    overview: {when: No such thing., retry: \"No.\"}", "    overview: &ov {when: No such thing., retry: \"No.\"}")
      .replace("    overview: {when: Temporary outage., retry: Yes with backoff.}", "    overview: *ov"),
-     "registry.yaml:65:15: (yaml): YAML anchors and aliases are not supported in the registry"),
+     "registry.yaml:65:15: codes.server_broke: YAML anchors and aliases are not supported in the registry"),
 ]
 
 
@@ -118,7 +118,7 @@ def test_alias_bomb_is_refused_quickly(tmp_path: Path) -> None:
     assert 40_000 < len(bomb) < 60_000
     result = run_check(tmp_path, bomb)  # the subprocess timeout guards against expansion
     assert result.returncode == 1
-    assert result.stderr == "registry.yaml:2:10: (yaml): YAML anchors and aliases are not supported in the registry\n"
+    assert result.stderr == "registry.yaml:2:10: a1: YAML anchors and aliases are not supported in the registry\n"
 
 
 def test_oversized_registry_is_refused_before_parsing(tmp_path: Path) -> None:

@@ -22,7 +22,7 @@ from ..registry.model import Registry
 from ..render import markup
 
 INDEX_HEADING = "> ## Documentation Index"
-_FACT_JSON = json.JSONEncoder(ensure_ascii=False)
+_FACT_JSON = json.JSONEncoder(ensure_ascii=False, allow_nan=False)
 """One encoder for every twin's facts: ``json.dumps(ensure_ascii=False)`` builds a new one per call."""
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import difflib
 import json
 import re
+import stat
 import types
 import typing
 from pathlib import Path
@@ -20,6 +21,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from .model import Loc, Registry, cross_reference_problems, kind
+from .strict_yaml import PLAIN_LOADER as _PLAIN_LOADER
 from .strict_yaml import RefusedYaml, StrictLoader, read_yaml
 
 MAX_REGISTRY_BYTES = 16 * 1024 * 1024
@@ -47,12 +49,24 @@ class RegistryError(Exception):
         super().__init__("\n".join(str(p) for p in self.problems))
 
 
-def load_registry(path: Path | str, *, display_name: str | None = None) -> Registry:
-    """Read, parse and validate the registry at ``path``; raise ``RegistryError`` on any problem."""
+def load_registry(path: Path | str, *, display_name: str | None = None, docs_dir: Path | None = None) -> Registry:
+    """Read, parse and validate the registry at ``path``; raise ``RegistryError`` on any problem.
+
+    With ``docs_dir``, a code whose page would take the place of a hand-written page there
+    is a problem of the registry too (found before anything is built)."""
     path = Path(path)
     name = display_name or path.name
     text = _read_text(path, name)
-    return validate_registry(_parse(text, name), text=text, file=name)
+    registry = validate_registry(_parse(text, name), text=text, file=name)
+    if docs_dir is not None:
+        taken = [
+            (("codes", code), f"the page of code {code!r} would replace the hand-written docs/{page}; choose another code name")
+            for code in registry.codes
+            if (docs_dir / (page := registry.code_page_path(code))).exists()
+        ]
+        if taken:
+            raise RegistryError(_locate_all(taken, text, name))
+    return registry
 
 
 def validate_registry(data: Any, *, text: str, file: str) -> Registry:
@@ -145,14 +159,23 @@ def unknown_key_message(key: Any, fields: list[str]) -> str:
 
 def _read_text(path: Path, name: str) -> str:
     try:
-        size = path.stat().st_size
+        info = path.stat()
     except FileNotFoundError:
         raise RegistryError([Problem(1, 1, "(file)", f"file not found: {path}", name)]) from None
+    except OSError as err:
+        raise RegistryError([Problem(1, 1, "(file)", f"cannot read {path}: {err.strerror}", name)]) from None
+    if not stat.S_ISREG(info.st_mode):
+        # A directory cannot be read, and a FIFO or device would block the build.
+        raise RegistryError([Problem(1, 1, "(file)", f"{path} is not a regular file; the registry must be a YAML file", name)])
+    size = info.st_size
     if size > MAX_REGISTRY_BYTES:
         raise RegistryError(
             [Problem(1, 1, "(file)", f"file is {size:,} bytes; the limit is {MAX_REGISTRY_BYTES:,} bytes", name)]
         )
-    raw = path.read_bytes()
+    try:
+        raw = path.read_bytes()
+    except OSError as err:
+        raise RegistryError([Problem(1, 1, "(file)", f"cannot read {path}: {err.strerror}", name)]) from None
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as err:
@@ -167,7 +190,7 @@ def _parse(text: str, name: str) -> Any:
     try:
         return read_yaml(text)
     except RefusedYaml as err:
-        raise RegistryError([_at(err.problem_mark, "(yaml)", err.message, name)]) from None
+        raise RegistryError([_at(err.problem_mark, _path_at(text, err.problem_mark), err.message, name)]) from None
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         message = " ".join(" ".join(part.split()) for part in (err.context, err.problem) if part)
@@ -189,6 +212,30 @@ def _at(mark: Any, path: str, message: str, file: str) -> Problem:
 
 
 # --- paths -> line:column ---------------------------------------------------------------------
+
+
+def _path_at(text: str, mark: Any) -> str:
+    """The field at ``mark`` as a path (``site.name``), found by composing the text plainly;
+    ``(yaml)`` where that cannot be told (a construct the plain composer refuses too)."""
+    try:
+        node = yaml.compose(text, Loader=_PLAIN_LOADER)
+    except (yaml.YAMLError, RecursionError):
+        return "(yaml)"
+    loc: list[Any] = []
+    while mark is not None and node is not None and node.start_mark.index != mark.index:
+        children = (
+            [(key.value, value) for key, value in node.value] if isinstance(node, yaml.MappingNode)
+            else list(enumerate(node.value)) if isinstance(node, yaml.SequenceNode) else []
+        )
+        inside = [(part, child) for part, child in children if child.start_mark.index <= mark.index < max(child.end_mark.index, child.start_mark.index + 1)]
+        keys = [key for key, _ in node.value if key.start_mark.index == mark.index] if isinstance(node, yaml.MappingNode) else []
+        if keys or not inside:
+            if keys:
+                loc.append(keys[0].value)
+            break
+        part, node = inside[0]
+        loc.append(part)
+    return _dotted(tuple(loc)) if loc else "(yaml)"
 
 
 def _locate_all(problems: list[tuple[tuple[Any, ...], str]], text: str, file: str) -> list[Problem]:

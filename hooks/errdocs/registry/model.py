@@ -26,7 +26,9 @@ from .http_status import reason_matches, standard_reason
 ERRORS_DIR = "errors/"
 """Where the code pages live by default (``site.errors_path``), in the docs tree and under ``docs_url``."""
 CODE_PATTERN = r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$"
-RESERVED_NAMES = frozenset({"changelog", "index"})
+RESERVED_NAMES = frozenset({"changelog", "index", "overview"})
+MAX_CODE_LENGTH = 64
+"""Longest code name: it is a file name and part of every ``doc_url``."""
 GROUP_PAGE_PREFIX = "codes-"
 """Start of a group page's name (``codes-client-errors.md``): codes are snake_case, so no code takes it."""
 """Names of generated pages that live beside the code pages (under ``site.errors_path``)."""
@@ -56,6 +58,8 @@ def _https_url(value: str) -> str:
 
 
 def _safe_markdown(value: str) -> str:
+    if not value.strip():
+        raise ValueError("must not be blank")
     if "](" in value:  # most prose has no link: skip the regex
         for target in _MD_LINK_RE.findall(value):
             if target and not _ALLOWED_LINK.match(target):
@@ -67,6 +71,8 @@ def _safe_markdown(value: str) -> str:
 
 def _one_line(value: str) -> str:
     stripped = value.strip()
+    if not stripped:
+        raise ValueError("must not be blank")
     if "\n" in stripped:
         raise ValueError("must be a single line of text")
     return stripped
@@ -268,7 +274,25 @@ ROLE_NAMES = {
 }
 """The role a top-level field's name gives it when no field declares that role, by media type."""
 
-JsonValue = one_of({str: str, int: int, float: float, bool: bool, dict: dict[str, Any], list: list[Any]})
+def _json_data(value: Any) -> Any:
+    """``value`` if it is JSON data all the way down (YAML dates and timestamps are not)."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            for key, member in item.items():
+                if not isinstance(key, str):
+                    raise ValueError(f"keys of JSON data must be strings (got {kind(key)} {key!s}); quote it")
+                stack.append(member)
+        elif isinstance(item, list):
+            stack.extend(item)
+        elif not isinstance(item, (str, int, float, bool, type(None))):
+            raise ValueError(f"{item!s} is {kind(item)}, not JSON data; quote it to make it a string")
+    return value
+
+
+JsonValue = Annotated[one_of({str: str, int: int, float: float, bool: bool, dict: dict[str, Any], list: list[Any]}),
+                      AfterValidator(_json_data)]
 """Any JSON value: the API's own data, shown as written."""
 
 
@@ -390,7 +414,7 @@ class SdkException(Model):
 class Example(Model):
     """The example response of a code."""
 
-    detail: one_of({str: str, dict: dict[str, Any], list: list[Any]})  # items: checked against `detail_items`
+    detail: Annotated[one_of({str: str, dict: dict[str, Any], list: list[Any]}), AfterValidator(_json_data)]  # items: see `detail_items`
     """The message exactly as this code returns it: string, object or array (of ``detail_items``)."""
     fields: dict[Annotated[str, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")], JsonValue] = {}
     """Values of envelope fields no role fills, by dotted path: ``{error.decline_code: insufficient_funds}``."""
@@ -646,6 +670,8 @@ def _code_names(value: dict[str, Code]) -> dict[str, Code]:
             raise ValueError(f"code {name!r} is reserved for a generated page; choose another name")
         if not _CODE_RE.fullmatch(name):
             raise ValueError(f"code {name!r} is not snake_case (expected e.g. rate_limit_exceeded)")
+        if len(name) > MAX_CODE_LENGTH:
+            raise ValueError(f"code {name[:20]!r}... is {len(name)} characters; the most is {MAX_CODE_LENGTH}")
     return value
 
 

@@ -3,12 +3,18 @@
 * Aliases are refused: a 50 KB "billion laughs" file would otherwise expand into a huge tree.
 * Duplicate keys are refused: PyYAML keeps the last one silently, hiding a duplicate code.
 * Merge keys (``<<``), explicit tags and a second document are refused.
+* Values a registry never means are refused where they enter: control characters in
+  text (``"\\0"``, ``"\\e"``; only newlines and tabs), numbers that are not finite
+  (``.nan``, ``.inf``), and nesting deeper than ``MAX_DEPTH``.
 
 Everything else (scalar types, marks) is PyYAML's own ``CSafeLoader``.
 """
 
 from __future__ import annotations
 
+import collections
+import math
+import re
 from typing import Any
 
 import yaml
@@ -17,7 +23,12 @@ _STR = "tag:yaml.org,2002:str"
 _SEQ = "tag:yaml.org,2002:seq"
 _MAP = "tag:yaml.org,2002:map"
 _MERGE = "tag:yaml.org,2002:merge"
+MAX_DEPTH = 32
+"""Deepest nesting of lists and mappings accepted; a real registry needs about 10."""
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _BaseLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the pure-Python one only where libyaml is missing
+PLAIN_LOADER = _BaseLoader
+"""PyYAML's own loader, for composing a text again to locate a problem."""
 
 
 class RefusedYaml(yaml.MarkedYAMLError):
@@ -38,19 +49,25 @@ class StrictLoader(_BaseLoader):  # type: ignore[misc, valid-type]
 
     def get_single_node(self) -> Any:
         try:
-            return super().get_single_node()
+            node = super().get_single_node()
         except yaml.composer.ComposerError as err:
             if err.context != "expected a single document in the stream":
                 raise
             raise RefusedYaml(err.problem_mark, "the registry must be a single YAML document (remove the second ---)") from None
+        self._refuse_aliases_and_depth(node)
+        return node
 
     def construct_object(self, node: Any, deep: bool = False) -> Any:
-        # The composer shares one node between an anchor and its aliases: a node seen
-        # twice is an alias. Its own mark is the anchor's, so the alias is found by events.
-        if node in self.constructed_objects or node in self.recursive_objects:
-            raise RefusedYaml(_first_alias(self), "YAML anchors and aliases are not supported in the registry")
-        self._refuse_tag(node)
-        return super().construct_object(node, deep=deep)
+        self._refuse_tag(node)  # aliases were refused once the document was composed
+        value = super().construct_object(node, deep=deep)
+        if isinstance(value, str):
+            control = _CONTROL.search(value)
+            if control:
+                raise RefusedYaml(node.start_mark, f"control character U+{ord(control.group()):04X} is not allowed "
+                                                   "in text (only newlines and tabs)")
+        elif isinstance(value, float) and not math.isfinite(value):
+            raise RefusedYaml(node.start_mark, f"numbers must be finite (got {node.value})")
+        return value
 
     def construct_mapping(self, node: Any, deep: bool = False) -> Any:
         seen: dict[Any, Any] = {}
@@ -66,6 +83,25 @@ class StrictLoader(_BaseLoader):  # type: ignore[misc, valid-type]
             seen[key] = key_node.start_mark
         # Keys are built already: the base class would build them again, so only values are left.
         return {key: self.construct_object(value, deep=deep) for key, (_, value) in zip(seen, node.value)}
+
+    def _refuse_aliases_and_depth(self, root: Any) -> None:
+        """Refuse a node met twice (an alias: the composer shares the anchor's node) and nesting
+        deeper than ``MAX_DEPTH``, walking the tree once, without recursion: a "billion laughs"
+        file stops at its first alias, and any depth is safe to look at."""
+        seen: set[int] = set()
+        # Breadth first: an alias is met next to its first use, before any depth is reached.
+        stack = collections.deque([(root, 0)] if root is not None else [])
+        while stack:
+            node, depth = stack.popleft()
+            if id(node) in seen:
+                raise RefusedYaml(_first_alias(self), "YAML anchors and aliases are not supported in the registry")
+            seen.add(id(node))
+            if depth > MAX_DEPTH:
+                raise RefusedYaml(node.start_mark, f"nesting deeper than {MAX_DEPTH} levels is not supported in the registry")
+            if isinstance(node, yaml.SequenceNode):
+                stack.extend((child, depth + 1) for child in node.value)
+            elif isinstance(node, yaml.MappingNode):
+                stack.extend((part, depth + 1) for pair in node.value for part in pair)
 
     def _refuse_tag(self, node: Any) -> None:
         tag = node.tag

@@ -155,7 +155,7 @@ def json_block(value: Any) -> str:
 
 def indented_json(value: Any) -> str:
     """A JSON value as the example blocks and contract files show it: two-space indent, UTF-8 text."""
-    return json.dumps(value, indent=2, ensure_ascii=False)
+    return json.dumps(value, indent=2, ensure_ascii=False, allow_nan=False)  # strict JSON: no NaN, ever
 
 
 def table(header: list[str], rows: list[list[str]]) -> str:
