@@ -23,9 +23,12 @@ serve: $(STAMP)
 	$(BYTECODE)
 	$(PY) -m mkdocs serve --livereload --dev-addr $(ADDR)
 
+# Built aside, then swapped in: a failed build leaves the previous site/ as it was.
 build: $(STAMP)
 	$(BYTECODE)
-	$(PY) -m mkdocs build --strict --clean --site-dir site
+	rm -rf site.new
+	$(PY) -m mkdocs build --strict --clean --site-dir site.new || { rm -rf site.new; exit 1; }
+	rm -rf site.old && if [ -d site ]; then mv site site.old; fi && mv site.new site && rm -rf site.old
 
 test: $(STAMP)
 	$(PY) -m pytest

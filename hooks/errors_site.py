@@ -1,26 +1,26 @@
 """MkDocs hook: the thin adapter between MkDocs events and ``errdocs.Build``, in event order.
 
-``mkdocs serve`` imports this module once and rebuilds through it, so the build is replaced
-in ``on_config``. A failed rebuild blocks MkDocs' dev server ("the server will appear stuck"),
-so while serving, problems are printed and shown on every page, and the site is built from
-the last registry that loaded; ``mkdocs build`` fails instead.
-"""
+``mkdocs serve`` imports this module once and rebuilds through it (the build is replaced in
+``on_config``). A failed rebuild blocks MkDocs' dev server, so while serving, problems are
+printed and shown on every page, from the last registry that loaded; ``mkdocs build`` fails."""
 
 from __future__ import annotations
 
+import functools
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
-from errdocs import Build, IncludeError, Registry, RegistryError
+from errdocs import Build, IncludeError, Registry, RegistryError, active_content
 from errdocs import add_code_groups, codes_table_page, lists_code_pages, load_registry, problems_banner, site_url_problem, twin_path
 from jinja2 import Environment
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
-from mkdocs.structure.nav import Navigation, Section
+from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
+from mkdocs_files import GeneratedPage, nav_data
 
 REGISTRY_FILE = "registry.yaml"
 log = get_plugin_logger("errdocs")
@@ -28,6 +28,21 @@ log = get_plugin_logger("errdocs")
 _serving = False  # whether this process runs `mkdocs serve` (set once, in on_startup)
 _last_good: Registry | None = None  # while serving: the last registry that loaded, shown while the file is broken
 _build: Build | None = None  # the current build, replaced in on_config
+
+
+def _guarded(event: Callable[..., Any]) -> Callable[..., Any]:
+    """Under `serve`, an unforeseen error in an event is reported like any problem, and the
+    build goes on with the event's input unchanged: a raised error would block the server."""
+    @functools.wraps(event)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return event(*args, **kwargs)
+        except Exception as err:
+            if not _serving or _build is None or isinstance(err, PluginError):
+                raise
+            _fail(_build, [f"errdocs: {type(err).__name__} in {event.__name__}: {err}"])
+            return args[0] if args else None
+    return run
 
 
 def on_startup(*, command: str, dirty: bool) -> None:
@@ -42,10 +57,12 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     problems: list[str] = []
     try:
         registry = load_registry(path, display_name=REGISTRY_FILE, docs_dir=Path(config.docs_dir))
-    except RegistryError as err:
+    except Exception as err:  # a RegistryError, or, under serve, anything unforeseen
         if not _serving or _last_good is None:
-            raise PluginError(str(err)) from None
-        problems, registry = str(err).splitlines(), _last_good
+            if isinstance(err, RegistryError):
+                raise PluginError(str(err)) from None
+            raise
+        problems, registry = (str(err) or type(err).__name__).splitlines(), _last_good
         log.info(f"{REGISTRY_FILE} has errors: serving the last good version until they are fixed")
     if _serving:  # a plain build keeps no copy: the registry is let go once every page is read
         _last_good = registry
@@ -65,6 +82,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     return config
 
 
+@_guarded
 def on_files(files: Files, /, *, config: MkDocsConfig) -> Files:
     build = _current()
     clash = build.clash(file.src_uri for file in files if not file.generated_by)
@@ -74,39 +92,20 @@ def on_files(files: Files, /, *, config: MkDocsConfig) -> Files:
     listed = config.nav is None or lists_code_pages(config.nav, build.registry)
     for page in build.pages.values():
         level = InclusionLevel.UNDEFINED if listed and page.in_nav else InclusionLevel.NOT_IN_NAV
-        files.append(_GeneratedPage.of(config, page.src_uri, build, inclusion=level))
+        files.append(GeneratedPage.of(config, page.src_uri, build, inclusion=level))
     # The machine-readable contract is published as static files, so pages can link them.
     for src_uri, text in build.contract_files().items():
         files.append(File.generated(config, src_uri, content=text))
     return files
 
 
-class _GeneratedPage(File):
-    """A generated page rendered when MkDocs reads it, not held for the whole build (30 MB at 10,000 codes)."""
-
-    _build: Build
-
-    @classmethod
-    def of(cls, config: MkDocsConfig, src_uri: str, build: Build, *, inclusion: InclusionLevel) -> File:
-        # generated() wants content or a path; the empty content is never read.
-        file = cls.generated(config, src_uri, content="", inclusion=inclusion)
-        file._build = build
-        return file
-
-    @property
-    def content_string(self) -> str:
-        return self._build.source(self.src_uri)
-
-    @property
-    def content_bytes(self) -> bytes:
-        return self.content_string.encode("utf-8")
-
-
+@_guarded
 def on_nav(nav: Navigation, /, *, config: MkDocsConfig, files: Files) -> Navigation:
-    _current().nav = _nav_data(nav.items)
+    _current().nav = nav_data(nav.items)
     return nav
 
 
+@_guarded
 def on_page_markdown(markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
     build, src = _current(), page.file.src_uri
     try:
@@ -117,21 +116,33 @@ def on_page_markdown(markdown: str, /, *, page: Page, config: MkDocsConfig, file
     return markdown
 
 
+@_guarded
 def on_page_content(html_text: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
-    # Problems are only ever kept under `serve`: the writer sees them in the browser too.
-    return problems_banner(_current().problems) + html_text
+    build = _current()
+    found = active_content(html_text)  # the last guard: nothing in a page may run script
+    if found:
+        _fail(build, [f"docs/{page.file.src_uri}: its HTML has {what}; remove it from the page or registry.yaml" for what in found])
+    return problems_banner(build.problems) + html_text  # problems are kept under `serve` only
 
 
+@_guarded
 def on_env(env: Environment, /, *, config: MkDocsConfig, files: Files) -> Environment:
-    _current().seal()  # every page is read; the templates (MkDocs' memory peak) come next
+    build = _current()
+    build.seal()  # every page is read; the templates (MkDocs' memory peak) come next
+    problems = build.check(file.src_uri for file in files)  # before MkDocs writes its first file
+    if problems:
+        _fail(build, problems)
     return env
 
 
+@_guarded
 def on_post_build(*, config: MkDocsConfig) -> None:
-    build = _current()
-    problems = build.finish(site_dir=Path(config.site_dir))
-    if problems:
-        _fail(build, problems)
+    _current().publish()
+
+
+def on_build_error(*, error: Exception) -> None:
+    if _build is not None:
+        _build.discard()  # a failed build leaves no LLM file behind
 
 
 def _current() -> Build:
@@ -147,14 +158,3 @@ def _fail(build: Build, problems: list[str]) -> None:
     # Printed, not logged: in strict mode a logged warning fails the rebuild, which blocks the server.
     print("\n".join(f"ERROR    -  {line}" for line in problems), file=sys.stderr, flush=True)
     build.problems += problems
-
-
-def _nav_data(items: list[Any]) -> list[Any]:
-    """MkDocs' resolved navigation as plain nav data (works for explicit and automatic navs)."""
-    out: list[Any] = []
-    for item in items:
-        if isinstance(item, Section):
-            out.append({str(item.title): _nav_data(item.children)})
-        elif isinstance(item, Page):
-            out.append(item.file.src_uri)
-    return out

@@ -63,7 +63,7 @@ CASES = [
     ("docs-url-not-https", edit("  docs_url: https://docs.example.test/", "  docs_url: http://docs.example.test/"),
      "registry.yaml:6:13: site.docs_url: must be an absolute https:// URL, got 'http://docs.example.test/'"),
     ("javascript-link-in-prose", edit("    when: The id names no thing.", "    when: See [this](javascript:alert(1))."),
-     "registry.yaml:54:11: codes.thing_missing.when: link target 'javascript:alert(1' is not allowed (use https://, mailto: or a /path.md page link)"),
+     "registry.yaml:54:11: codes.thing_missing.when: link URL 'javascript:alert(1)' uses javascript:, which is not allowed (use https://, mailto: or a page of this site)"),
     ("non-utf8", GOOD.encode("utf-8").replace(b"Example API", b"Exampl\xe9 API", 1),
      "registry.yaml:4:15: (file): not valid UTF-8 (byte 0xe9); save the file as UTF-8"),
     ("alias", edit("    overview: {when: No such thing., retry: \"No.\"}", "    overview: &ov {when: No such thing., retry: \"No.\"}")

@@ -18,12 +18,14 @@ from .build import Build, site_url_problem
 from .publish.twins import twin_path
 from .registry.load import RegistryError, load_registry
 from .registry.model import Registry
+from .render.active import active_content
 from .render.includes import IncludeError
 from .render.nav import add_code_groups, codes_table_page, lists_code_pages
 from .render.pages import problems_banner
 
 __all__ = [
     "Build",
+    "active_content",
     "IncludeError",
     "Registry",
     "RegistryError",

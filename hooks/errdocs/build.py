@@ -34,6 +34,7 @@ class Build:
         """The engine's resolved navigation as plain nav data (strings, ``{title: path}``, ``{title: [...]}``)."""
         self.problems: list[str] = []
         """Problems of the sources shown on every page while the build goes on (``mkdocs serve``)."""
+        self._checked = False
 
     def source(self, src_uri: str) -> str:
         """The Markdown of a generated page, rendered now (read once per build)."""
@@ -79,9 +80,24 @@ class Build:
         self.publisher.seal([NavSection(title, pages) for title, pages in nav_sections(self.nav)])
         self.registry = None
 
-    def finish(self, *, site_dir: Path | None, sources: set[str] = frozenset()) -> list[str]:  # type: ignore[assignment]
-        """The parity gate, then the LLM indexes and ``llms-full.txt``; the problems if any (nothing is written then)."""
-        return self.publisher.finish(site_dir=site_dir, sources=sources)
+    def check(self, sources: Iterable[str]) -> list[str]:
+        """Once sealed, before the engine writes a file: the size budgets and the parity gate
+        over ``sources`` (every file the build will publish). On a problem the twins written
+        so far are removed, and ``publish`` will write nothing."""
+        problems = self.publisher.problems(site_dir=None, sources=set(sources))
+        if problems:
+            self.discard()
+        self._checked = not problems
+        return problems
+
+    def publish(self) -> None:
+        """Write ``llms.txt`` (and its shards) and ``llms-full.txt``, if the check found nothing."""
+        if self._checked:
+            self.publisher.write_indexes()
+
+    def discard(self) -> None:
+        """Remove every LLM file written so far: a failed build publishes none."""
+        self.publisher.discard()
 
 
 def site_url_problem(site_url: str | None, registry: Registry) -> str | None:

@@ -83,16 +83,6 @@ class Publisher:
         self._expected = Expected.of(registry)
         self.registry = None
 
-    def finish(self, *, site_dir: Path | None, sources: set[str]) -> list[str]:
-        """``problems``, then, if there are none, ``write_indexes``; else the twins are removed
-        (no LLM file is published) and the problems returned."""
-        problems = self.problems(site_dir=site_dir, sources=sources)
-        if problems:
-            self.discard()
-        else:
-            self.write_indexes()
-        return problems
-
     def problems(self, *, site_dir: Path | None, sources: set[str]) -> list[str]:
         """Files over the size budget, else every mismatch the parity gate finds ([] when all agree)."""
         assert self._expected is not None, "seal() comes before the checks"
@@ -112,6 +102,11 @@ class Publisher:
         """Remove every LLM file written so far (a failed build publishes none)."""
         for rel in [page.twin for page in self.pages.values()] + [*self._indexes, LLMS_FULL_TXT]:
             (self.out_dir / rel).unlink(missing_ok=True)
+        # Folders made for them go too, deepest first, when nothing else is in them.
+        for folder in sorted(self._folders, key=lambda path: len(path.parts), reverse=True):
+            while folder != self.out_dir and folder.is_dir() and not any(folder.iterdir()):
+                folder.rmdir()
+                folder = folder.parent
 
     def gate_view(self) -> Published:
         """The parity gate's view of the files about to be published."""

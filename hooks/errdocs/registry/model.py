@@ -22,6 +22,7 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 from pydantic_core import PydanticCustomError
 
 from .http_status import reason_matches, standard_reason
+from .links import link_problem, markdown_links
 
 ERRORS_DIR = "errors/"
 """Where the code pages live by default (``site.errors_path``), in the docs tree and under ``docs_url``."""
@@ -34,11 +35,6 @@ GROUP_PAGE_PREFIX = "codes-"
 """Names of generated pages that live beside the code pages (under ``site.errors_path``)."""
 _CODE_RE = re.compile(CODE_PATTERN)  # used with fullmatch: `$` alone accepts a trailing newline
 _STATUS_RE = re.compile(r"^(\d{3}) (\S.*)$")
-_HTTPS_RE = re.compile(r"^https://[A-Za-z0-9.-]+(:\d+)?(/[^\s<>\"]*)?$")
-# Links written inside registry Markdown: [text](target). Targets are checked so
-# that no field can smuggle a `javascript:` (or any other active) URL into HTML.
-_MD_LINK_RE = re.compile(r"\]\(\s*<?([^)\s>]*)>?(?:\s+\"[^\"]*\")?\s*\)")
-_ALLOWED_LINK = re.compile(r"^(https://|http://|mailto:|/|#|\.\.?/|[A-Za-z0-9_-][^:]*$)")
 
 
 class Model(BaseModel):
@@ -52,20 +48,20 @@ class Model(BaseModel):
 
 
 def _https_url(value: str) -> str:
-    if not _HTTPS_RE.fullmatch(value):
-        raise ValueError(f"must be an absolute https:// URL, got {value!r}")
+    problem = link_problem(value) if value.startswith("https://") else f"must be an absolute https:// URL, got {value!r}"
+    if problem:
+        raise ValueError(problem)
     return value
 
 
 def _safe_markdown(value: str) -> str:
     if not value.strip():
         raise ValueError("must not be blank")
-    if "](" in value:  # most prose has no link: skip the regex
-        for target in _MD_LINK_RE.findall(value):
-            if target and not _ALLOWED_LINK.match(target):
-                raise ValueError(
-                    f"link target {target!r} is not allowed (use https://, mailto: or a /path.md page link)"
-                )
+    if "](" in value or "]:" in value or "<" in value:  # most prose has no link: skip the parse
+        for url in markdown_links(value):
+            problem = link_problem(url, written=True)
+            if problem:
+                raise ValueError(f"link {problem}")
     return value
 
 
@@ -474,8 +470,11 @@ class Related(Model):
         if self.url is not None:
             if self.title is None:
                 raise ValueError("a `url` needs a `title`")
-            if not (self.url.startswith("https://") or re.fullmatch(r"/[^\s:]*\.md(#[\w-]+)?", self.url)):
-                raise ValueError(f"url must be absolute https:// or a site page like /guides/retries.md, got {self.url!r}")
+            problem = link_problem(self.url)
+            if problem is None and not (self.url.startswith("https://") or re.fullmatch(r"/[^\s:]*\.md(#[\w-]+)?", self.url)):
+                problem = f"url must be absolute https:// or a site page like /guides/retries.md, got {self.url!r}"
+            if problem:
+                raise ValueError(problem)
         return self
 
 

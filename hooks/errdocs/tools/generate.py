@@ -108,8 +108,9 @@ def generate(config_path: Path, out: Path) -> list[Path]:
     nav = config.get("nav")
     build.nav = add_code_groups(nav, registry, codes_page=codes_table_page(nav, docs_dir)) if nav else list(build.publisher.pages)
     build.seal()
-    problems = build.finish(site_dir=None, sources=pages | set(contract))
+    problems = build.check(pages | set(contract))
     if problems:
         raise GenerateError("\n".join(problems))
+    build.publish()
     written += sorted(path for path in extra_out.rglob("*") if path.is_file())
     return written
