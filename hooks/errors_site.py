@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from errdocs import Build, IncludeError, Registry, RegistryError, active_content
-from errdocs import add_code_groups, codes_table_page, lists_code_pages, load_registry, problems_banner, site_url_problem, twin_path
+from errdocs import add_code_groups, codes_table_page, lists_code_pages, load_registry, site_url_problem, twin_path, with_banner
 from jinja2 import Environment
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
@@ -77,8 +77,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     if config.nav is not None:
         config.nav = add_code_groups(config.nav, registry, codes_page=codes_table_page(config.nav, Path(config.docs_dir)))
     _build = Build(registry, out_dir=Path(config.site_dir))
-    if problems:
-        _fail(_build, problems)
+    _fail(_build, problems)
     return config
 
 
@@ -118,21 +117,22 @@ def on_page_markdown(markdown: str, /, *, page: Page, config: MkDocsConfig, file
 
 @_guarded
 def on_page_content(html_text: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
-    build = _current()
     found = active_content(html_text)  # the last guard: nothing in a page may run script
-    if found:
-        _fail(build, [f"docs/{page.file.src_uri}: its HTML has {what}; remove it from the page or registry.yaml" for what in found])
-    return problems_banner(build.problems) + html_text  # problems are kept under `serve` only
+    _fail(_current(), [f"docs/{page.file.src_uri}: its HTML has {what}; remove it from the page or registry.yaml" for what in found])
+    return html_text
 
 
 @_guarded
 def on_env(env: Environment, /, *, config: MkDocsConfig, files: Files) -> Environment:
     build = _current()
     build.seal()  # every page is read; the templates (MkDocs' memory peak) come next
-    problems = build.check(file.src_uri for file in files)  # before MkDocs writes its first file
-    if problems:
-        _fail(build, problems)
+    _fail(build, build.check(file.src_uri for file in files))  # before MkDocs writes its first file
     return env
+
+
+@_guarded
+def on_post_page(output: str, /, *, page: Page, config: MkDocsConfig) -> str:
+    return with_banner(output, _current().problems)  # problems are only ever kept under `serve`
 
 
 @_guarded
@@ -152,9 +152,9 @@ def _current() -> Build:
 
 
 def _fail(build: Build, problems: list[str]) -> None:
-    """Stop the build, except under `serve`, where stopping would block the server."""
-    if not _serving:
+    """Stop the build on ``problems`` (if any), except under `serve`, where stopping would block the server."""
+    if problems and not _serving:
         raise PluginError("\n".join(problems))
     # Printed, not logged: in strict mode a logged warning fails the rebuild, which blocks the server.
-    print("\n".join(f"ERROR    -  {line}" for line in problems), file=sys.stderr, flush=True)
+    sys.stderr.write("".join(f"ERROR    -  {line}\n" for line in problems))
     build.problems += problems

@@ -93,3 +93,26 @@ def _with_code(text: str, *, retry_policy: str | None = None, summary: str | Non
     if summary is not None:
         code["summary"] = summary
     return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+
+
+def test_serve_survives_a_bad_edit_of_every_class_and_recovers(served_project) -> None:
+    """Registry mistakes (link, value, syntax) and late problems (size budget, include marker,
+    active HTML): each keeps the last good site answering with the banner, then the fix recovers."""
+    from test_hostile import BUILD_CASES, LATE
+
+    project, base, log_path = served_project
+    page = base + f"errors/{SITE_CODE}/"
+    edits = [("registry.yaml", lambda _text, bad=bad: bad, message) for _, bad, _, message in
+             (BUILD_CASES[kind] for kind in ("link", "value", "syntax"))]
+    edits += [(rel, change, expected) for rel, change, expected in LATE.values()]
+    for rel, change, expected in edits:
+        target = project / rel
+        good = target.read_text(encoding="utf-8")
+        target.write_text(change(good), encoding="utf-8")
+        wait_until(lambda: expected in log_path.read_text(encoding="utf-8"), what=f"the problem of {rel}: {expected}")
+        wait_until(lambda: "The docs sources have errors" in fetch(page)[2], what=f"the banner for {expected}")
+        assert fetch(base + "llms.txt")[0] == 200
+        target.write_text(good, encoding="utf-8")
+        wait_until(lambda: "The docs sources have errors" not in fetch(page)[2], what=f"the recovery from {expected}")
+        log_path.write_text("", encoding="utf-8")  # the next edit's problem must be new
+    assert "Traceback" not in log_path.read_text(encoding="utf-8")

@@ -39,7 +39,7 @@ CASES = [
     ("wrong-type-number", edit("    max_retries: 3", "    max_retries: three"),
      "registry.yaml:42:18: retry_guidance.backoff.max_retries: expected an integer (got a string)"),
     ("code-not-snake-case", edit("  thing_missing:", "  ThingMissing:").replace("code: thing_missing", "code: ThingMissing"),
-     "registry.yaml:49:3: codes: code 'ThingMissing' is not snake_case (expected e.g. rate_limit_exceeded)"),
+     "registry.yaml:49:3: codes.ThingMissing: code 'ThingMissing' is not snake_case (expected e.g. rate_limit_exceeded)"),
     ("duplicate-code", GOOD.replace("  server_broke:\n", "  thing_missing:\n", 1),
      "registry.yaml:62:3: codes.thing_missing: duplicate key 'thing_missing' (first defined on line 49)"),
     ("duplicate-key-in-entry", edit("    summary: The thing does not exist.", "    summary: The thing does not exist.\n    summary: Again."),

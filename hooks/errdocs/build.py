@@ -34,7 +34,6 @@ class Build:
         """The engine's resolved navigation as plain nav data (strings, ``{title: path}``, ``{title: [...]}``)."""
         self.problems: list[str] = []
         """Problems of the sources shown on every page while the build goes on (``mkdocs serve``)."""
-        self._checked = False
 
     def source(self, src_uri: str) -> str:
         """The Markdown of a generated page, rendered now (read once per build)."""
@@ -82,18 +81,13 @@ class Build:
 
     def check(self, sources: Iterable[str]) -> list[str]:
         """Once sealed, before the engine writes a file: the size budgets and the parity gate
-        over ``sources`` (every file the build will publish). On a problem the twins written
-        so far are removed, and ``publish`` will write nothing."""
-        problems = self.publisher.problems(site_dir=None, sources=set(sources))
-        if problems:
-            self.discard()
-        self._checked = not problems
-        return problems
+        over ``sources`` (every file the build will publish); [] when all agree. A build
+        that stops on a problem calls ``discard``."""
+        return self.publisher.problems(site_dir=None, sources=set(sources))
 
     def publish(self) -> None:
-        """Write ``llms.txt`` (and its shards) and ``llms-full.txt``, if the check found nothing."""
-        if self._checked:
-            self.publisher.write_indexes()
+        """Write ``llms.txt`` (and its shards) and ``llms-full.txt``, once the engine's files are written."""
+        self.publisher.write_indexes()
 
     def discard(self) -> None:
         """Remove every LLM file written so far: a failed build publishes none."""

@@ -249,8 +249,8 @@ def _locate(root: Any, loc: tuple[Any, ...], message: str, file: str) -> Problem
         if isinstance(node, yaml.MappingNode):
             for key_node, value_node in node.value:
                 if key_node.value == str(part):
-                    # Unknown keys point at the key itself; everything else at its value.
-                    is_last = part == loc[-1] and message.startswith("unknown key")
+                    # Unknown keys and code names point at the key itself; everything else at its value.
+                    is_last = part == loc[-1] and (message.startswith("unknown key") or tuple(loc[:-1]) == ("codes",))
                     mark = key_node.start_mark if is_last else value_node.start_mark
                     node = value_node
                     break

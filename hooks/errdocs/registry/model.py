@@ -663,15 +663,14 @@ class Code(Model):
         return self
 
 
-def _code_names(value: dict[str, Code]) -> dict[str, Code]:
-    for name in value:
-        if name in RESERVED_NAMES:
-            raise ValueError(f"code {name!r} is reserved for a generated page; choose another name")
-        if not _CODE_RE.fullmatch(name):
-            raise ValueError(f"code {name!r} is not snake_case (expected e.g. rate_limit_exceeded)")
-        if len(name) > MAX_CODE_LENGTH:
-            raise ValueError(f"code {name[:20]!r}... is {len(name)} characters; the most is {MAX_CODE_LENGTH}")
-    return value
+def _code_name_problem(name: str) -> str | None:
+    if name in RESERVED_NAMES:
+        return f"code {name!r} is reserved for a generated page; choose another name"
+    if not _CODE_RE.fullmatch(name):
+        return f"code {name[:40]!r} is not snake_case (expected e.g. rate_limit_exceeded)"
+    if len(name) > MAX_CODE_LENGTH:
+        return f"code {name[:20]!r}... is {len(name)} characters; the most is {MAX_CODE_LENGTH}"
+    return None
 
 
 class Registry(Model):
@@ -691,7 +690,7 @@ class Registry(Model):
     """Standard response headers on errors."""
     retry_guidance: RetryGuidance
     """The retry guidance snippet."""
-    codes: Annotated[dict[str, Code], Field(min_length=1), AfterValidator(_code_names)]
+    codes: Annotated[dict[str, Code], Field(min_length=1)]
     """Canonical codes by name (snake_case), in overview order."""
     changelog: list[ChangelogEntry] = []
     """Published versions of the contract, any order (the changelog page sorts them)."""
@@ -781,6 +780,9 @@ def cross_reference_problems(registry: Registry) -> list[tuple[Loc, str]]:
     free = {".".join(path) for path, role in envelope_roles(registry.envelope, registry.envelope_media_type)
             if role is None and not _field_at(registry.envelope, path).fields}
     for name, code in registry.codes.items():
+        named = _code_name_problem(name)
+        if named:
+            problems.append((("codes", name), named))
         for key in code.example.fields:
             if key not in free:
                 problems.append((("codes", name, "example", "fields", key),

@@ -19,6 +19,8 @@ from typing import Any
 
 import yaml
 
+from .model import kind
+
 _STR = "tag:yaml.org,2002:str"
 _SEQ = "tag:yaml.org,2002:seq"
 _MAP = "tag:yaml.org,2002:map"
@@ -77,6 +79,9 @@ class StrictLoader(_BaseLoader):  # type: ignore[misc, valid-type]
             if not isinstance(key_node, yaml.ScalarNode):
                 raise RefusedYaml(key_node.start_mark, "a mapping key must be a plain value, not a list or mapping")
             key = self.construct_object(key_node)
+            if not isinstance(key, str):
+                # Every key of a registry is a name: `2024-01-01:` or `yes:` would not be one.
+                raise RefusedYaml(key_node.start_mark, f"mapping keys must be text (got {kind(key)}); quote it: {key_node.value!r}")
             if key in seen:
                 first = seen[key].line + 1
                 raise RefusedYaml(key_node.start_mark, f"duplicate key {key!r} (first defined on line {first})")

@@ -223,6 +223,18 @@ def changelog_page(registry: Registry) -> str:
 # --- while the sources are broken (mkdocs serve) --------------------------------------------------
 
 
+def with_banner(page_html: str, problems: list[str]) -> str:
+    """A whole HTML page with ``problems_banner`` at the start of its content (its ``<article>``,
+    else its ``<body>``); the page unchanged when there are none."""
+    banner = problems_banner(problems)
+    for opening in ("<article", "<body"):
+        start = page_html.find(opening)
+        if banner and start >= 0:
+            end = page_html.index(">", start) + 1
+            return page_html[:end] + banner + page_html[end:]
+    return page_html
+
+
 def problems_banner(problems: list[str]) -> str:
     """HTML put at the top of every served page while the sources have problems ("" when none)."""
     if not problems:

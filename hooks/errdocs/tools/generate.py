@@ -110,6 +110,7 @@ def generate(config_path: Path, out: Path) -> list[Path]:
     build.seal()
     problems = build.check(pages | set(contract))
     if problems:
+        build.discard()
         raise GenerateError("\n".join(problems))
     build.publish()
     written += sorted(path for path in extra_out.rglob("*") if path.is_file())
