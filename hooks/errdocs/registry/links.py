@@ -54,7 +54,7 @@ def link_problem(url: str, *, written: bool = False) -> str | None:
     return None
 
 
-_PARSER = MarkdownIt("commonmark")
+_PARSER = MarkdownIt("commonmark", {"html": False})  # raw HTML is text in registry prose (markup.prose)
 _PARSER.validateLink = lambda url: True  # see every link: the policy decides, not the parser
 _PARSER.normalizeLink = lambda url: url  # and see it as written (no percent-encoding)
 
