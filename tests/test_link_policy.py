@@ -128,4 +128,5 @@ def test_the_html_gate_finds_what_could_run() -> None:
 
     found = active_content('<p onclick="x">a</p><a href=" java&#x09;script:alert(1)">b</a><script>c</script><img src="data:x">')
     assert found == ["a <script> element", "a data: URL in src of <img>", "a javascript: URL in href of <a>", "an onclick attribute on <p>"]
+    assert active_content("<p>a\x1bb</p>") == ["a raw control character U+001B"]
     assert active_content('<a href="https://ok.test/">x</a><a href="/errors/x/">y</a><a href="mailto:a@b.test">z</a>') == []

@@ -3,19 +3,22 @@
 Registry text is made inert before it is rendered (``markup``, the link policy), and
 this check proves it on the result: every page's HTML, hand-written or generated, is
 scanned after Markdown has been converted. A page whose HTML has an ``on*`` event
-attribute, a ``<script>``-like element in its body, or an ``href``/``src`` with a
-scheme other than http(s) or mailto stops the build, naming the page and what was found.
+attribute, a ``<script>``-like element in its body, an ``href``/``src`` with a scheme
+other than http(s) or mailto, or a raw control character stops the build, naming the page
+and what was found.
 """
 
 from __future__ import annotations
 
 import html
+import re
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
 _URL_ATTRS = frozenset({"href", "src", "action", "formaction", "xlink:href", "poster", "srcset", "data"})
 _ACTIVE_TAGS = frozenset({"script", "iframe", "object", "embed", "form", "base", "meta", "link", "style"})
 _SAFE_SCHEMES = frozenset({"", "http", "https", "mailto"})
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 class _Scanner(HTMLParser):
@@ -44,4 +47,7 @@ def active_content(page_html: str) -> list[str]:
     scanner = _Scanner()
     scanner.feed(page_html)
     scanner.close()
+    control = _CONTROL.search(page_html)
+    if control:
+        scanner.found.append(f"a raw control character U+{ord(control.group()):04X}")
     return sorted(set(scanner.found))
