@@ -124,3 +124,35 @@ def test_make_generate_needs_no_mkdocs_and_matches_the_build(tmp_path: Path, agn
         assert (out / "extra" / rel).read_bytes() == (agnes_site.site / rel).read_bytes(), rel
     for rel in ("errors.json", "envelope.schema.json", "errors.openapi.json"):
         assert (out / "docs" / rel).read_bytes() == (agnes_site.site / rel).read_bytes(), rel
+
+
+@pytest.mark.parametrize("accept, markdown", [
+    ("text/markdown", True),
+    ("text/markdown; charset=utf-8", True),
+    ("text/plain", True),
+    ("text/html, text/markdown;q=0.9", False),
+    ("text/markdown, text/html;q=0.9", True),
+    ("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", False),  # a browser
+    ("*/*", False),
+    ("", False),
+])
+def test_preview_negotiates_markdown_at_every_page_address(preview: str, accept: str, markdown: bool) -> None:
+    for path, twin in ((f"/errors/{SITE_CODE}", f"errors/{SITE_CODE}.md"), (f"/errors/{SITE_CODE}/", f"errors/{SITE_CODE}.md"),
+                       ("/", "index.md"), ("/guides/retries/", "guides/retries.md")):
+        request = urllib.request.Request(preview + path, headers={"Accept": accept} if accept else {})
+        with urllib.request.urlopen(request, timeout=10) as response:
+            body, headers = response.read(), response.headers
+        assert headers["Vary"] == "Accept"
+        if markdown:
+            assert headers["Content-Type"] == "text/markdown; charset=utf-8"
+            assert body == _get(preview + "/" + twin)[2], path
+        else:
+            assert headers["Content-Type"] == "text/html; charset=utf-8" and b"<h1" in body
+            assert headers["Link"] == f'</llms.txt>; rel="llms-txt", </{twin}>; rel="alternate"; type="text/markdown"'
+
+
+def test_agents_find_the_index_where_they_look(preview: str, agnes_registry) -> None:
+    assert _get(preview + "/.well-known/llms.txt")[2] == _get(preview + "/llms.txt")[2]
+    status, headers, body = _get(preview + "/robots.txt")
+    assert status == 200 and headers["Content-Type"] == "text/plain; charset=utf-8"
+    assert body.decode() == f"User-agent: *\nAllow: /\n\nSitemap: {agnes_registry.site.docs_url}sitemap.xml\n"

@@ -155,6 +155,14 @@ def full_header(registry: Registry) -> str:
 
 
 SHARD_DIR = "llms"
+WELL_KNOWN_LLMS_TXT = ".well-known/llms.txt"
+"""Where agents that look in ``/.well-known/`` find the index (the same bytes as ``llms.txt``)."""
+ROBOTS_TXT = "robots.txt"
+
+
+def robots_txt(docs_url: str) -> str:
+    """Every crawler and agent is welcome; the sitemap lists every page."""
+    return f"User-agent: *\nAllow: /\n\nSitemap: {docs_url}sitemap.xml\n"
 SHARD_SHARE = 0.9
 """Most of the llms.txt budget the code lines of one shard take; a bigger group is split into parts."""
 

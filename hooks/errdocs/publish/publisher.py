@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..registry.model import Registry
-from .llms import LLMS_FULL_TXT, LLMS_TXT, NavSection, full_header, index_files, nav_order, size_problems
+from .llms import LLMS_FULL_TXT, LLMS_TXT, ROBOTS_TXT, WELL_KNOWN_LLMS_TXT, NavSection, full_header, index_files, nav_order, robots_txt, size_problems
 from .parity import Expected, Published, check_published, codes_table_rows
 from .twins import PageDoc, doc_urls, index_notice, twin_head, twin_path, twin_text
 
@@ -49,6 +49,7 @@ class Publisher:
         """Docs path -> facts, in the order the pages were added."""
         self._notice = index_notice(registry.site.docs_url + LLMS_TXT)
         self._budgets = registry.budgets
+        self._docs_url = registry.site.docs_url
         self._doc_url_key = registry.doc_url_key
         self._folders: set[Path] = set()
         # Set by seal(): everything finish() needs, so the registry can be let go.
@@ -93,14 +94,18 @@ class Publisher:
         )
 
     def write_indexes(self) -> None:
-        """Write ``llms.txt`` (+ shards) and ``llms-full.txt``, once every twin is written."""
+        """Write ``llms.txt`` (+ shards, and its copy at ``/.well-known/``), ``llms-full.txt``
+        and, unless the docs bring their own, ``robots.txt``; once every twin is written."""
         for path, text in self._indexes.items():
             self._write(path, text)
+        self._write(WELL_KNOWN_LLMS_TXT, self._indexes[LLMS_TXT])
+        if not (self.out_dir / ROBOTS_TXT).exists():
+            self._write(ROBOTS_TXT, robots_txt(self._docs_url))
         self._write_full()
 
     def discard(self) -> None:
         """Remove every LLM file written so far (a failed build publishes none)."""
-        for rel in [page.twin for page in self.pages.values()] + [*self._indexes, LLMS_FULL_TXT]:
+        for rel in [page.twin for page in self.pages.values()] + [*self._indexes, LLMS_FULL_TXT, WELL_KNOWN_LLMS_TXT]:
             (self.out_dir / rel).unlink(missing_ok=True)
         # Folders made for them go too, deepest first, when nothing else is in them.
         for folder in sorted(self._folders, key=lambda path: len(path.parts), reverse=True):
