@@ -280,7 +280,7 @@ def test_view_as_markdown_serves_twin(context, path, twin):
     assert urlsplit(href).path == twin
     response = page.request.get(href, timeout=WAIT_MS)
     assert response.status == 200, f"{href}: HTTP {response.status}"
-    assert response.text().startswith("> ## Documentation Index"), response.text()[:200]
+    assert response.text().startswith("---\ntitle: ") and "\n\n> ## Documentation Index\n" in response.text(), response.text()[:200]
 
 
 # 7. Screenshots, kept as test artifacts.

@@ -80,9 +80,10 @@ def test_surfaces_follow_the_nav_and_list_every_page(example_registry, tmp_path:
     assert list(parsed.sections) == ["Docs", "Errors", "Other pages", "Contract files", "Optional"]
     assert [entry.title for entry in parsed.sections["Other pages"]] == ["thing_missing"]  # not in nav, still listed
     twin = files["errors/server_broke.md"]
-    assert twin.startswith("> ## Documentation Index\n")
-    facts = yaml.safe_load(re.search(r"\n\n---\n(.*?)\n---\n\n# server_broke\n", twin, re.S)[1])
+    facts, rest = _front_matter(twin)
+    assert rest.startswith("> ## Documentation Index\n")
     assert facts == {
+        "title": "server_broke", "url": DOCS + "errors/server_broke/",
         "code": "server_broke", "http_status": [503], "retryable": True, "retry_policy": "backoff", "sdk_retries": True,
         "sdk_exceptions": {"python": "example.ServerError", "typescript": "ServerError"},
         "doc_url": DOCS + "errors/server_broke",
@@ -166,7 +167,9 @@ def test_twins_are_clean_and_absolute(agnes_site: Built) -> None:
     assert len(twins) >= 16 + 8
     for path in twins:
         text = path.read_text(encoding="utf-8")
-        assert text.startswith("> ## Documentation Index\n> The complete index of this documentation is at: https://docs.lasscyber.com/llms.txt\n"), path
+        facts, rest = _front_matter(text)
+        assert facts["url"].startswith("https://docs.lasscyber.com/") and facts["title"], path
+        assert rest.startswith("> ## Documentation Index\n> The complete index of this documentation is at: https://docs.lasscyber.com/llms.txt\n"), path
         prose = re.sub(r"^(`{3,}).*?^\1", "", text, flags=re.S | re.M)  # links inside code samples are not links
         for needle in ("<Snippet", "--8<--", "theme={null}", "<!-- errdocs"):
             assert needle not in text, (path, needle)
@@ -176,6 +179,20 @@ def test_twins_are_clean_and_absolute(agnes_site: Built) -> None:
     full = (agnes_site.site / "llms-full.txt").read_text(encoding="utf-8")
     assert full.count("Documentation Index") == 1
     assert full.count("\n# internal_error\n") == 1
+    assert len(full) <= 100_000, len(full)
+    for path in twins:  # every page opens with its source URL
+        assert f"\n\nSource: {_front_matter(path.read_text(encoding='utf-8'))[0]['url']}\n\n# " in full, path
+
+
+def _front_matter(twin: str) -> tuple[dict, str]:
+    """A twin's front matter as CommonMark + front matter reads it (markdown-it-py), and the rest."""
+    from markdown_it import MarkdownIt
+    from mdit_py_plugins.front_matter import front_matter_plugin
+
+    tokens = MarkdownIt("commonmark").use(front_matter_plugin).parse(twin)
+    assert tokens[0].type == "front_matter", twin[:200]
+    assert not any(t.type == "heading_open" and t.map and t.map[0] < tokens[0].map[1] for t in tokens[1:])
+    return yaml.safe_load(tokens[0].content), twin[twin.index("\n---\n", 3) + 6 :].lstrip("\n")
 
 
 def test_html_pages_link_their_twin_and_the_index(agnes_site: Built) -> None:

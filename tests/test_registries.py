@@ -23,6 +23,7 @@ from jsonschema import Draft202012Validator
 from openapi_spec_validator import validate
 
 from conftest import ROOT, Built, mkdocs_build
+from errdocs.registry.model import EnvelopeRole
 
 pytestmark = pytest.mark.build
 
@@ -138,6 +139,9 @@ def test_llms_txt_lists_every_code_and_every_file_fits_the_budget(site) -> None:
     listed = "\n".join(p.read_text(encoding="utf-8") for p in [built.site / "llms.txt", *built.site.glob("llms/*.txt")])
     for code in registry.codes:
         assert f"({registry.site.docs_url}{registry.errors_path}{code}.md)" in listed, f"{name}: {code} not in llms.txt"
+    # Instructions for agents, in this API's own field names, before the first section.
+    code_path, message_path = (".".join(registry.roles[role]) for role in (EnvelopeRole.code, EnvelopeRole.message))
+    assert f"- Branch on `{code_path}`, never on the text of `{message_path}`" in llms.split("\n## ")[0]
     budgets = registry.budgets
     for path in built.site.rglob("*.md"):
         assert len(path.read_text(encoding="utf-8")) <= budgets.twin, f"{name}: {path.relative_to(built.site)} is over budget"

@@ -63,7 +63,7 @@ def test_serve_publishes_llms_files_and_survives_a_broken_registry(served_projec
     status, ctype, text = fetch(base + "llms.txt")
     assert status == 200 and "text/plain" in ctype and f"- [{SITE_CODE}](" in text
     status, _, twin = fetch(base + f"errors/{SITE_CODE}.md")
-    assert status == 200 and twin.startswith("> ## Documentation Index")
+    assert status == 200 and twin.startswith("---\ntitle: ") and "\n---\n\n> ## Documentation Index\n" in twin
     page = fetch(base + f"errors/{SITE_CODE}/")[2]
     assert "livereload" in page  # live reload is on (mkdocs#4032 turned it off by default)
 

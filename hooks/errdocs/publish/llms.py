@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Mapping, Protocol
 
-from ..registry.model import Budgets, LifecycleState, Registry, RetryPolicy
+from ..registry.model import Budgets, EnvelopeRole, LifecycleState, Registry, RetryPolicy
 from ..render import markup
 from ..render.groups import parts
 from .contract import CONTRACT_FILES, CONTRACT_NOTES
@@ -99,6 +99,8 @@ def llms_txt(
             f"{len(registry.codes)} stable codes. Each code below links its page as Markdown; the notes give "
             "its HTTP status, whether retrying can succeed, and what it means."
         ),
+        "",
+        *agent_instructions(registry),
     ]
     # Deprecated and removed codes are secondary material: they go under Optional.
     secondary = [src for src, page in pages.items() if page.code and registry.codes[page.code].state is not LifecycleState.active]
@@ -129,6 +131,29 @@ def llms_txt(
     optional = [code_line(registry, pages[src].code) for src in secondary] + optional  # type: ignore[arg-type]
     lines += ["", f"## {OPTIONAL}", "", *optional]
     return "\n".join(lines) + "\n"
+
+
+def agent_instructions(registry: Registry) -> list[str]:
+    """How an agent should handle this API's errors, from the registry: the lines before the sections."""
+    roles = {role: "`" + ".".join(path) + "`" for role, path in registry.roles.items()}
+    docs = registry.site.docs_url
+    lines = [
+        "Instructions for agents handling its errors:",
+        "",
+        f"- Branch on {roles[EnvelopeRole.code]}, never on the text of {roles[EnvelopeRole.message]}: codes are "
+        "stable across releases, messages are not.",
+        f"- {roles[EnvelopeRole.doc_url]} in every error is the address of that code's page; its Markdown is "
+        "the same address plus `.md`.",
+        "- Follow each code's retry policy: retry as sent only the codes marked retryable; for any other, "
+        "change the request or fix the cause first, as its page says.",
+    ]
+    if any(name.lower() == "retry-after" for header in registry.headers for name in header.names):
+        lines.append("- When a response carries `Retry-After`, wait at least that many seconds before the next attempt.")
+    if EnvelopeRole.request_id in roles:
+        lines.append(f"- Quote {roles[EnvelopeRole.request_id]} when you report a problem: {registry.site.support_url}")
+    contract = ", ".join(f"[{name}]({docs}{name})" for name in CONTRACT_FILES)
+    lines.append(f"- The contract as data, for code generation and validation: {contract}.")
+    return lines
 
 
 def index_files(registry: Registry, pages: Mapping[str, Listed], nav: list[NavSection]) -> dict[str, str]:

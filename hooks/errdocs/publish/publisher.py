@@ -14,7 +14,7 @@ from pathlib import Path
 from ..registry.model import Registry
 from .llms import LLMS_FULL_TXT, LLMS_TXT, ROBOTS_TXT, WELL_KNOWN_LLMS_TXT, NavSection, full_header, index_files, nav_order, robots_txt, size_problems
 from .parity import Expected, Published, check_published, codes_table_rows
-from .twins import PageDoc, doc_urls, index_notice, twin_head, twin_path, twin_text
+from .twins import PageDoc, doc_urls, index_notice, page_url, twin_head, twin_path, twin_text
 
 
 @dataclass(frozen=True)
@@ -33,6 +33,10 @@ class PageFacts:
     """The ``doc_url`` values its twin shows."""
     table_rows: list[str] | None
     """Codes listed by its codes table, if it has one."""
+    url: str
+    """The page's canonical address."""
+    body_start: int
+    """Where its twin's own text starts, after the front matter and the index notice."""
 
 
 class Publisher:
@@ -62,14 +66,15 @@ class Publisher:
         """Write the twin of a page whose Markdown is final, and keep its facts."""
         registry = self._registry()
         path = twin_path(page.src_uri)
+        head = twin_head(self._notice, registry, page)
         text = twin_text(
-            twin_head(self._notice, registry, page), title=page.title, description=page.description,
+            head, title=page.title, description=page.description,
             markdown=page.markdown, src_uri=page.src_uri, docs_url=registry.site.docs_url,
         )
         self._write(path, text)
         self.pages[page.src_uri] = PageFacts(
             page.src_uri, page.title, page.description, page.code, path, len(text), frozenset(doc_urls(text, self._doc_url_key)),
-            codes_table_rows(page.markdown, registry.errors_path),
+            codes_table_rows(page.markdown, registry.errors_path), page_url(registry.site.docs_url, page.src_uri), len(head),
         )
 
     def seal(self, nav: list[NavSection]) -> None:
@@ -127,14 +132,15 @@ class Publisher:
         )
 
     def _write_full(self) -> None:
-        """``llms-full.txt``: the header, then each twin without its notice, in navigation order."""
-        skip = len(self._notice) + 2
+        """``llms-full.txt``: the header, then each page's own text, in navigation order, each
+        opening with its source URL (the front matter and notice of each twin are left out)."""
         with open(self._target(LLMS_FULL_TXT), "w", encoding="utf-8", newline="") as out:
             out.write(self._header)
             for src in self._order:
-                with open(self._target(self.pages[src].twin), encoding="utf-8", newline="") as part:
+                page = self.pages[src]
+                with open(self._target(page.twin), encoding="utf-8", newline="") as part:
                     twin = part.read()
-                out.write("\n\n" + twin[skip:].rstrip("\n"))
+                out.write(f"\n\nSource: {page.url}\n\n" + twin[page.body_start:].rstrip("\n"))
             out.write("\n")
 
     def _write(self, rel: str, text: str) -> None:

@@ -85,10 +85,33 @@ def index_notice(llms_url: str) -> str:
 # --- assembling a twin ----------------------------------------------------------------------------
 
 
-def code_facts(registry: Registry, name: str) -> str:
-    """The structured block at the top of a code twin."""
+def page_url(docs_url: str, src_uri: str) -> str:
+    """The canonical address of the page at ``src_uri`` (directory URLs: ``errors/x/``)."""
+    if src_uri == "index.md":
+        return docs_url
+    stem = src_uri[: -len("/index.md")] if src_uri.endswith("/index.md") else src_uri.removesuffix(".md")
+    return f"{docs_url}{stem}/"
+
+
+def front_matter(registry: Registry, page: PageDoc) -> str:
+    """A twin's YAML front matter: title, description and canonical URL; a code's facts too.
+
+    Values are JSON, which is valid YAML (flow scalars and collections) and reads the same
+    in every parser."""
+    facts: dict[str, Any] = {"title": page.title}
+    if page.description:
+        facts["description"] = " ".join(page.description.split())
+    facts["url"] = page_url(registry.site.docs_url, page.src_uri)
+    if page.code is not None:
+        facts.update(code_facts(registry, page.code))
+    lines = [f"{key}: {_FACT_JSON.encode(value)}" for key, value in facts.items()]
+    return "---\n" + "\n".join(lines) + "\n---"
+
+
+def code_facts(registry: Registry, name: str) -> dict[str, Any]:
+    """The facts of a code an agent acts on, for its twin's front matter."""
     code = registry.codes[name]
-    facts = {
+    return {
         "code": name,
         "http_status": code.statuses,
         "retryable": code.retryable,
@@ -97,15 +120,11 @@ def code_facts(registry: Registry, name: str) -> str:
         "sdk_exceptions": {sdk_id: raised.exception for sdk_id, raised in code.sdk.items()},
         "doc_url": registry.doc_url(name),
     }
-    # JSON values are valid YAML flow scalars and collections, and read the same in every parser.
-    lines = [f"{key}: {_FACT_JSON.encode(value)}" for key, value in facts.items()]
-    return "---\n" + "\n".join(lines) + "\n---"
 
 
 def twin_head(notice: str, registry: Registry, page: PageDoc) -> str:
-    """What a twin starts with, before the page's own text: the index notice, and a code's facts."""
-    facts = f"{code_facts(registry, page.code)}\n\n" if page.code is not None else ""
-    return f"{notice}\n\n{facts}"
+    """What a twin starts with, before the page's own text: its front matter, then the index notice."""
+    return f"{front_matter(registry, page)}\n\n{notice}\n\n"
 
 
 # --- the page's text ------------------------------------------------------------------------------

@@ -74,4 +74,14 @@ def markdown_links(text: str) -> list[str]:
             if value is not None:
                 urls.append(str(value))
     urls += [ref["href"] for ref in env.get("references", {}).values()]
+    # Python-Markdown, which renders the pages, is more lenient than CommonMark (a reference
+    # definition followed by junk still defines it): anything either could read as a link
+    # target is judged.
+    urls += [match.group(1) for pattern in _LENIENT for match in pattern.finditer(text)]
     return urls
+
+
+_LENIENT = (
+    re.compile(r"^[ \t]*\[[^\]\n]+\]:[ \t]*<?([^\s>]+)", re.M),  # [id]: target
+    re.compile(r"\]\([ \t]*<?([^\s)>]+)"),  # ](target
+)
