@@ -13,7 +13,7 @@ import os
 import re
 import shutil
 from pathlib import Path
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import parse_qs, urljoin, urlsplit
 
 import pytest
 
@@ -247,6 +247,44 @@ def test_copy_button_copies_example_json(context, base, registry):
     assert not mismatches, "\n".join(mismatches)
 
 
+def test_copy_page_menu_copies_the_twin_and_links_the_assistants(context, base, built, registry):
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=base.rstrip("/"))
+    page = context.new_page()
+    off_site: list[str] = []
+    page.on("request", lambda request: off_site.append(request.url) if not request.url.startswith(base) else None)
+    for name, code in registry.codes.items():
+        page.goto(f"errors/{name}/", wait_until="load")
+        menu = page.locator("details.errdocs-copy")
+        assert menu.count() == 1, name
+        summary = menu.locator("summary")
+        summary.focus()
+        page.keyboard.press("Enter")  # opens from the keyboard, as a native disclosure
+        assert menu.evaluate("el => el.open"), name
+        twin = (built.site / "errors" / f"{name}.md").read_text(encoding="utf-8")
+        menu.get_by_role("button", name="Copy page as Markdown").click()
+        page.wait_for_function("() => document.querySelector('.errdocs-copy__status').textContent !== ''", timeout=WAIT_MS)
+        assert menu.locator(".errdocs-copy__status").text_content() == "Copied the page as Markdown.", name
+        assert page.evaluate("navigator.clipboard.readText()") == twin, name
+        links = {a.text_content(): a.get_attribute("href") for a in menu.locator("a").all()}
+        assert links["View as Markdown"].endswith(f"errors/{name}.md")
+        for label, host in (("Open in ChatGPT", "https://chatgpt.com/?q="), ("Open in Claude", "https://claude.ai/new?q=")):
+            prompt = parse_qs(urlsplit(links[label]).query)["q"][0]
+            assert links[label].startswith(host) and f"{registry.site.docs_url}errors/{name}.md" in prompt, (name, label)
+    assert off_site == [], off_site  # nothing leaves the site until a person follows a link
+
+
+def test_the_note_for_agents_is_hidden_from_people_and_screen_readers(context):
+    page = context.new_page()
+    page.goto(f"errors/{CODE_PAGE}/", wait_until="load")
+    note = page.locator(".errdocs-agent-note")
+    assert note.count() == 1 and "llms.txt" in note.text_content() and f"errors/{CODE_PAGE}.md" in note.text_content()
+    assert note.get_attribute("aria-hidden") == "true"
+    box = note.bounding_box()
+    assert box is not None and box["width"] <= 1 and box["height"] <= 1
+    tree = page.locator("body").aria_snapshot()  # what assistive technology is given
+    assert "Note for AI agents" not in tree and "Skip to content" in tree
+
+
 # 5. The light/dark toggle.
 
 
@@ -274,7 +312,7 @@ def test_palette_toggle_switches_scheme(context):
 def test_view_as_markdown_serves_twin(context, path, twin):
     page = context.new_page()
     page.goto(path, wait_until="load")
-    link = page.locator("a[type='text/markdown']", has_text="View as Markdown")
+    link = page.locator(".errdocs-twin a[type='text/markdown']", has_text="View as Markdown")  # the one under the page
     assert link.count() == 1, f"/{path}: expected one 'View as Markdown' link"
     href = link.evaluate("a => a.href")  # the href as the browser resolves it
     assert urlsplit(href).path == twin

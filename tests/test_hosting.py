@@ -56,7 +56,7 @@ def test_preview_serves_pages_twins_and_llms_with_the_right_types(preview: str) 
     assert status == 200 and headers["Content-Type"] == "text/html; charset=utf-8" and b"<h1" in body
     status, headers, body = _get(preview + f"/errors/{SITE_CODE}.md")
     assert (status, headers["Content-Type"]) == (200, "text/markdown; charset=utf-8")
-    assert body.startswith(b"> ## Documentation Index")
+    assert body.startswith(b"---\ntitle: ") and b"\n\n> ## Documentation Index\n" in body
     status, headers, body = _get(preview + "/llms.txt")
     assert (status, headers["Content-Type"]) == (200, "text/plain; charset=utf-8") and body.startswith(b"# ")
     status, headers, _ = _get(preview + "/errors.json")

@@ -96,14 +96,14 @@ def _with_code(text: str, *, retry_policy: str | None = None, summary: str | Non
 
 
 def test_serve_survives_a_bad_edit_of_every_class_and_recovers(served_project) -> None:
-    """Registry mistakes (link, value, syntax) and late problems (size budget, include marker,
+    """Registry mistakes (link, value, syntax, key, YAML feature) and late problems (size budget, include marker,
     active HTML): each keeps the last good site answering with the banner, then the fix recovers."""
     from test_hostile import BUILD_CASES, LATE
 
     project, base, log_path = served_project
     page = base + f"errors/{SITE_CODE}/"
     edits = [("registry.yaml", lambda _text, bad=bad: bad, message) for _, bad, _, message in
-             (BUILD_CASES[kind] for kind in ("link", "value", "syntax"))]
+             (BUILD_CASES[kind] for kind in ("link", "value", "syntax", "key", "yaml"))]
     edits += [(rel, change, expected) for rel, change, expected in LATE.values()]
     for rel, change, expected in edits:
         target = project / rel

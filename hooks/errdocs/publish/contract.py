@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from ..registry.model import EnvelopeField, EnvelopeRole, Registry, envelope_paths, envelope_roles
-from ..render.markup import indented_json
+from ..render.markup import html_safe, indented_json
 from ..render.snippets import example_envelope, example_status
 
 ERRORS_JSON = "errors.json"
@@ -190,5 +190,4 @@ def contract_files(registry: Registry) -> dict[str, str]:
 def html_safe_json(document: Any) -> str:
     """JSON whose text can never open a tag: ``<``, ``>`` and ``&`` only occur inside
     strings, where ``\\u003c``-style escapes decode to the very same values."""
-    text = indented_json(document)
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026") + "\n"
+    return html_safe(indented_json(document)) + "\n"

@@ -104,7 +104,8 @@ def front_matter(registry: Registry, page: PageDoc) -> str:
     facts["url"] = page_url(registry.site.docs_url, page.src_uri)
     if page.code is not None:
         facts.update(code_facts(registry, page.code))
-    lines = [f"{key}: {_FACT_JSON.encode(value)}" for key, value in facts.items()]
+    # Markdown renderers that do not know front matter show it as text: keep it inert.
+    lines = [f"{key}: {markup.html_safe(_FACT_JSON.encode(value))}" for key, value in facts.items()]
     return "---\n" + "\n".join(lines) + "\n---"
 
 

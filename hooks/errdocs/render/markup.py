@@ -165,6 +165,12 @@ def table(header: list[str], rows: list[list[str]]) -> str:
     return "\n".join(lines)
 
 
+def html_safe(json_text: str) -> str:
+    """JSON text that can never open a tag: ``<``, ``>`` and ``&`` only occur inside strings,
+    where ``\\u003c``-style escapes decode to the very same values (in JSON and in YAML)."""
+    return json_text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
 def front_matter(title: str, description: str) -> str:
     """A page's YAML front matter. JSON string quoting is valid YAML and keeps any character
     safe; themes print ``description`` unescaped into ``<meta content="...">``, so it is
