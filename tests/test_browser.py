@@ -381,3 +381,56 @@ def test_other_apis_sites_load_without_errors(browser, tmp_path, fixture):
         finally:
             walk.close()
     assert report == {}
+
+
+# 9. Content first (the sidebars follow the article in the HTML): what a person sees still works.
+
+
+def test_the_article_comes_first_and_the_layout_is_unchanged(context, built):
+    page_html = (built.site / "errors" / CODE_PAGE / "index.html").read_text(encoding="utf-8")
+    assert page_html.index("<article") < page_html.index('data-md-type="navigation"') < page_html.index('data-md-type="toc"')
+    page = context.new_page()
+    page.goto(f"errors/{CODE_PAGE}/", wait_until="load")
+    nav, article, toc = (page.locator(selector).bounding_box() for selector in
+                         (".md-sidebar--primary", "article.md-content__inner", ".md-sidebar--secondary"))
+    assert nav["x"] < article["x"] < toc["x"], (nav, article, toc)  # navigation left, TOC right
+
+
+def test_toc_follows_the_reader(context):
+    page = context.new_page()
+    page.goto(f"errors/{CODE_PAGE}/", wait_until="load")
+    page.evaluate("document.querySelector('#what-to-do').scrollIntoView()")
+    page.wait_for_function(
+        "() => document.querySelector(\".md-sidebar--secondary a.md-nav__link[href='#what-to-do']\").classList.contains('md-nav__link--active')",
+        timeout=WAIT_MS,
+    )
+
+
+def test_the_mobile_drawer_opens_and_navigates(browser, base):
+    ctx = browser.new_context(base_url=base, viewport={"width": 390, "height": 844})
+    ctx.set_default_timeout(WAIT_MS)
+    try:
+        page = ctx.new_page()
+        page.goto(f"errors/{CODE_PAGE}/", wait_until="load")
+        drawer = page.locator(".md-sidebar--primary")
+        assert drawer.bounding_box()["x"] + drawer.bounding_box()["width"] <= 1  # off screen, closed
+        page.locator("label.md-header__button[for='__drawer']").click()
+        page.wait_for_function("() => document.querySelector('.md-sidebar--primary').getBoundingClientRect().x >= 0")
+        # It opens on the current page's section; any other page of it is a click away.
+        section = drawer.locator("li.md-nav__item--active.md-nav__item--nested").last  # the innermost open panel
+        sibling = section.locator(":scope > nav > ul > li > a.md-nav__link:not(.md-nav__link--active)").first
+        target = sibling.get_attribute("href")
+        sibling.click()
+        page.wait_for_url(lambda url: url.rstrip("/").endswith(target.strip("./").rstrip("/")))
+    finally:
+        ctx.close()
+
+
+def test_search_still_finds_a_code_from_the_header(context):
+    page = context.new_page()
+    page.goto("errors/overview/", wait_until="load")
+    page.locator("label.md-search__icon, .md-search__input").first.click()
+    page.keyboard.type(CODE_PAGE)
+    result = page.locator(".md-search-result__link").first
+    result.wait_for()
+    assert CODE_PAGE in result.get_attribute("href")
