@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from errdocs import Build, IncludeError, Registry, RegistryError, active_content
-from errdocs import add_code_groups, codes_table_page, lists_code_pages, load_registry, site_url_problem, twin_path, with_banner
+from errdocs import add_code_groups, codes_table_page, lists_code_pages, load_registry, mark_chrome, site_url_problem, twin_path, with_banner
 from jinja2 import Environment
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
@@ -119,7 +119,7 @@ def on_page_markdown(markdown: str, /, *, page: Page, config: MkDocsConfig, file
 def on_page_content(html_text: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
     found = active_content(html_text)  # the last guard: nothing in a page may run script
     _fail(_current(), [f"docs/{page.file.src_uri}: its HTML has {what}; remove it from the page or registry.yaml" for what in found])
-    return html_text
+    return mark_chrome(html_text)
 
 
 @_guarded

@@ -223,6 +223,12 @@ def changelog_page(registry: Registry) -> str:
 # --- while the sources are broken (mkdocs serve) --------------------------------------------------
 
 
+def mark_chrome(page_html: str) -> str:
+    """A page body with its heading permalinks (``¶``) marked ``data-markdown-ignore``: chrome,
+    not text, for checkers that compare a page with its twin (afdocs' parity check)."""
+    return page_html.replace('<a class="headerlink" ', '<a class="headerlink" data-markdown-ignore ')
+
+
 def with_banner(page_html: str, problems: list[str]) -> str:
     """A whole HTML page with ``problems_banner`` at the start of its content (its ``<article>``,
     else its ``<body>``); the page unchanged when there are none."""
@@ -241,6 +247,6 @@ def problems_banner(problems: list[str]) -> str:
         return ""
     items = "".join(f"<li><code>{html.escape(line)}</code></li>" for line in problems)
     return (
-        '<div class="admonition failure"><p class="admonition-title">The docs sources have errors; '
+        '<div class="admonition failure" data-markdown-ignore><p class="admonition-title">The docs sources have errors; '
         f"this page shows the last good registry</p><ul>{items}</ul></div>"
     )
