@@ -20,8 +20,8 @@ from markdown_it import MarkdownIt
 ALLOWED_SCHEMES = ("https", "mailto")
 _UNSAFE = re.compile(r"[\s\x00-\x1f\x7f-\x9f<>\"'`\\()\[\]{}]")
 _SPACE_OR_CONTROL = re.compile(r"[\s\x00-\x1f\x7f-\x9f]")
-_WORDS = {"(": "(", ")": ")", "[": "[", "]": "]", "{": "{", "}": "}", "<": "<", ">": ">", '"': 'a "', "'": "a '",
-          "`": "a backtick", "\\": "a backslash"}
+_WORDS = {'"': 'a "', "'": "a '", "`": "a backtick", "\\": "a backslash"}
+"""How a refused character reads in a problem where the character alone would not."""
 
 
 def link_problem(url: str, *, written: bool = False) -> str | None:
@@ -39,7 +39,7 @@ def link_problem(url: str, *, written: bool = False) -> str | None:
     bad = (_SPACE_OR_CONTROL if written else _UNSAFE).search(url)
     if bad:
         char = bad.group()
-        what = "a space" if char == " " else f"control character U+{ord(char):04X}" if not char.isprintable() or char.isspace() else _WORDS[char]
+        what = "a space" if char == " " else f"control character U+{ord(char):04X}" if not char.isprintable() or char.isspace() else _WORDS.get(char, char)
         return f"URL {url!r} contains {what}; percent-encode it (e.g. %20, %28)"
     if scheme:
         if scheme == "https" and not parts.netloc:
