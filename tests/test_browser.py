@@ -396,6 +396,30 @@ def test_the_article_comes_first_and_the_layout_is_unchanged(context, built):
     assert nav["x"] < article["x"] < toc["x"], (nav, article, toc)  # navigation left, TOC right
 
 
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_copy_menu_follows_the_title_in_the_html_and_sits_beside_it(browser, base, built, width):
+    for path in (f"errors/{CODE_PAGE}/", "errors/changelog/", ""):
+        html = (built.site / path / "index.html").read_text(encoding="utf-8")
+        article = html[html.index("<article"):]
+        # The note for agents opens the article; the menu comes after the title.
+        assert article.index('class="errdocs-agent-note"') < article.index("<h1") < article.index('class="errdocs-copy"'), path
+        page = browser.new_page(base_url=base, viewport={"width": width, "height": 800})
+        page.goto(path, wait_until="load")
+        menu = page.locator("details.errdocs-copy > summary").bounding_box()
+        # Every line box of the title's text, so a wrapped title is checked line by line.
+        lines = page.evaluate("""() => {
+            const range = document.createRange();
+            range.selectNodeContents(document.querySelector("article h1"));
+            return [...range.getClientRects()].map(r => ({x: r.x, y: r.y, right: r.right, bottom: r.bottom}));
+        }""")
+        first = lines[0]
+        assert first["y"] <= menu["y"] + menu["height"] / 2 <= first["bottom"], (path, width, menu, first)  # level with it
+        for line in lines:  # and never under the title's text
+            apart = line["right"] <= menu["x"] or line["bottom"] <= menu["y"] or line["y"] >= menu["y"] + menu["height"]
+            assert apart, (path, width, line, menu)
+        page.close()
+
+
 def test_toc_follows_the_reader(context):
     page = context.new_page()
     page.goto(f"errors/{CODE_PAGE}/", wait_until="load")

@@ -54,7 +54,7 @@ def test_contract_files_are_linked_from_the_overview_and_llms(agnes_site: Built)
     llms = agnes_site.page("llms.txt")
     for name in ("errors.json", "envelope.schema.json", "errors.openapi.json"):
         assert f'href="../../{name}"' in overview, name
-        assert f"(https://docs.lasscyber.com/{name})" in llms, name
+        assert f"`https://docs.lasscyber.com/{name}`:" in llms, name  # named, not linked: links are pages
     assert "- [What changed in the error contract](https://docs.lasscyber.com/errors/changelog.md)" in llms
 
 

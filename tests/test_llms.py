@@ -77,7 +77,7 @@ def test_surfaces_follow_the_nav_and_list_every_page(example_registry, tmp_path:
     files = llms_files(example_registry, pages, nav, tmp_path)
     parsed = parse_llms_file(files["llms.txt"])
     assert parsed.title == "Example API"
-    assert list(parsed.sections) == ["Docs", "Errors", "Other pages", "Contract files", "Optional"]
+    assert list(parsed.sections) == ["Docs", "Errors", "Other pages", "Optional"]
     assert [entry.title for entry in parsed.sections["Other pages"]] == ["thing_missing"]  # not in nav, still listed
     twin = files["errors/server_broke.md"]
     facts, rest = _front_matter(twin)

@@ -126,8 +126,6 @@ def llms_txt(
     if rest:
         lines += ["", "## Other pages", ""]
         lines += [code_line(registry, pages[s].code) if pages[s].code else page_line(pages[s], site.docs_url) for s in rest]  # type: ignore[arg-type]
-    lines += ["", "## Contract files", ""]
-    lines += [f"- [{name}]({site.docs_url}{name}): {CONTRACT_NOTES[name]}" for name in CONTRACT_FILES]
     optional = [code_line(registry, pages[src].code) for src in secondary] + optional  # type: ignore[arg-type]
     lines += ["", f"## {OPTIONAL}", "", *optional]
     return "\n".join(lines) + "\n"
@@ -151,8 +149,10 @@ def agent_instructions(registry: Registry) -> list[str]:
         lines.append("- When a response carries `Retry-After`, wait at least that many seconds before the next attempt.")
     if EnvelopeRole.request_id in roles:
         lines.append(f"- Quote {roles[EnvelopeRole.request_id]} when you report a problem: {registry.site.support_url}")
-    contract = ", ".join(f"[{name}]({docs}{name})" for name in CONTRACT_FILES)
-    lines.append(f"- The contract as data, for code generation and validation: {contract}.")
+    # Named by address, not linked: the sections link documentation pages, each with a
+    # Markdown twin, and an agent sorting links by "is this Markdown?" should meet only those.
+    lines.append("- The contract as data, for code generation and validation:")
+    lines += [f"  - `{docs}{name}`: {CONTRACT_NOTES[name]}" for name in CONTRACT_FILES]
     return lines
 
 
