@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import urllib.request
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -278,3 +279,38 @@ def test_large_registries_shard_llms_txt_by_group(example_data, tmp_path: Path) 
 
     problems = parity_problems(registry, pages=pages, files=files, site_dir=None, sources=set(pages) | set(CONTRACT_FILES))
     assert [p for p in problems if "llms.txt" in p] == []
+
+
+class _TextBeforeArticle(HTMLParser):
+    """The text of a page as a reader of its HTML meets it, and how much comes before <article>."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.before = self.total = 0
+        self.skipping = 0
+        self.in_article = False
+
+    def handle_starttag(self, tag: str, attrs) -> None:  # type: ignore[no-untyped-def]
+        self.in_article |= tag == "article"
+        self.skipping += tag in ("script", "style")
+
+    def handle_endtag(self, tag: str) -> None:
+        self.skipping -= tag in ("script", "style")
+
+    def handle_data(self, data: str) -> None:
+        if not self.skipping and data.strip():
+            size = len(" ".join(data.split()))
+            self.total += size
+            self.before += 0 if self.in_article else size
+
+
+def test_every_page_starts_its_content_early(agnes_site: Built) -> None:
+    # Agents read pages top to bottom and stop early: the article must come before the
+    # navigation and the table of contents (afdocs' content-start-position wants <= 10 %).
+    late = {}
+    for index in sorted(agnes_site.site.rglob("index.html")):
+        parser = _TextBeforeArticle()
+        parser.feed(index.read_text(encoding="utf-8"))
+        if parser.before > 0.10 * parser.total:
+            late[index.relative_to(agnes_site.site).as_posix()] = f"{parser.before}/{parser.total}"
+    assert late == {}
