@@ -2,16 +2,30 @@ VENV ?= .venv
 PYTHON ?= python3
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+TEST_STAMP := $(VENV)/.installed-test
 ADDR ?= 127.0.0.1:8000
+
+# Material 9.7+ prints a 12-line end-of-life notice on every build; the project knows
+# (README, "Material's end of life") and a newcomer needs a quiet build.
+export NO_MKDOCS_2_WARNING := 1
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 .PHONY: serve build test check schema contract preview generate bench clean
 
-# The environment is (re)created whenever pyproject.toml changes.
+# The environment is (re)created whenever pyproject.toml changes: what serving and
+# building need first, the test tools (Playwright, hypothesis, ProperDocs...) only for
+# `make test`, so the first `make serve` is up quickly.
 $(STAMP): pyproject.toml
+	@echo "Setting up $(VENV): MkDocs, Material for MkDocs and the errdocs hooks (first run only)..."
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e .
+	@rm -f $(TEST_STAMP)
+	@touch $(STAMP)
+
+$(TEST_STAMP): $(STAMP)
+	@echo "Adding the test tools to $(VENV) (first run only)..."
 	$(PY) -m pip install --quiet -e ".[test]"
-	touch $(STAMP)
+	@touch $(TEST_STAMP)
 
 # Byte-compile the hooks, as pip does for installed packages: with PYTHONDONTWRITEBYTECODE
 # set (common in containers and CI) every build would otherwise recompile them (~20 ms).
@@ -30,7 +44,7 @@ build: $(STAMP)
 	$(PY) -m mkdocs build --strict --clean --site-dir site.new || { rm -rf site.new; exit 1; }
 	rm -rf site.old && if [ -d site ]; then mv site site.old; fi && mv site.new site && rm -rf site.old
 
-test: $(STAMP)
+test: $(TEST_STAMP)
 	$(PY) -m pytest
 
 # Validate registry.yaml alone and print every problem (no MkDocs).

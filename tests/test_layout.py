@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -101,3 +102,16 @@ def test_the_generator_names_no_api():
     assert files, "git ls-files found no hook file"
     naming = [str(path.relative_to(ROOT)) for path in files if "agnes" in path.read_text(encoding="utf-8").lower()]
     assert naming == []
+
+
+def test_make_serve_installs_only_what_serving_needs(tmp_path: Path) -> None:
+    # A dry run from a fresh checkout: `make serve` sets up the runtime packages and says so;
+    # the test tools (Playwright, hypothesis, ProperDocs...) come with `make test` only.
+    def dry(target: str) -> str:
+        run = subprocess.run(["make", "-n", "-C", str(ROOT), target, f"VENV={tmp_path / 'venv'}"],
+                             capture_output=True, text=True, timeout=30)
+        assert run.returncode == 0, run.stderr
+        return run.stdout
+    serve, test = dry("serve"), dry("test")
+    assert "Setting up" in serve and "pip install --quiet -e .\n" in serve and ".[test]" not in serve
+    assert "pip install --quiet -e \".[test]\"" in test and "Adding the test tools" in test

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import re
 import urllib.request
 from html.parser import HTMLParser
@@ -309,8 +310,51 @@ def test_every_page_starts_its_content_early(agnes_site: Built) -> None:
     # navigation and the table of contents (afdocs' content-start-position wants <= 10 %).
     late = {}
     for index in sorted(agnes_site.site.rglob("index.html")):
+        html = index.read_text(encoding="utf-8")
+        if 'http-equiv="refresh"' in html:
+            continue  # a folder's redirect page (publish.folders), not a page
         parser = _TextBeforeArticle()
-        parser.feed(index.read_text(encoding="utf-8"))
+        parser.feed(html)
         if parser.before > 0.10 * parser.total:
             late[index.relative_to(agnes_site.site).as_posix()] = f"{parser.before}/{parser.total}"
     assert late == {}
+
+
+def test_one_order_everywhere(agnes_site: Built, agnes_registry) -> None:
+    # The overview table, the sidebar, prev/next, llms.txt and llms-full.txt list the codes
+    # in one order: a reader's "Next" is the next row of the table.
+    order = list(agnes_registry.codes)
+    overview = agnes_site.page("errors/overview/index.html")
+    first = overview.index(f'<td><a href="../{order[0]}/"')
+    table = overview[overview.rindex("<table", 0, first) : overview.index("</table>", first)]
+    rows = table.split("<tr>")[2:]  # after the header row
+    assert [re.search(r'<a href="\.\./([a-z_]+)/"', row)[1] for row in rows] == order
+    # The sidebar (pruned: a page shows its own group open), group by group.
+    sidebar = []
+    for names in agnes_registry.code_groups().values():
+        page = agnes_site.page(f"errors/{names[0]}/index.html")
+        nav = page[page.index('data-md-type="navigation"') : page.index('data-md-type="toc"')]
+        links = re.findall(r'href="(?:\.\./([a-z_]+)/|\./)"', nav)
+        sidebar += [name or names[0] for name in links if (name or names[0]) in names]
+    assert sidebar == order
+    llms = agnes_site.page("llms.txt")
+    assert re.findall(r"^- \[([a-z_]+)\]\(https://docs\.lasscyber\.com/errors/", llms, re.M) == order
+    full = agnes_site.page("llms-full.txt")
+    assert re.findall(r"^Source: https://docs\.lasscyber\.com/errors/([a-z_]+)/$", full, re.M)[2:] == order  # after overview, changelog
+    for name, after in zip(order, order[1:]):
+        page = agnes_site.page(f"errors/{name}/index.html")
+        assert re.search(r'<a href="\.\./([a-z_]+)/" class="md-footer__link md-footer__link--next"', page)[1] == after, name
+
+
+def test_codes_of_a_group_stay_together(example_data) -> None:
+    from errdocs.registry.model import Registry
+
+    data = copy.deepcopy(example_data)
+    names = list(data["codes"])
+    assert len(names) >= 2
+    data["codes"][names[0]]["group"] = "First"
+    data["codes"][names[-1]]["group"] = "First"
+    for name in names[1:-1]:
+        data["codes"][name]["group"] = "Second"
+    registry = Registry.model_validate(data)
+    assert list(registry.codes) == [names[0], names[-1], *names[1:-1]]

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..registry.model import Registry
+from .folders import FOLDER_PAGE, folder_page, folder_targets
 from .llms import LLMS_FULL_TXT, LLMS_TXT, ROBOTS_TXT, WELL_KNOWN_LLMS_TXT, NavSection, full_header, index_files, nav_order, robots_txt, size_problems
 from .parity import Expected, Published, check_published, codes_table_rows
 from .twins import PageDoc, doc_urls, index_notice, page_url, twin_head, twin_path, twin_text
@@ -56,6 +57,8 @@ class Publisher:
         self._docs_url = registry.site.docs_url
         self._doc_url_key = registry.doc_url_key
         self._folders: set[Path] = set()
+        self._folder_pages: list[str] = []
+        """The folder redirect pages written (``publish.folders``)."""
         # Set by seal(): everything finish() needs, so the registry can be let go.
         self._indexes: dict[str, str] = {}
         self._order: list[str] = []
@@ -99,18 +102,21 @@ class Publisher:
         )
 
     def write_indexes(self) -> None:
-        """Write ``llms.txt`` (+ shards, and its copy at ``/.well-known/``), ``llms-full.txt``
-        and, unless the docs bring their own, ``robots.txt``; once every twin is written."""
+        """Write ``llms.txt`` (+ shards, and its copy at ``/.well-known/``), ``llms-full.txt``,
+        and, unless the docs bring their own, ``robots.txt`` and the folder pages; once every
+        twin and HTML page is written."""
         for path, text in self._indexes.items():
             self._write(path, text)
         self._write(WELL_KNOWN_LLMS_TXT, self._indexes[LLMS_TXT])
         if not (self.out_dir / ROBOTS_TXT).exists():
             self._write(ROBOTS_TXT, robots_txt(self._docs_url))
         self._write_full()
+        self._write_folder_pages()
 
     def discard(self) -> None:
         """Remove every LLM file written so far (a failed build publishes none)."""
-        for rel in [page.twin for page in self.pages.values()] + [*self._indexes, LLMS_FULL_TXT, WELL_KNOWN_LLMS_TXT]:
+        written = [page.twin for page in self.pages.values()] + [*self._indexes, LLMS_FULL_TXT, WELL_KNOWN_LLMS_TXT]
+        for rel in written + self._folder_pages:
             (self.out_dir / rel).unlink(missing_ok=True)
         # Folders made for them go too, deepest first, when nothing else is in them.
         for folder in sorted(self._folders, key=lambda path: len(path.parts), reverse=True):
@@ -142,6 +148,15 @@ class Publisher:
                     twin = part.read()
                 out.write(f"\n\nSource: {page.url}\n\n" + twin[page.body_start:].rstrip("\n"))
             out.write("\n")
+
+    def _write_folder_pages(self) -> None:
+        """A redirect page in every folder above a page that has no page of its own."""
+        rels = [self.pages[src].url[len(self._docs_url):] for src in self._order]
+        for folder, target in folder_targets(rels).items():
+            rel = folder + FOLDER_PAGE
+            if not (self.out_dir / rel).exists():  # a hand-written or engine page wins
+                self._write(rel, folder_page(folder, target, docs_url=self._docs_url))
+                self._folder_pages.append(rel)
 
     def _write(self, rel: str, text: str) -> None:
         self._target(rel).write_bytes(text.encode("utf-8"))

@@ -18,7 +18,7 @@ from enum import Enum
 from functools import cached_property
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PlainValidator, Strict, TypeAdapter, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PlainValidator, Strict, TypeAdapter, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from .http_status import reason_matches, standard_reason
@@ -691,9 +691,21 @@ class Registry(Model):
     retry_guidance: RetryGuidance
     """The retry guidance snippet."""
     codes: Annotated[dict[str, Code], Field(min_length=1)]
-    """Canonical codes by name (snake_case), in overview order."""
+    """Canonical codes by name (snake_case). One order everywhere: the overview table, the
+    navigation, prev/next, the LLM files and the contract files list a group's codes
+    together, groups in order of first appearance, codes in registry order within each."""
     changelog: list[ChangelogEntry] = []
     """Published versions of the contract, any order (the changelog page sorts them)."""
+
+    @field_validator("codes")
+    @classmethod
+    def _grouped(cls, codes: dict[str, Code]) -> dict[str, Code]:
+        # The navigation must show a group's codes together; every other surface follows it,
+        # so a reader's "Next" is always the next row of the overview.
+        groups: dict[str, list[str]] = {}
+        for name, code in codes.items():
+            groups.setdefault(code.nav_group, []).append(name)
+        return {name: codes[name] for names in groups.values() for name in names}
 
     @property
     def budgets(self) -> Budgets:
