@@ -155,6 +155,23 @@ def served_agnes_site(agnes_site: Built):
         yield base
 
 
+@pytest.fixture(scope="session")
+def preview(agnes_site: Built):
+    """`make preview`'s server (python -m errdocs preview) on the built site; stopped by PID."""
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "errdocs", "preview", str(agnes_site.site), "--port", str(port)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ, "PYTHONPATH": str(ROOT / "hooks")},
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        wait_for_http(base + "/")
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
 def llms_files(registry, pages: dict, nav: list, out: Path) -> dict[str, str]:
     """The LLM files a build writes for ``pages`` (PageDoc by docs path) under ``out``, as
     ``{site path: text}``; the size budget and parity gate are left to the caller."""

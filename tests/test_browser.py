@@ -1,6 +1,6 @@
 """The built site in a real browser: Playwright driving Debian's chromium against a real HTTP server.
 
-Every page loads without console errors or failed requests, search finds every code, the SDK tabs
+Every page loads without console errors or failed requests, search finds every code, the code sample tabs
 switch and stay linked, the copy button copies the example exactly, the palette toggles, the Markdown
 twin link works, screenshots are kept as artifacts, and a deliberately broken page is caught by the
 very same check (so the check is known to be real).
@@ -65,6 +65,13 @@ def base(browser, request) -> str:
     """Base URL of the served real site. Asks for the browser first, so a missing chromium skips
     before the site is built."""
     return request.getfixturevalue("served_agnes_site")
+
+
+@pytest.fixture(scope="module")
+def hosted(browser, request) -> str:
+    """Base URL of the real site through `make preview`'s server, which answers the 404 page
+    for a missing address as a host does (the plain server of ``base`` does not)."""
+    return request.getfixturevalue("preview") + "/"
 
 
 @pytest.fixture(scope="module")
@@ -158,7 +165,7 @@ def test_search_finds_every_code(context, built, registry):
     assert not misses, "\n".join(misses)
 
 
-# 3. The SDK tabs switch, and stay linked across pages.
+# 3. Code sample tabs switch and stay linked across pages; SDK exceptions need no click.
 
 
 def _assert_selected(page, label: str, other: str) -> None:
@@ -178,17 +185,29 @@ def _assert_selected(page, label: str, other: str) -> None:
         expect(blocks.nth(unwanted)).to_be_hidden(timeout=WAIT_MS)
 
 
-def test_sdk_tabs_switch_and_stay_linked(context, registry):
-    other = next(name for name in registry.codes if name != CODE_PAGE)
+def test_code_sample_tabs_switch_and_stay_linked(context):
     page = context.new_page()
-    page.goto(f"errors/{CODE_PAGE}/", wait_until="load")
+    page.goto("guides/retries/", wait_until="load")
     _assert_selected(page, "Python", "TypeScript")  # the default, so the click below is a real change
 
     page.locator(".tabbed-labels > label", has_text=re.compile(r"^\s*TypeScript\s*$")).first.click()
     _assert_selected(page, "TypeScript", "Python")
 
-    page.goto(f"errors/{other}/", wait_until="load")
+    page.goto("sdks/versioning/", wait_until="load")
     _assert_selected(page, "TypeScript", "Python")
+
+
+def test_every_sdk_exception_shows_without_a_click(context, registry):
+    page = context.new_page()
+    for name, code in registry.codes.items():
+        page.goto(f"errors/{name}/", wait_until="load")
+        table = page.locator("h2#sdk-behaviour ~ div table").first
+        for sdk_id, sdk in registry.site.sdks.items():
+            row = table.locator("tr", has_text=sdk.label)
+            assert row.is_visible(), (name, sdk_id)
+            assert code.sdk[sdk_id].exception in row.inner_text(), (name, sdk_id)
+            for attribute in code.sdk[sdk_id].attributes:
+                assert attribute.name in row.inner_text(), (name, sdk_id, attribute.name)
 
 
 # 4. The copy button copies the example JSON exactly.
@@ -458,3 +477,117 @@ def test_search_still_finds_a_code_from_the_header(context):
     result = page.locator(".md-search-result__link").first
     result.wait_for()
     assert CODE_PAGE in result.get_attribute("href")
+
+
+# 10. Readers: accessibility, tables, the 404 page and folder addresses.
+
+
+def _site_pages(built) -> list[str]:
+    """Every page of the site as a path for ``page.goto`` (folder redirect pages left out)."""
+    paths = []
+    for index in sorted(built.site.rglob("index.html")):
+        if 'http-equiv="refresh"' in index.read_text(encoding="utf-8"):
+            continue  # publish.folders: a redirect, tested below
+        rel = index.parent.relative_to(built.site).as_posix()
+        paths.append("" if rel == "." else rel + "/")
+    return paths
+
+
+def _settled(page, path: str) -> None:
+    page.goto(path, wait_until="load")
+    try:
+        page.wait_for_load_state("networkidle", timeout=5_000)
+    except Exception:  # noqa: BLE001 - the search worker may keep the network busy; the page is loaded
+        pass
+
+
+@pytest.mark.parametrize("scheme, palette", [("light", "default"), ("dark", "slate")])
+def test_axe_finds_no_violation_on_any_page(browser, hosted, built, scheme, palette):
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+    ctx = browser.new_context(base_url=hosted, viewport={"width": 1280, "height": 900}, color_scheme=scheme)
+    ctx.set_default_timeout(WAIT_MS)
+    found: dict[str, list[str]] = {}
+    try:
+        page = ctx.new_page()
+        for path in [*_site_pages(built), "404.html", "no/such/page/"]:
+            _settled(page, path)
+            assert page.evaluate("document.body.dataset.mdColorScheme") == palette, path
+            for rule in axe.run(page).response["violations"]:
+                found.setdefault(f"/{path} {rule['id']}", []).extend(str(node["target"]) for node in rule["nodes"])
+        # The search dialog, open with results.
+        _settled(page, "errors/overview/")
+        page.keyboard.press("/")
+        page.keyboard.type("rate limit")
+        page.wait_for_selector(".md-search-result__item", timeout=WAIT_MS)
+        for rule in axe.run(page).response["violations"]:
+            found.setdefault(f"search dialog {rule['id']}", []).extend(str(node["target"]) for node in rule["nodes"])
+    finally:
+        ctx.close()
+    assert found == {}, "\n".join(f"{where}: {targets[:5]}" for where, targets in found.items())
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_identifiers_in_table_cells_never_break(browser, base, built, width):
+    page = browser.new_page(base_url=base, viewport={"width": width, "height": 900})
+    broken: list[str] = []
+    checked = 0
+    try:
+        for path in _site_pages(built):
+            page.goto(path, wait_until="load")
+            # An inline element broken across lines has one client rect per line.
+            result = page.evaluate("""() => {
+                const cells = [...document.querySelectorAll("article table :is(td, th) :is(code, a)")]
+                    .filter(el => /^\\S+$/.test(el.textContent.trim()));
+                return {count: cells.length,
+                        broken: cells.filter(el => el.getClientRects().length > 1).map(el => el.textContent.trim())};
+            }""")
+            checked += result["count"]
+            broken += [f"/{path}: {text}" for text in result["broken"]]
+    finally:
+        page.close()
+    assert checked > 100  # every code name of the overview table, at least
+    assert broken == [], broken
+
+
+def test_the_404_page_helps_and_stays_on_the_site(browser, hosted):
+    base = hosted
+    page = browser.new_page(base_url=base, viewport={"width": 1280, "height": 900})
+    requests: list[str] = []
+    errors: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    try:
+        response = page.goto("no/such/page/", wait_until="load")
+        assert response is not None and response.status == 404
+        try:
+            page.wait_for_load_state("networkidle", timeout=5_000)
+        except Exception:  # noqa: BLE001
+            pass
+        hrefs = page.eval_on_selector_all("[href], [src]", "els => els.map(el => el.getAttribute('href') || el.getAttribute('src'))")
+        assert not [href for href in hrefs if href.startswith("//")], hrefs  # "//llms.txt" would name a host
+        assert [url for url in requests if not url.startswith(base)] == []
+        assert [e for e in errors if "404" not in e] == [], errors  # only the page's own status is an error
+        links = {a.text_content().strip(): a.get_attribute("href") for a in page.locator("article a").all()}
+        assert links["Home"] in ("/", "/.") and links["Errors: Errors overview"] == "/errors/overview/", links
+        page.get_by_role("button", name="Search the documentation").click()
+        page.wait_for_function("() => document.getElementById('__search').checked", timeout=WAIT_MS)  # the dialog is open
+        assert _search(page, CODE_PAGE, f"/errors/{CODE_PAGE}/") is None  # and it finds pages
+    finally:
+        page.close()
+
+
+def test_every_folder_address_answers(browser, base, built):
+    page = browser.new_page(base_url=base)
+    try:
+        folders = sorted({p.rsplit("/", 2)[0] + "/" for p in _site_pages(built) if p.count("/") >= 2})
+        assert {"errors/", "guides/"} <= set(folders), folders
+        for folder in folders:
+            response = page.goto(folder, wait_until="load")
+            assert response is not None and response.status == 200, folder
+            page.wait_for_url(lambda url: urlsplit(url).path != "/" + folder, timeout=WAIT_MS)
+            assert urlsplit(page.url).path.startswith("/" + folder), (folder, page.url)
+            assert page.locator("article h1").count() == 1, page.url  # a real page
+    finally:
+        page.close()

@@ -38,7 +38,9 @@ def test_every_code_page_matches_the_registry(agnes_site: Built) -> None:
         assert f'"code": "{name}"' in text
         for sdk_id in registry.site.sdks:
             assert code.sdk[sdk_id].exception in text, (name, sdk_id)
-        assert re.search(r'<div class="tabbed-set tabbed-alternate"', body), name
+        sdk = body[body.index('id="sdk-behaviour"'):]
+        assert "tabbed-set" not in sdk[: sdk.index("</table>")], name  # one table, no tabs
+        assert all(f"<td>{sdk_.label} (" in sdk for sdk_ in registry.site.sdks.values()), name
         steps = re.findall(r"<ol>(.*?)</ol>", body, re.S)
         assert steps and len(re.findall(r"<li>", steps[0])) == len(code.steps), name
         assert visible(code.retry.label.replace("`", ""))[:20] in text.replace("`", ""), name

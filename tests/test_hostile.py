@@ -20,7 +20,7 @@ import pytest
 from conftest import ROOT, copy_project, mkdocs_build
 
 AGNES = (ROOT / "registry.yaml").read_text(encoding="utf-8")
-SUMMARY = '    summary: "Something failed unexpectedly on the server; quote the request_id when you report it."'
+SUMMARY = '    summary: "Something failed unexpectedly on the server; quote the `request_id` when you report it."'
 PYPI = "      url: https://pypi.org/project/agnes-security/"
 CODE = "  internal_error:\n"
 CODE_LINE = AGNES[: AGNES.index(CODE)].count("\n") + 1

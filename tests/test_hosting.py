@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import os
 import re
 import subprocess
@@ -23,30 +24,14 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
-def _get(url: str, *, follow: bool = True):  # -> (status, headers (case-insensitive), body)
+def _get(url: str, *, follow: bool = True, **headers: str):  # -> (status, headers (case-insensitive), body)
     opener = urllib.request.build_opener() if follow else urllib.request.build_opener(_NoRedirect)
+    request = urllib.request.Request(url, headers={key.replace("_", "-"): value for key, value in headers.items()})
     try:
-        with opener.open(url, timeout=10) as response:
+        with opener.open(request, timeout=10) as response:
             return response.status, response.headers, response.read()
     except urllib.error.HTTPError as err:
         return err.code, err.headers, err.read()
-
-
-@pytest.fixture
-def preview(agnes_site: Built):
-    """`make preview`'s server (python -m errdocs preview) on the built site; stopped by PID."""
-    port = free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "errdocs", "preview", str(agnes_site.site), "--port", str(port)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ, "PYTHONPATH": str(ROOT / "hooks")},
-    )
-    try:
-        base = f"http://127.0.0.1:{port}"
-        wait_for_http(base + "/")
-        yield base
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
 
 
 def test_preview_serves_pages_twins_and_llms_with_the_right_types(preview: str) -> None:
@@ -142,7 +127,7 @@ def test_preview_negotiates_markdown_at_every_page_address(preview: str, accept:
         request = urllib.request.Request(preview + path, headers={"Accept": accept} if accept else {})
         with urllib.request.urlopen(request, timeout=10) as response:
             body, headers = response.read(), response.headers
-        assert headers["Vary"] == "Accept"
+        assert headers["Vary"] == "Accept, Accept-Encoding"  # negotiated, and compressed for those who ask
         if markdown:
             assert headers["Content-Type"] == "text/markdown; charset=utf-8"
             assert body == _get(preview + "/" + twin)[2], path
@@ -156,3 +141,21 @@ def test_agents_find_the_index_where_they_look(preview: str, agnes_registry) -> 
     status, headers, body = _get(preview + "/robots.txt")
     assert status == 200 and headers["Content-Type"] == "text/plain; charset=utf-8"
     assert body.decode() == f"User-agent: *\nAllow: /\n\nSitemap: {agnes_registry.site.docs_url}sitemap.xml\n"
+
+
+def test_preview_compresses_text_and_says_how_long_to_cache(preview: str, agnes_site: Built) -> None:
+    # As a real host does (and hosting/nginx.conf): gzip for clients that accept it, the
+    # same bytes decompressed, a year for fingerprinted theme assets, minutes for the rest.
+    for path in ("/", f"/errors/{SITE_CODE}/", "/llms.txt", "/search/search_index.json", "/assets/stylesheets/errdocs.css"):
+        plain = _get(preview + path)
+        status, headers, body = _get(preview + path, Accept_Encoding="gzip, deflate")
+        assert status == 200 and headers["Content-Encoding"] == "gzip", path
+        assert gzip.decompress(body) == plain[2] and "Accept-Encoding" in headers["Vary"], path
+        assert "Content-Encoding" not in plain[1], path
+        assert headers["Cache-Control"] == "public, max-age=300", path
+    theme = [a for a in sorted((agnes_site.site / "assets").rglob("*")) if re.search(r"\.[0-9a-f]{8}\.min\.(css|js)$", a.name)]
+    assert theme and all(
+        _get(preview + "/" + asset.relative_to(agnes_site.site).as_posix())[1]["Cache-Control"] == "public, max-age=31536000, immutable"
+        for asset in theme
+    )
+    assert _get(preview + "/", Accept_Encoding="gzip;q=0")[1].get("Content-Encoding") is None

@@ -358,3 +358,24 @@ def test_codes_of_a_group_stay_together(example_data) -> None:
         data["codes"][name]["group"] = "Second"
     registry = Registry.model_validate(data)
     assert list(registry.codes) == [names[0], names[-1], *names[1:-1]]
+
+
+def test_the_inferred_sdk_exceptions_say_they_are_unconfirmed(agnes_site: Built, agnes_registry) -> None:
+    # No published Agnes page names the SDK exceptions of these codes: the pages and twins say so.
+    marked = [name for name, code in agnes_registry.codes.items() if code.unconfirmed]
+    assert marked == ["not_found", "method_not_allowed"]
+    for name in marked:
+        facts, body = _front_matter(agnes_site.page(f"errors/{name}.md"))
+        assert set(facts["unconfirmed"]) == {"sdk_exceptions"}
+        assert "| **Unconfirmed** | SDK exceptions: No published page names" in body
+        page = agnes_site.page(f"errors/{name}/index.html")
+        assert "<strong>Unconfirmed</strong>: No published page names" in page
+
+
+def test_the_public_site_says_nothing_of_how_it_is_built(agnes_site: Built) -> None:
+    # The site is the API's documentation: benchmarks and build internals live in the repository.
+    internals = re.compile(r"bench|performance of the (site|build)|pytest|mkdocs|errdocs|registry\.yaml|hooks/", re.I)
+    surfaces = ["llms.txt", "llms-full.txt", "sitemap.xml", "search/search_index.json"]
+    surfaces += [p.relative_to(agnes_site.site).as_posix() for p in agnes_site.site.rglob("*.md")]
+    found = {rel: m.group(0) for rel in surfaces if (m := internals.search(agnes_site.page(rel)))}
+    assert found == {}

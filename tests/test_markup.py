@@ -25,7 +25,9 @@ def html(source: str) -> str:
         ("plain words", "plain words"),
         ("a <b> c", "a &lt;b&gt; c"),
         ("x | y", r"x \| y"),
-        ("`tick`", r"\`tick\`"),
+        ("`tick`", "`tick`"),  # a code span stays a code span
+        ("a ` b", r"a \` b"),  # a lone backtick is only a character
+        ("` `", r"\` \`"),
         ("*bold* [link](x)", r"\*bold\* \[link\](x)"),
         ("{: onclick=alert(1)}", r"\{: onclick=alert(1)\}"),
         ("snake_case stays", "snake_case stays"),
@@ -46,6 +48,8 @@ def test_text_escapes(raw: str, expected: str) -> None:
         "text{: onmouseover=alert(1) }",
         "<Snippet file=\"x.mdx\" />",
         "a | b | c",
+        "`<script>alert(1)</script>`",
+        "`a | b` | c",
     ],
 )
 def test_text_renders_inert_in_a_table(hostile: str) -> None:

@@ -98,7 +98,7 @@ def test_browsers_get_html_with_discovery_links(nginx: str) -> None:
     assert status == 301 and headers["Location"] == f"/errors/{SITE_CODE}/"
 
 
-def test_types_404_discovery_files_and_compression(nginx: str) -> None:
+def test_types_404_discovery_files_and_compression(nginx: str, agnes_site: Built) -> None:
     status, headers, body = _get(nginx + "/llms.txt")
     assert (status, headers["Content-Type"]) == (200, "text/plain; charset=utf-8")
     assert _get(nginx + "/.well-known/llms.txt")[2] == body
@@ -110,3 +110,7 @@ def test_types_404_discovery_files_and_compression(nginx: str) -> None:
     assert status == 200 and headers["Content-Encoding"] == "gzip"
     assert gzip.decompress(body).startswith(b"# ")
     assert "max-age" in _get(nginx + "/")[1]["Cache-Control"]
+    # A year for fingerprinted theme assets only: the site's own stylesheet may change under its name.
+    assets = sorted((agnes_site.site / "assets").rglob("*.min.css")) + [agnes_site.site / "assets/stylesheets/errdocs.css"]
+    lifetimes = {a.name: _get(nginx + "/" + a.relative_to(agnes_site.site).as_posix())[1]["Cache-Control"] for a in assets}
+    assert lifetimes.pop("errdocs.css") == "public, max-age=300" and set(lifetimes.values()) == {"public, max-age=31536000, immutable"}

@@ -37,8 +37,11 @@ def test_code_page_sections(example_registry) -> None:
     headings = re.findall(r"^## (.+)$", page, re.M)
     assert headings == ["When this happens", "Example response", "What to do", "SDK behaviour", "Privacy"]
     assert "# server_broke" in page and "`503 Service Unavailable`" in page
-    assert '=== "Python"' in page and '=== "TypeScript"' in page
-    assert "`example.ServerError`" in page and "`ServerError`" in page
+    # Every SDK in one table, no tabs: nothing hides behind a click.
+    sdk = page[page.index("## SDK behaviour"):]
+    assert "=== " not in sdk and "| SDK | Error |" in sdk
+    assert "| Raises `example.ServerError` | `retry_after` (`int`): Seconds. |" in sdk
+    assert "| Raises `ServerError` | None beyond the common ones |" in sdk  # no attributes, beside one with
     assert "1. Wait.\n2. Retry." in page
 
 
@@ -147,8 +150,8 @@ def test_pages_say_how_each_sdk_hands_over_its_error(example_data) -> None:
     example_data["site"]["sdks"]["python"]["errors"] = "thrown"
     example_data["site"]["sdks"]["typescript"]["errors"] = "returned"
     page = code_page(_registry(example_data), "server_broke")
-    assert "Throws `example.ServerError` from [`example-sdk`](https://pypi.org/project/example-sdk/)." in page
-    assert "Returns `ServerError` as its error value, from [`@example/sdk`]" in page
+    assert "| Python ([`example-sdk`](https://pypi.org/project/example-sdk/)) | Throws `example.ServerError` |" in page
+    assert "| Returns `ServerError` as its error value |" in page
     assert "Raises" not in page
 
 
@@ -163,11 +166,11 @@ def test_a_pipe_in_a_code_cell_is_a_pipe_on_the_page_and_in_the_twin(example_dat
     row = next(line for line in page.split("\n") if "`retry_after`" in line)
     assert "`str | None`" in row  # Python-Markdown keeps a code span whole in a cell
     html = markdown.markdown("| A | B | C |\n| --- | --- | --- |\n" + row.strip(), extensions=["tables"])
-    assert "<td><code>str | None</code></td>" in html
+    assert "(<code>str | None</code>)" in html and html.count("<td>") == 3
     twin_row = gfm_table_pipes(row)
     assert "`str \\| None`" in twin_row
     gfm = MarkdownIt("commonmark").enable("table").render("| A | B | C |\n| --- | --- | --- |\n" + twin_row.strip())
-    assert "<td><code>str | None</code></td>" in gfm and gfm.count("<td>") == 3
+    assert "(<code>str | None</code>)" in gfm and gfm.count("<td>") == 3
 
 
 def test_example_status_is_shown_with_the_example(example_data) -> None:
@@ -190,3 +193,31 @@ def test_permalinks_are_marked_as_chrome_for_parity_checkers() -> None:
 
     html = '<h2 id="x">X<a class="headerlink" href="#x" title="Permanent link">&para;</a></h2>'
     assert mark_chrome(html) == '<h2 id="x">X<a class="headerlink" data-markdown-ignore href="#x" title="Permanent link">&para;</a></h2>'
+
+
+def test_unconfirmed_facts_say_so_on_the_page_in_the_twin_and_in_errors_json(example_data) -> None:
+    from errdocs.publish.contract import errors_json
+    from errdocs.publish.twins import code_facts
+
+    why = "No published page names them."
+    example_data["codes"]["server_broke"]["unconfirmed"] = {"sdk_exceptions": why, "retry_policy": "Inferred from the 503."}
+    registry = _registry(example_data)
+    page = code_page(registry, "server_broke")
+    facts = page[page.index("|  |  |"):page.index("## When this happens")]
+    assert re.search(r"^\| \*\*Retry\?\*\* \| .* \(unconfirmed\) \|$", facts, re.M)
+    assert "| **HTTP status** | `503 Service Unavailable` |" in facts  # confirmed facts are not marked
+    assert f"| **Unconfirmed** | Retry policy: Inferred from the 503.; SDK exceptions: {why} |" in facts or (
+        f"| **Unconfirmed** | SDK exceptions: {why}; Retry policy: Inferred from the 503. |" in facts)
+    sdk = page[page.index("## SDK behaviour"):]
+    assert sdk.split("\n\n")[1] == f"**Unconfirmed**: {why}"  # said before the table it qualifies
+    assert code_facts(registry, "server_broke")["unconfirmed"] == {"sdk_exceptions": why, "retry_policy": "Inferred from the 503."}
+    assert errors_json(registry)["codes"]["server_broke"]["unconfirmed"]["sdk_exceptions"] == why
+    assert "unconfirmed" not in code_facts(registry, "thing_missing")  # nothing to say, nothing said
+
+
+def test_an_unknown_fact_cannot_be_unconfirmed(example_data) -> None:
+    from errdocs.registry.load import RegistryError
+
+    example_data["codes"]["server_broke"]["unconfirmed"] = {"colour": "x"}
+    with pytest.raises(RegistryError, match="unconfirmed"):
+        _registry(example_data)

@@ -100,7 +100,7 @@ def front_matter(registry: Registry, page: PageDoc) -> str:
     in every parser."""
     facts: dict[str, Any] = {"title": page.title}
     if page.description:
-        facts["description"] = " ".join(page.description.split())
+        facts["description"] = markup.plain(page.description)
     facts["url"] = page_url(registry.site.docs_url, page.src_uri)
     if page.code is not None:
         facts.update(code_facts(registry, page.code))
@@ -120,6 +120,7 @@ def code_facts(registry: Registry, name: str) -> dict[str, Any]:
         "sdk_retries": code.retry.sdk_retries,
         "sdk_exceptions": {sdk_id: raised.exception for sdk_id, raised in code.sdk.items()},
         "doc_url": registry.doc_url(name),
+        **({"unconfirmed": {fact.value: why for fact, why in code.unconfirmed.items()}} if code.unconfirmed else {}),
     }
 
 

@@ -600,6 +600,18 @@ StatusLines = Annotated[
 ]
 
 
+class Fact(str, Enum):
+    """A fact of a code that the registry can mark as unconfirmed (named as in the twins' front matter)."""
+
+    http_status = "http_status"
+    retry_policy = "retry_policy"
+    sdk_exceptions = "sdk_exceptions"
+
+
+FACT_LABELS = {Fact.http_status: "HTTP status", Fact.retry_policy: "Retry policy", Fact.sdk_exceptions: "SDK exceptions"}
+"""How pages name each fact."""
+
+
 class Code(Model):
     """One canonical error code."""
 
@@ -631,6 +643,9 @@ class Code(Model):
     """Navigation group; default by status class (client or server errors)."""
     lifecycle: Lifecycle = Lifecycle()
     """Deprecation or removal; omitted for an active code."""
+    unconfirmed: dict[Annotated[Fact, Strict(False)], Text] = {}
+    """Facts no published source confirms, each with why it is given anyway
+    (``sdk_exceptions: "No published page names them; ..."``). Pages and twins say so."""
 
     @property
     def statuses(self) -> list[int]:

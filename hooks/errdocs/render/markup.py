@@ -33,8 +33,29 @@ _PROSE_SPECIALS = re.compile(r"[`~&<{}]")
 
 
 def text(value: str) -> str:
-    """Plain text, escaped for Markdown and HTML; newlines become spaces."""
+    """Plain text, escaped for Markdown and HTML; newlines become spaces. A backtick code span
+    (``Retry-After`` in backticks) stays a code span: Markdown shows its content literally and
+    HTML-escaped, so it is as inert as the rest."""
     value = " ".join(value.split())
+    if "`" not in value:
+        return _escaped(value)
+    parts: list[str] = []
+    last = 0
+    for match in CODE_SPAN.finditer(value):
+        content = match.group(2)
+        parts += [_escaped(value[last : match.start()]), code(content) if content.strip() else _escaped(match.group(0))]
+        last = match.end()
+    parts.append(_escaped(value[last:]))
+    return "".join(parts)
+
+
+def plain(value: str) -> str:
+    """Registry text for places that show no Markdown (``<meta>`` descriptions, YAML): code
+    spans lose their backticks, and newlines become spaces."""
+    return " ".join(CODE_SPAN.sub(lambda match: match.group(2), value).split())
+
+
+def _escaped(value: str) -> str:
     value = _ENTITY_LIKE.sub("&amp;", value)
     value = value.replace("<", "&lt;").replace(">", "&gt;")
     value = _TEXT_SPECIALS.sub(r"\\\1", value)
@@ -175,7 +196,7 @@ def front_matter(title: str, description: str) -> str:
     """A page's YAML front matter. JSON string quoting is valid YAML and keeps any character
     safe; themes print ``description`` unescaped into ``<meta content="...">``, so it is
     HTML-escaped (the LLM files take their descriptions from the registry instead)."""
-    description = html.escape(" ".join(description.split()), quote=True)
+    description = html.escape(plain(description), quote=True)
     return f"---\ntitle: {json.dumps(title)}\ndescription: {json.dumps(description, ensure_ascii=False)}\n---"
 
 

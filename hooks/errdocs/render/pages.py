@@ -9,7 +9,7 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 
-from ..registry.model import ChangeKind, Code, ErrorStyle, LifecycleState, Registry, semver
+from ..registry.model import FACT_LABELS, ChangeKind, Code, ErrorStyle, Fact, LifecycleState, Registry, semver
 from . import markup
 from .groups import GroupPage, group_pages
 from .snippets import CODES_TABLE_HEADER, code_link, code_rows, example_markdown, status_summary
@@ -24,9 +24,9 @@ _KIND_WORDS = {
 }
 
 _HANDS = {
-    ErrorStyle.raised: "Raises {type} from {package}.",
-    ErrorStyle.thrown: "Throws {type} from {package}.",
-    ErrorStyle.returned: "Returns {type} as its error value, from {package}.",
+    ErrorStyle.raised: "Raises {type}",
+    ErrorStyle.thrown: "Throws {type}",
+    ErrorStyle.returned: "Returns {type} as its error value",
 }
 """How a code page says what an SDK gives the caller, by the SDK's ``errors`` style."""
 
@@ -144,12 +144,18 @@ def _removed_page(registry: Registry, name: str) -> str:
 
 
 def _facts(name: str, code: Code) -> str:
-    statuses = " or ".join(markup.code(line) for line in code.http)
+    unconfirmed = code.unconfirmed
+
+    def marked(fact: Fact, cell: str) -> str:
+        return f"{cell} (unconfirmed)" if fact in unconfirmed else cell
+
     rows = [
-        ["**HTTP status**", statuses],
+        ["**HTTP status**", marked(Fact.http_status, " or ".join(markup.code(line) for line in code.http))],
         ["**Code**", markup.code(name)],
-        ["**Retry?**", markup.cell(code.retry.label)],
+        ["**Retry?**", marked(Fact.retry_policy, markup.cell(code.retry.label))],
     ]
+    if unconfirmed:
+        rows.append(["**Unconfirmed**", "; ".join(f"{FACT_LABELS[fact]}: {markup.text(why)}" for fact, why in unconfirmed.items())])
     return markup.table(["", ""], rows)
 
 
@@ -159,26 +165,33 @@ def _steps(code: Code) -> str:
 
 
 def _sdk(registry: Registry, code: Code) -> str:
-    tabs: list[str] = []
-    for sdk_id, sdk in registry.site.sdks.items():
+    """Every SDK's error for this code in one table, visible without a click (as the
+    published pages have it), then each SDK's note and the note common to all."""
+    sdks = registry.site.sdks
+    if not sdks:
+        return "No SDK is declared for this API."
+    with_attributes = any(code.sdk[sdk_id].attributes for sdk_id in sdks)
+    rows, notes = [], []
+    for sdk_id, sdk in sdks.items():
         raised = code.sdk[sdk_id]
-        package = f"[{markup.code(sdk.package)}]({sdk.url})"
-        body = [_HANDS[sdk.errors].format(type=markup.code(raised.exception), package=package)]
-        if raised.attributes:
-            body.append(
-                markup.table(
-                    ["Attribute", "Type", "Meaning"],
-                    [[markup.code(a.name), markup.code(a.type), markup.cell(a.description)] for a in raised.attributes],
-                )
-            )
+        row = [f"{markup.text(sdk.label)} ([{markup.code(sdk.package)}]({sdk.url}))",
+               _HANDS[sdk.errors].format(type=markup.code(raised.exception))]
+        if with_attributes:
+            row.append("; ".join(
+                f"{markup.code(a.name)} ({markup.code(a.type)}): {markup.cell(a.description)}" for a in raised.attributes
+            ) or "None beyond the common ones")
+        rows.append(row)
         if raised.note:
-            body.append(markup.prose(raised.note))
-        label = markup.text(sdk.label).replace('"', "&quot;")
-        tabs.append(f'=== "{label}"\n\n' + markup.indent("\n\n".join(body)))
-    parts = ["\n\n".join(tabs)] if tabs else []
+            notes.append(f"- **{markup.text(sdk.label)}**: " + markup.indent(markup.prose(raised.note), 2).lstrip())
+    header = ["SDK", "Error", *(["Attributes"] if with_attributes else [])]
+    parts = [markup.table(header, rows)]
+    if Fact.sdk_exceptions in code.unconfirmed:
+        parts.insert(0, f"**Unconfirmed**: {markup.text(code.unconfirmed[Fact.sdk_exceptions])}")
+    if notes:
+        parts.append("\n".join(notes))
     if code.sdk_note:
         parts.append(markup.prose(code.sdk_note))
-    return "\n\n".join(parts) or "No SDK is declared for this API."
+    return "\n\n".join(parts)
 
 
 def _related(registry: Registry, code: Code) -> str:

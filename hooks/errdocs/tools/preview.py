@@ -10,14 +10,19 @@ What a host must get right, and what this server does, so tests can check it:
 * content negotiation at every page address: ``Accept: text/markdown`` (or ``text/plain``
   preferred over HTML) gets the page's Markdown twin, the ``doc_url`` form included, with
   ``Vary: Accept``; browsers get HTML;
-* every page response names ``llms.txt`` and the page's twin in a ``Link`` header.
+* every page response names ``llms.txt`` and the page's twin in a ``Link`` header;
+* text is gzip-compressed for clients that accept it (``Vary: Accept-Encoding``), and every
+  response says how long it may be cached: a year for fingerprinted theme assets, whose
+  name changes with their content, five minutes for everything else (as ``hosting/nginx.conf``).
 """
 
 from __future__ import annotations
 
 import functools
+import gzip
 import http.server
 import io
+import re
 import sys
 from pathlib import Path
 
@@ -30,6 +35,27 @@ CONTENT_TYPES = {
     ".css": "text/css; charset=utf-8",
     ".js": "text/javascript; charset=utf-8",
 }
+
+
+COMPRESSIBLE = ("text/", "application/json", "application/xml", "image/svg+xml")
+FINGERPRINTED = re.compile(r"\.[0-9a-f]{8}\.min\.(?:css|js)$")
+"""Material's theme assets carry a hash of their content in their name (``main.57a0d79d.min.css``)."""
+LONG_CACHE = "public, max-age=31536000, immutable"
+SHORT_CACHE = "public, max-age=300"
+
+
+def cache_control(path: str) -> str:
+    """How long a response for URL ``path`` may be cached."""
+    return LONG_CACHE if FINGERPRINTED.search(path) else SHORT_CACHE
+
+
+def accepts_gzip(accept_encoding: str) -> bool:
+    """Whether an ``Accept-Encoding`` header allows gzip (``gzip;q=0`` refuses it)."""
+    for part in accept_encoding.lower().split(","):
+        coding, _, params = part.strip().partition(";")
+        if coding.strip() in ("gzip", "*"):
+            return params.replace(" ", "") not in ("q=0", "q=0.0", "q=0.00", "q=0.000")
+    return False
 
 
 def wants_markdown(accept: str) -> bool:
@@ -67,36 +93,53 @@ class StaticSiteHandler(http.server.SimpleHTTPRequestHandler):
         path = self.path.split("?", 1)[0].split("#", 1)[0]
         twin = page_twin(path)
         site = Path(self.directory)
-        if twin is not None and (site / twin).is_file() and wants_markdown(self.headers.get("Accept", "")):
-            body = (site / twin).read_bytes()
-            self.send_response(200)
-            self.send_header("Content-Type", CONTENT_TYPES[".md"])
-            self.send_header("Content-Length", str(len(body)))
-            self.send_header("Vary", "Accept")
-            self.end_headers()
-            return io.BytesIO(body)
-        self._twin = twin if twin is not None and (site / twin).is_file() else None
-        return super().send_head()
+        if twin is not None and not (site / twin).is_file():
+            twin = None
+        if twin is not None and wants_markdown(self.headers.get("Accept", "")):
+            return self._respond(200, (site / twin).read_bytes(), CONTENT_TYPES[".md"], path, vary="Accept")
+        target = Path(self.translate_path(path))
+        if target.is_dir():
+            if not path.endswith("/"):
+                return super().send_head()  # the 301 to the folder address
+            target = target / "index.html"
+        if not target.is_file():
+            self.send_error(404)
+            return None
+        body = target.read_bytes()
+        if twin is None:
+            return self._respond(200, body, self.guess_type(str(target)), path)
+        # The page's Markdown and the site's index, for agents that read headers (RFC 8288).
+        link = f'</llms.txt>; rel="llms-txt", </{twin}>; rel="alternate"; type="text/markdown"'
+        return self._respond(200, body, self.guess_type(str(target)), path, vary="Accept", link=link)
 
-    def end_headers(self) -> None:
-        twin = getattr(self, "_twin", None)
-        if twin is not None:
-            # The page's Markdown and the site's index, for agents that read headers (RFC 8288).
-            self.send_header("Vary", "Accept")
-            self.send_header("Link", f'</llms.txt>; rel="llms-txt", </{twin}>; rel="alternate"; type="text/markdown"')
-            self._twin = None
-        super().end_headers()
+    def _respond(self, status: int, body: bytes, content_type: str, path: str, *, vary: str = "", link: str = "") -> io.BytesIO:
+        """Send the headers of ``body`` (compressed when the client accepts it); return what to copy."""
+        vary_on = [vary] if vary else []
+        compressed = False
+        if content_type.startswith(COMPRESSIBLE):
+            vary_on.append("Accept-Encoding")
+            if accepts_gzip(self.headers.get("Accept-Encoding", "")):
+                body = gzip.compress(body, compresslevel=6, mtime=0)  # mtime=0: the same bytes every time
+                compressed = True
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        if compressed:
+            self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", cache_control(path) if status == 200 else "no-cache")
+        if vary_on:
+            self.send_header("Vary", ", ".join(vary_on))
+        if link:
+            self.send_header("Link", link)
+        self.end_headers()
+        return io.BytesIO(body)
 
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
         page = Path(self.directory) / "404.html"
         if code == 404 and page.is_file():
-            body = page.read_bytes()
-            self.send_response(404)
-            self.send_header("Content-Type", CONTENT_TYPES[".html"])
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
+            out = self._respond(404, page.read_bytes(), CONTENT_TYPES[".html"], self.path)
             if self.command != "HEAD":
-                self.wfile.write(body)
+                self.wfile.write(out.getvalue())
             return
         super().send_error(code, message, explain)
 
