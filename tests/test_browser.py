@@ -532,7 +532,7 @@ def test_axe_finds_no_violation_on_any_page(browser, hosted, built, scheme, pale
 def test_identifiers_in_table_cells_never_break(browser, base, built, width):
     page = browser.new_page(base_url=base, viewport={"width": width, "height": 900})
     broken: list[str] = []
-    checked = 0
+    checked = scrolling = 0
     try:
         for path in _site_pages(built):
             page.goto(path, wait_until="load")
@@ -545,10 +545,17 @@ def test_identifiers_in_table_cells_never_break(browser, base, built, width):
             }""")
             checked += result["count"]
             broken += [f"/{path}: {text}" for text in result["broken"]]
+            # A table too wide for the screen scrolls in its own box; the page never scrolls sideways.
+            widths = page.evaluate("""() => ({page: document.documentElement.scrollWidth, screen: innerWidth,
+                scrolling: [...document.querySelectorAll("article .md-typeset__scrollwrap")].filter(wrap =>
+                    wrap.scrollWidth > wrap.clientWidth && getComputedStyle(wrap).overflowX === "auto").length})""")
+            assert widths["page"] <= widths["screen"], (path, width, widths)
+            scrolling += widths["scrolling"]
     finally:
         page.close()
     assert checked > 100  # every code name of the overview table, at least
     assert broken == [], broken
+    assert (scrolling > 0) == (width < 600), scrolling  # on a phone the overview's tables scroll sideways
 
 
 def test_the_404_page_helps_and_stays_on_the_site(browser, hosted):

@@ -159,3 +159,56 @@ def test_preview_compresses_text_and_says_how_long_to_cache(preview: str, agnes_
         for asset in theme
     )
     assert _get(preview + "/", Accept_Encoding="gzip;q=0")[1].get("Content-Encoding") is None
+
+
+@pytest.mark.parametrize("header, gzip_ok", [
+    ("gzip", True), ("gzip, deflate, br", True), ("br;q=1.0, gzip;q=0.8", True), ("*", True),
+    ("*;q=0, gzip", True), ("gzip;q=0", False), ("gzip;q=0, *", False), ("identity", False), ("", False),
+])
+def test_the_preview_reads_accept_encoding_like_a_host(header: str, gzip_ok: bool) -> None:
+    from errdocs.tools.preview import accepts_gzip
+
+    assert accepts_gzip(header) is gzip_ok
+
+
+def test_the_preview_answers_304_to_a_current_copy(preview: str) -> None:
+    status, headers, _ = _get(preview + f"/errors/{SITE_CODE}/")
+    assert status == 200 and headers["Last-Modified"]
+    opener = urllib.request.build_opener()
+    request = urllib.request.Request(preview + f"/errors/{SITE_CODE}/", headers={"If-Modified-Since": headers["Last-Modified"]})
+    try:
+        opener.open(request, timeout=10)
+        raise AssertionError("expected 304 Not Modified")
+    except urllib.error.HTTPError as err:
+        assert err.code == 304 and err.headers["Cache-Control"] == "public, max-age=300" and err.read() == b""
+
+
+@pytest.mark.build
+def test_the_site_builds_with_the_runtime_packages_alone(tmp_path: Path) -> None:
+    # `make serve` installs `-e .` without the test tools: a strict build must import none of them.
+    import importlib.metadata
+
+    extras = [r for r in importlib.metadata.requires("errdocs-site") or [] if re.search(r"extra\s*==\s*['\"]test['\"]", r)]
+    test_only = {re.split(r"[<>=!~\[ ;(]", requirement, maxsplit=1)[0].lower().replace("_", "-") for requirement in extras}
+    modules = sorted(
+        module for module, dists in importlib.metadata.packages_distributions().items()
+        if any(dist.lower().replace("_", "-") in test_only for dist in dists) and not module.startswith("_") or module == "_pytest"
+    )
+    assert {"pytest", "hypothesis", "playwright"} <= set(modules)
+    project = copy_project(ROOT, tmp_path / "project")
+    guard = (
+        "import sys\n"
+        f"BLOCKED = {modules!r}\n"
+        "class Block:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name.split('.')[0] in BLOCKED:\n"
+        "            raise ImportError(f'{name} is a test tool; the build must not need it')\n"
+        "sys.meta_path.insert(0, Block())\n"
+        "from mkdocs.__main__ import cli\n"
+        "sys.argv = ['mkdocs', 'build', '--strict', '-q', '-f', sys.argv[1]]\n"
+        "cli()\n"
+    )
+    run = subprocess.run([sys.executable, "-c", guard, str(project / "mkdocs.yml")], capture_output=True, text=True,
+                         timeout=300, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert (project / "site" / "errors" / SITE_CODE / "index.html").is_file()

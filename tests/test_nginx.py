@@ -114,3 +114,13 @@ def test_types_404_discovery_files_and_compression(nginx: str, agnes_site: Built
     assets = sorted((agnes_site.site / "assets").rglob("*.min.css")) + [agnes_site.site / "assets/stylesheets/errdocs.css"]
     lifetimes = {a.name: _get(nginx + "/" + a.relative_to(agnes_site.site).as_posix())[1]["Cache-Control"] for a in assets}
     assert lifetimes.pop("errdocs.css") == "public, max-age=300" and set(lifetimes.values()) == {"public, max-age=31536000, immutable"}
+
+
+def test_a_folder_address_answers_and_names_no_twin(nginx: str) -> None:
+    # /errors/ is the build's redirect page (publish.folders): no twin, so no Link to one.
+    for accept in (BROWSER, "text/markdown"):
+        status, headers, body = _get(nginx + "/errors/", Accept=accept)
+        assert status == 200 and b'http-equiv="refresh"' in body, accept
+        assert headers.get("Link") is None and headers["Content-Type"] == "text/html; charset=utf-8", accept
+    assert _get(nginx + "/errors", Accept="text/markdown")[:2][0] == 301  # to the folder address, as without Accept
+    assert "rel=\"alternate\"" in _get(nginx + f"/errors/{SITE_CODE}/", Accept=BROWSER)[1]["Link"]

@@ -41,7 +41,7 @@ def test_code_page_sections(example_registry) -> None:
     sdk = page[page.index("## SDK behaviour"):]
     assert "=== " not in sdk and "| SDK | Error |" in sdk
     assert "| Raises `example.ServerError` | `retry_after` (`int`): Seconds. |" in sdk
-    assert "| Raises `ServerError` | None beyond the common ones |" in sdk  # no attributes, beside one with
+    assert "| Raises `ServerError` | None |" in sdk  # no attributes, beside one with
     assert "1. Wait.\n2. Retry." in page
 
 
@@ -206,6 +206,7 @@ def test_unconfirmed_facts_say_so_on_the_page_in_the_twin_and_in_errors_json(exa
     facts = page[page.index("|  |  |"):page.index("## When this happens")]
     assert re.search(r"^\| \*\*Retry\?\*\* \| .* \(unconfirmed\) \|$", facts, re.M)
     assert "| **HTTP status** | `503 Service Unavailable` |" in facts  # confirmed facts are not marked
+    assert "> **HTTP 503**: " in page
     assert f"| **Unconfirmed** | Retry policy: Inferred from the 503.; SDK exceptions: {why} |" in facts or (
         f"| **Unconfirmed** | SDK exceptions: {why}; Retry policy: Inferred from the 503. |" in facts)
     sdk = page[page.index("## SDK behaviour"):]
@@ -221,3 +222,29 @@ def test_an_unknown_fact_cannot_be_unconfirmed(example_data) -> None:
     example_data["codes"]["server_broke"]["unconfirmed"] = {"colour": "x"}
     with pytest.raises(RegistryError, match="unconfirmed"):
         _registry(example_data)
+
+
+def test_an_unconfirmed_status_is_marked_wherever_it_is_stated(example_data, tmp_path) -> None:
+    from conftest import llms_files
+    from errdocs.publish.llms import code_line
+
+    example_data["codes"]["server_broke"]["unconfirmed"] = {"http_status": "Seen once.", "retry_policy": "Guessed."}
+    registry = _registry(example_data)
+    assert "> **HTTP 503** (unconfirmed): " in code_page(registry, "server_broke")
+    row = next(line for line in codes_table(registry).splitlines() if "server_broke" in line)
+    assert "| 503 (unconfirmed) |" in row and row.endswith(" (unconfirmed) |")
+    assert code_line(registry, "server_broke").startswith(
+        "- [server_broke](https://docs.example.test/errors/server_broke.md): HTTP 503 (unconfirmed); retryable with backoff (unconfirmed); ")
+
+
+def test_a_note_of_several_paragraphs_stays_in_its_sdk_item(example_data) -> None:
+    import markdown
+    from markdown_it import MarkdownIt
+
+    example_data["codes"]["server_broke"]["sdk"]["python"]["note"] = "First paragraph.\n\nSecond paragraph."
+    page = code_page(_registry(example_data), "server_broke")
+    sdk = page[page.index("## SDK behaviour"):page.index("## Privacy")]
+    for html in (markdown.markdown(sdk, extensions=["tables"]), MarkdownIt("commonmark").enable("table").render(sdk)):
+        items = re.findall(r"<li>(.*?)</li>", html, re.S)
+        assert len(items) == 2, html  # Python, TypeScript
+        assert "First paragraph." in items[0] and "Second paragraph." in items[0] and "TypeScript" in items[1], html

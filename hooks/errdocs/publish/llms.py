@@ -11,9 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Mapping, Protocol
 
-from ..registry.model import Budgets, EnvelopeRole, LifecycleState, Registry, RetryPolicy
+from ..registry.model import Budgets, EnvelopeRole, Fact, LifecycleState, Registry, RetryPolicy
 from ..render import markup
 from ..render.groups import parts
+from ..render.snippets import if_unconfirmed
 from .contract import CONTRACT_FILES, CONTRACT_NOTES
 from .twins import index_notice, twin_path
 
@@ -63,7 +64,8 @@ def code_line(registry: Registry, name: str) -> str:
         state = f"removed in {life.since}" + (f", use {life.replaced_by}" if life.replaced_by else "") + "; "
     else:
         state = ""
-    notes = f"HTTP {statuses}; {state}{_RETRY_NOTES[code.retry.policy]}; {markup.text(code.summary)}"
+    http = f"HTTP {statuses}{if_unconfirmed(code, Fact.http_status)}"
+    notes = f"{http}; {state}{_RETRY_NOTES[code.retry.policy]}{if_unconfirmed(code, Fact.retry_policy)}; {markup.text(code.summary)}"
     return f"- [{name}]({url}): {notes}"
 
 

@@ -150,11 +150,13 @@ class Publisher:
             out.write("\n")
 
     def _write_folder_pages(self) -> None:
-        """A redirect page in every folder above a page that has no page of its own."""
+        """A redirect page in every folder above a page that has no page of its own, once the
+        engine has written the HTML it leads to (``generate`` writes no HTML, so none there)."""
         rels = [self.pages[src].url[len(self._docs_url):] for src in self._order]
         for folder, target in folder_targets(rels).items():
             rel = folder + FOLDER_PAGE
-            if not (self.out_dir / rel).exists():  # a hand-written or engine page wins
+            built = self.out_dir / (target + FOLDER_PAGE if target.endswith("/") else target)
+            if built.is_file() and not (self.out_dir / rel).exists():  # a hand-written or engine page wins
                 self._write(rel, folder_page(folder, target, docs_url=self._docs_url))
                 self._folder_pages.append(rel)
 

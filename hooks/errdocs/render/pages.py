@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from ..registry.model import FACT_LABELS, ChangeKind, Code, ErrorStyle, Fact, LifecycleState, Registry, semver
 from . import markup
 from .groups import GroupPage, group_pages
-from .snippets import CODES_TABLE_HEADER, code_link, code_rows, example_markdown, status_summary
+from .snippets import CODES_TABLE_HEADER, code_link, code_rows, example_markdown, if_unconfirmed, status_summary
 
 CHANGELOG_TITLE = "What changed in the error contract"
 _KIND_WORDS = {
@@ -95,7 +95,7 @@ def code_page(registry: Registry, name: str) -> str:
     sections = [
         markup.front_matter(name, code.summary),
         f"# {name}",
-        f"> **HTTP {status_summary(code.statuses)}**: {markup.text(code.summary)}",
+        f"> **HTTP {status_summary(code.statuses)}**{if_unconfirmed(code, Fact.http_status)}: {markup.text(code.summary)}",
         *([_deprecation(registry, code)] if code.state is LifecycleState.deprecated else []),
         _facts(name, code),
         "## When this happens",
@@ -144,18 +144,13 @@ def _removed_page(registry: Registry, name: str) -> str:
 
 
 def _facts(name: str, code: Code) -> str:
-    unconfirmed = code.unconfirmed
-
-    def marked(fact: Fact, cell: str) -> str:
-        return f"{cell} (unconfirmed)" if fact in unconfirmed else cell
-
     rows = [
-        ["**HTTP status**", marked(Fact.http_status, " or ".join(markup.code(line) for line in code.http))],
+        ["**HTTP status**", " or ".join(markup.code(line) for line in code.http) + if_unconfirmed(code, Fact.http_status)],
         ["**Code**", markup.code(name)],
-        ["**Retry?**", marked(Fact.retry_policy, markup.cell(code.retry.label))],
+        ["**Retry?**", markup.cell(code.retry.label) + if_unconfirmed(code, Fact.retry_policy)],
     ]
-    if unconfirmed:
-        rows.append(["**Unconfirmed**", "; ".join(f"{FACT_LABELS[fact]}: {markup.text(why)}" for fact, why in unconfirmed.items())])
+    if code.unconfirmed:
+        rows.append(["**Unconfirmed**", "; ".join(f"{FACT_LABELS[fact]}: {markup.text(why)}" for fact, why in code.unconfirmed.items())])
     return markup.table(["", ""], rows)
 
 
@@ -179,16 +174,17 @@ def _sdk(registry: Registry, code: Code) -> str:
         if with_attributes:
             row.append("; ".join(
                 f"{markup.code(a.name)} ({markup.code(a.type)}): {markup.cell(a.description)}" for a in raised.attributes
-            ) or "None beyond the common ones")
+            ) or "None")
         rows.append(row)
         if raised.note:
-            notes.append(f"- **{markup.text(sdk.label)}**: " + markup.indent(markup.prose(raised.note), 2).lstrip())
+            # Four spaces keep a note's later paragraphs in its item for Python-Markdown and CommonMark alike.
+            notes.append(f"- **{markup.text(sdk.label)}**: " + markup.indent(markup.prose(raised.note), 4).lstrip())
     header = ["SDK", "Error", *(["Attributes"] if with_attributes else [])]
     parts = [markup.table(header, rows)]
     if Fact.sdk_exceptions in code.unconfirmed:
         parts.insert(0, f"**Unconfirmed**: {markup.text(code.unconfirmed[Fact.sdk_exceptions])}")
     if notes:
-        parts.append("\n".join(notes))
+        parts.append("\n\n".join(notes))
     if code.sdk_note:
         parts.append(markup.prose(code.sdk_note))
     return "\n\n".join(parts)

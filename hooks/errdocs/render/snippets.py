@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..registry.http_status import standard_reason
-from ..registry.model import Code, EnvelopeField, EnvelopeRole, LifecycleState, Registry, RetryPolicy, envelope_paths
+from ..registry.model import Code, EnvelopeField, EnvelopeRole, Fact, LifecycleState, Registry, RetryPolicy, envelope_paths
 from . import markup
 
 
@@ -96,6 +96,11 @@ def code_link(registry: Registry, name: str) -> str:
     return f"[{markup.code(name)}](/{registry.code_page_path(name)})"
 
 
+def if_unconfirmed(code: Code, fact: Fact) -> str:
+    """`` (unconfirmed)`` after a fact that no published source confirms (``Code.unconfirmed``), else nothing."""
+    return " (unconfirmed)" if fact in code.unconfirmed else ""
+
+
 def status_summary(statuses: list[int]) -> str:
     return " / ".join(str(status) for status in statuses)
 
@@ -130,7 +135,8 @@ CODES_TABLE_HEADER = ["Code", "HTTP", "When", "Retry?"]
 def code_rows(registry: Registry, names: list[str]) -> list[list[str]]:
     """The codes table's rows of ``names``."""
     return [
-        [code_link(registry, name), status_summary(code.statuses), _when(registry, code), markup.text(code.overview.retry)]
+        [code_link(registry, name), status_summary(code.statuses) + if_unconfirmed(code, Fact.http_status), _when(registry, code),
+         markup.text(code.overview.retry) + if_unconfirmed(code, Fact.retry_policy)]
         for name in names
         for code in [registry.codes[name]]
     ]

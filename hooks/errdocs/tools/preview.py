@@ -18,6 +18,7 @@ What a host must get right, and what this server does, so tests can check it:
 
 from __future__ import annotations
 
+import email.utils
 import functools
 import gzip
 import http.server
@@ -50,12 +51,21 @@ def cache_control(path: str) -> str:
 
 
 def accepts_gzip(accept_encoding: str) -> bool:
-    """Whether an ``Accept-Encoding`` header allows gzip (``gzip;q=0`` refuses it)."""
+    """Whether an ``Accept-Encoding`` header allows gzip: its own entry wins over ``*``, and
+    ``q=0`` refuses."""
+    quality: dict[str, float] = {}
     for part in accept_encoding.lower().split(","):
         coding, _, params = part.strip().partition(";")
-        if coding.strip() in ("gzip", "*"):
-            return params.replace(" ", "") not in ("q=0", "q=0.0", "q=0.00", "q=0.000")
-    return False
+        q = 1.0
+        for param in params.split(";"):
+            key, _, value = param.strip().partition("=")
+            if key.strip() == "q":
+                try:
+                    q = float(value)
+                except ValueError:
+                    q = 0.0
+        quality[coding.strip()] = q
+    return quality.get("gzip", quality.get("*", 0.0)) > 0
 
 
 def wants_markdown(accept: str) -> bool:
@@ -105,28 +115,43 @@ class StaticSiteHandler(http.server.SimpleHTTPRequestHandler):
         if not target.is_file():
             self.send_error(404)
             return None
-        body = target.read_bytes()
-        if twin is None:
-            return self._respond(200, body, self.guess_type(str(target)), path)
         # The page's Markdown and the site's index, for agents that read headers (RFC 8288).
-        link = f'</llms.txt>; rel="llms-txt", </{twin}>; rel="alternate"; type="text/markdown"'
-        return self._respond(200, body, self.guess_type(str(target)), path, vary="Accept", link=link)
+        link = f'</llms.txt>; rel="llms-txt", </{twin}>; rel="alternate"; type="text/markdown"' if twin else ""
+        vary = "Accept" if twin else ""
+        modified = int(target.stat().st_mtime)
+        if self._unchanged_since(modified):
+            return self._respond(304, b"", self.guess_type(str(target)), path, vary=vary, link=link, modified=modified)
+        return self._respond(200, target.read_bytes(), self.guess_type(str(target)), path, vary=vary, link=link, modified=modified)
 
-    def _respond(self, status: int, body: bytes, content_type: str, path: str, *, vary: str = "", link: str = "") -> io.BytesIO:
+    def _unchanged_since(self, modified: int) -> bool:
+        """Whether the client's copy (``If-Modified-Since``) is still current: it then gets a 304."""
+        since = self.headers.get("If-Modified-Since")
+        if not since:
+            return False
+        try:
+            return modified <= email.utils.parsedate_to_datetime(since).timestamp()
+        except (TypeError, ValueError):
+            return False
+
+    def _respond(self, status: int, body: bytes, content_type: str, path: str, *, vary: str = "", link: str = "",
+                 modified: int | None = None) -> io.BytesIO:
         """Send the headers of ``body`` (compressed when the client accepts it); return what to copy."""
         vary_on = [vary] if vary else []
         compressed = False
         if content_type.startswith(COMPRESSIBLE):
             vary_on.append("Accept-Encoding")
-            if accepts_gzip(self.headers.get("Accept-Encoding", "")):
+            if body and accepts_gzip(self.headers.get("Accept-Encoding", "")):
                 body = gzip.compress(body, compresslevel=6, mtime=0)  # mtime=0: the same bytes every time
                 compressed = True
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         if compressed:
             self.send_header("Content-Encoding", "gzip")
-        self.send_header("Content-Length", str(len(body)))
-        self.send_header("Cache-Control", cache_control(path) if status == 200 else "no-cache")
+        if status != 304:
+            self.send_header("Content-Length", str(len(body)))
+        if modified is not None:
+            self.send_header("Last-Modified", self.date_time_string(modified))
+        self.send_header("Cache-Control", cache_control(path) if status in (200, 304) else "no-cache")
         if vary_on:
             self.send_header("Vary", ", ".join(vary_on))
         if link:
