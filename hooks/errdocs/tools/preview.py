@@ -50,12 +50,12 @@ def cache_control(path: str) -> str:
     return LONG_CACHE if FINGERPRINTED.search(path) else SHORT_CACHE
 
 
-def accepts_gzip(accept_encoding: str) -> bool:
-    """Whether an ``Accept-Encoding`` header allows gzip: its own entry wins over ``*``, and
-    ``q=0`` refuses."""
+def _qualities(header: str) -> dict[str, float]:
+    """The ``q`` of each entry of an ``Accept`` or ``Accept-Encoding`` header, by lowercase name
+    (1.0 when not given, 0 when unreadable; a name given twice keeps its highest ``q``)."""
     quality: dict[str, float] = {}
-    for part in accept_encoding.lower().split(","):
-        coding, _, params = part.strip().partition(";")
+    for part in header.split(","):
+        name, _, params = part.strip().partition(";")
         q = 1.0
         for param in params.split(";"):
             key, _, value = param.strip().partition("=")
@@ -64,24 +64,21 @@ def accepts_gzip(accept_encoding: str) -> bool:
                     q = float(value)
                 except ValueError:
                     q = 0.0
-        quality[coding.strip()] = q
+        name = name.strip().lower()
+        quality[name] = max(q, quality.get(name, 0.0))
+    return quality
+
+
+def accepts_gzip(accept_encoding: str) -> bool:
+    """Whether an ``Accept-Encoding`` header allows gzip: its own entry wins over ``*``, and
+    ``q=0`` refuses."""
+    quality = _qualities(accept_encoding)
     return quality.get("gzip", quality.get("*", 0.0)) > 0
 
 
 def wants_markdown(accept: str) -> bool:
     """Whether an ``Accept`` header prefers Markdown (or plain text) to HTML."""
-    quality: dict[str, float] = {}
-    for part in accept.split(","):
-        media, _, params = part.strip().partition(";")
-        q = 1.0
-        for param in params.split(";"):
-            key, _, value = param.strip().partition("=")
-            if key.strip() == "q":
-                try:
-                    q = float(value)
-                except ValueError:
-                    q = 0.0
-        quality[media.strip().lower()] = max(q, quality.get(media.strip().lower(), 0.0))
+    quality = _qualities(accept)
     html = max(quality.get("text/html", 0.0), quality.get("text/*", 0.0), quality.get("*/*", 0.0))
     markdown = quality.get("text/markdown", 0.0)
     plain = quality.get("text/plain", 0.0)
