@@ -499,6 +499,11 @@ def _settled(page, path: str) -> None:
         page.wait_for_load_state("networkidle", timeout=5_000)
     except Exception:  # noqa: BLE001 - the search worker may keep the network busy; the page is loaded
         pass
+    # Final colours, not a frame of Material's 125 ms colour transitions (a busy machine can
+    # catch one), and the page's own script done: every code-copy wrapper out of the landmarks.
+    page.add_style_tag(content="*, *::before, *::after { transition: none !important; animation: none !important; }")
+    page.wait_for_function("() => [...document.querySelectorAll('.md-code__nav')].every(nav => nav.getAttribute('role') === 'none')",
+                           timeout=WAIT_MS)
 
 
 @pytest.mark.parametrize("scheme, palette", [("light", "default"), ("dark", "slate")])

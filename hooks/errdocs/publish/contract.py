@@ -47,7 +47,7 @@ def errors_json(registry: Registry) -> dict[str, Any]:
                 "replaced_by": lifecycle.replaced_by,
                 "removal_date": lifecycle.removal_date.isoformat() if lifecycle.removal_date else None,
             },
-            **({"unconfirmed": {fact.value: why for fact, why in code.unconfirmed.items()}} if code.unconfirmed else {}),
+            **({"unconfirmed": code.unconfirmed_facts} if code.unconfirmed else {}),
         }
     return {
         "name": registry.site.name,

@@ -120,7 +120,7 @@ def code_facts(registry: Registry, name: str) -> dict[str, Any]:
         "sdk_retries": code.retry.sdk_retries,
         "sdk_exceptions": {sdk_id: raised.exception for sdk_id, raised in code.sdk.items()},
         "doc_url": registry.doc_url(name),
-        **({"unconfirmed": {fact.value: why for fact, why in code.unconfirmed.items()}} if code.unconfirmed else {}),
+        **({"unconfirmed": code.unconfirmed_facts} if code.unconfirmed else {}),
     }
 
 

@@ -652,6 +652,11 @@ class Code(Model):
         return [int(line[:3]) for line in self.http]
 
     @property
+    def unconfirmed_facts(self) -> dict[str, str]:
+        """``unconfirmed`` as plain data (fact name -> why), for the twins and ``errors.json``."""
+        return {fact.value: why for fact, why in self.unconfirmed.items()}
+
+    @property
     def retryable(self) -> bool:
         return self.retry.policy in RETRYABLE_POLICIES
 
