@@ -48,7 +48,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "hooks"))
 from stats import difference_interval, ratio_interval  # noqa: E402
 from synthetic import mkdocs_yml, write_site  # noqa: E402
 
-from errdocs import add_code_groups, load_registry  # noqa: E402
+from errdocs import load_registry  # noqa: E402
+from errdocs.render.nav import add_code_groups  # noqa: E402
 
 SMALL_RUNS = 61
 """Rounds for sizes under 1,000 codes (at least --runs). These builds take half a second,
@@ -106,7 +107,7 @@ if phases_file:
     load = timed("load", errdocs.registry.load.load_registry)
     errdocs.registry.load.load_registry = errdocs.load_registry = load
     for phase, name in (("render", "source"), ("pages", "page_markdown"), ("llms", "seal"),
-                        ("llms", "finish"), ("contract", "contract_files")):
+                        ("llms", "publish"), ("contract", "contract_files")):
         setattr(errdocs.build.Build, name, timed(phase, getattr(errdocs.build.Build, name)))
 sys.argv = ["mkdocs"] + sys.argv[1:]
 code = 0

@@ -188,7 +188,7 @@ def test_the_site_builds_with_the_runtime_packages_alone(tmp_path: Path) -> None
     # `make serve` installs `-e .` without the test tools: a strict build must import none of them.
     import importlib.metadata
 
-    extras = [r for r in importlib.metadata.requires("errdocs-site") or [] if re.search(r"extra\s*==\s*['\"]test['\"]", r)]
+    extras = [r for r in importlib.metadata.requires("errdocs") or [] if re.search(r"extra\s*==\s*['\"]test['\"]", r)]
     test_only = {re.split(r"[<>=!~\[ ;(]", requirement, maxsplit=1)[0].lower().replace("_", "-") for requirement in extras}
     modules = sorted(
         module for module, dists in importlib.metadata.packages_distributions().items()

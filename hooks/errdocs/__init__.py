@@ -1,40 +1,40 @@
 """errdocs: an error-code registry turned into documentation.
 
-Plain functions and types only: registry in, Markdown and text out. Nothing in this
-package imports MkDocs; ``hooks/errors_site.py`` is the thin adapter that wires it
-into MkDocs events, and ``python -m errdocs`` runs it without MkDocs at all.
+The public surface is small:
 
-The packages, each answering one question:
+* ``ErrdocsPlugin``: the MkDocs plugin (``plugins: [errdocs]``), loaded only when asked
+  for, so ``import errdocs`` does not import MkDocs;
+* ``load_registry``, ``Registry`` and ``RegistryError``: read and validate a registry;
+* ``Build``: one engine-neutral build of the docs from a registry.
 
-* ``registry``: what the registry is (the model, and reading ``registry.yaml``);
+Inside, each package answers one question, and imports point down this list:
+
+* ``registry``: what the registry is (the model, and reading the file);
 * ``render``: Markdown for readers (escaping, snippets, pages, include markers, nav);
 * ``publish``: what agents and machines read (twins, llms.txt, contract files, the parity gate);
-* ``tools``: what runs outside a build (the breaking-change gate, generate, preview).
-
-This module is the small surface the hook and the CLI use.
+* ``build``: one build, driven by an engine or by ``generate``;
+* ``tools``: what runs outside a build (the CLI's commands);
+* ``plugin``: the MkDocs adapter, the only part that imports MkDocs.
 """
 
-from .build import Build, site_url_problem
-from .publish.twins import twin_path
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from .build import Build
 from .registry.load import RegistryError, load_registry
 from .registry.model import Registry
-from .render.active import active_content
-from .render.includes import IncludeError
-from .render.nav import add_code_groups, codes_table_page, lists_code_pages
-from .render.pages import mark_chrome, with_banner
 
-__all__ = [
-    "Build",
-    "active_content",
-    "IncludeError",
-    "Registry",
-    "RegistryError",
-    "add_code_groups",
-    "codes_table_page",
-    "lists_code_pages",
-    "load_registry",
-    "mark_chrome",
-    "with_banner",
-    "site_url_problem",
-    "twin_path",
-]
+if TYPE_CHECKING:
+    from .plugin import ErrdocsPlugin
+
+__all__ = ["Build", "ErrdocsPlugin", "Registry", "RegistryError", "load_registry"]
+
+
+def __getattr__(name: str) -> Any:
+    # MkDocs is imported only by a site that asks for the plugin: the CLI and the core run without it.
+    if name == "ErrdocsPlugin":
+        from .plugin import ErrdocsPlugin
+
+        return ErrdocsPlugin
+    raise AttributeError(f"module 'errdocs' has no attribute {name!r}")

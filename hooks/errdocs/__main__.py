@@ -1,11 +1,4 @@
-"""Command line (no MkDocs needed).
-
-    python -m errdocs check [registry.yaml]        validate, print every problem
-    python -m errdocs schema [-o FILE]             JSON Schema of registry.yaml
-    python -m errdocs contract [--base REF]        breaking-change gate against a git ref
-    python -m errdocs generate OUT [-f mkdocs.yml] the generated docs tree + LLM files, for hook-less engines
-    python -m errdocs preview [SITE]               serve a built site as a static host would
-"""
+"""The ``errdocs`` command (also ``python -m errdocs``); none of it needs MkDocs."""
 
 from __future__ import annotations
 
@@ -16,61 +9,105 @@ from pathlib import Path
 
 import yaml
 
-from .registry.load import RegistryError, load_registry
+from .registry.load import DEFAULT_REGISTRY, RegistryError, load_registry
 from .tools.breaking import BREAKING, COMPATIBLE, DOCS_ONLY, compare, unapproved
+
+EPILOG = """\
+Run `errdocs COMMAND --help` for a command's options. In a MkDocs site, `plugins: [errdocs]`
+builds the error docs from the registry."""
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m errdocs", description=__doc__)
-    sub = parser.add_subparsers(dest="command", required=True)
-    check = sub.add_parser("check", help="validate a registry and print every problem")
-    check.add_argument("registry", nargs="?", default="registry.yaml", type=Path)
-    schema = sub.add_parser("schema", help="print the registry's JSON Schema")
-    schema.add_argument("--output", "-o", type=Path, help="write to this file instead of stdout")
-    contract = sub.add_parser("contract", help="classify contract changes against a git ref; exit 1 on unrecorded breaking ones")
-    contract.add_argument("registry", nargs="?", default="registry.yaml", type=Path)
-    contract.add_argument("--base", default="", help="git ref (default: latest v* tag, else origin/main, else HEAD~1)")
-    generate = sub.add_parser("generate", help="write generated pages, twins, llms and contract files to OUT")
-    generate.add_argument("out", type=Path)
-    generate.add_argument("-f", "--config-file", type=Path, default=Path("mkdocs.yml"))
-    preview = sub.add_parser("preview", help="serve a built site on 127.0.0.1 like a static host")
-    preview.add_argument("site", nargs="?", type=Path, default=Path("site"))
-    preview.add_argument("--port", type=int, default=8001)
+    parser = _parser()
     args = parser.parse_args(argv)
-
+    if args.command == "new":
+        return run_new(args)
     if args.command == "generate":
-        return run_generate(args.config_file, args.out)
+        return run_generate(args.config_file, args.out, args.registry)
     if args.command == "preview":
         from .tools.preview import serve
 
         return serve(args.site, port=args.port)
-
     if args.command == "contract":
         return run_contract(args.registry, args.base)
-
     if args.command == "check":
-        try:
-            registry = load_registry(args.registry, display_name=str(args.registry))
-        except RegistryError as err:
-            print(err, file=sys.stderr)
-            return 1
-        print(f"{args.registry}: OK ({len(registry.codes)} codes, version {registry.version})")
-        return 0
+        return run_check(args.registry)
+    return run_schema(args.output)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="errdocs", description="Error docs from one registry.", epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", title="commands")
+    new = sub.add_parser("new", help="write a small working site to start from (registry, mkdocs.yml, docs/)")
+    new.add_argument("dir", type=Path, help="folder to create (must not exist, or be empty)")
+    new.add_argument("--name", help="the API's name (default: Example API)")
+    new.add_argument("--summary", help="one sentence about the API")
+    new.add_argument("--docs-url", help="where the docs will be published (https://..., default: https://docs.example.com/)")
+    new.add_argument("--support-url", help="where users ask for help")
+    new.add_argument("--status-url", help="the API's status page")
+    new.add_argument("--sdk", action="append", default=[], metavar="LANGUAGE=PACKAGE",
+                     help="an SDK the errors reach users through, e.g. python=example-sdk (repeatable)")
+    check = sub.add_parser("check", help="validate a registry and print every problem with its line")
+    check.add_argument("registry", nargs="?", default=DEFAULT_REGISTRY, type=Path, help=f"the registry file (default: {DEFAULT_REGISTRY})")
+    schema = sub.add_parser("schema", help="print the registry's JSON Schema, for editors")
+    schema.add_argument("--output", "-o", type=Path, help="write to this file instead of stdout")
+    contract = sub.add_parser("contract", help="breaking-change gate: exit 1 on a breaking change not recorded as intended")
+    contract.add_argument("registry", nargs="?", default=DEFAULT_REGISTRY, type=Path, help=f"the registry file (default: {DEFAULT_REGISTRY})")
+    contract.add_argument("--base", default="", help="git ref (default: latest v* tag, else origin/main, else HEAD~1)")
+    generate = sub.add_parser("generate", help="write the generated pages, twins and LLM files, for engines without hooks")
+    generate.add_argument("out", type=Path, help="output folder: OUT/docs to build, OUT/extra to copy over the built site")
+    generate.add_argument("-f", "--config-file", type=Path, default=Path("mkdocs.yml"), help="the site's mkdocs.yml (default: mkdocs.yml)")
+    generate.add_argument("--registry", help="the registry, from mkdocs.yml's folder (default: the errdocs plugin's option, else registry.yaml)")
+    preview = sub.add_parser("preview", help="serve a built site on 127.0.0.1 as a static host would")
+    preview.add_argument("site", nargs="?", type=Path, default=Path("site"), help="the built site (default: site)")
+    preview.add_argument("--port", type=int, default=8001, help="port on 127.0.0.1 (default: 8001)")
+    return parser
+
+
+def run_new(args: argparse.Namespace) -> int:
+    from .tools.scaffold import ScaffoldError, SiteOptions, new_site, parse_sdk
+
+    given = {key: getattr(args, key) for key in ("name", "summary", "docs_url", "support_url", "status_url")}
+    try:
+        options = SiteOptions(**{key: value for key, value in given.items() if value is not None},
+                              sdks=dict(parse_sdk(value) for value in args.sdk))
+        written = new_site(args.dir, options)
+    except ScaffoldError as err:
+        print(f"errdocs new: {err}", file=sys.stderr)
+        return 1
+    print(f"errdocs new: wrote {len(written)} files to {args.dir}. Next: cd {args.dir} && mkdocs serve")
+    return 0
+
+
+def run_check(path: Path) -> int:
+    try:
+        registry = load_registry(path, display_name=str(path))
+    except RegistryError as err:
+        print(err, file=sys.stderr)
+        return 1
+    print(f"{path}: OK ({len(registry.codes)} codes, version {registry.version})")
+    return 0
+
+
+def run_schema(output: Path | None) -> int:
     from .registry.schema import registry_schema_text  # only `make schema` needs it
 
     text = registry_schema_text()
-    if args.output:
-        args.output.write_text(text, encoding="utf-8")
+    if output:
+        output.write_text(text, encoding="utf-8")
     else:
         sys.stdout.write(text)
     return 0
 
 
-def run_generate(config_file: Path, out: Path) -> int:
+def run_generate(config_file: Path, out: Path, registry_file: str | None) -> int:
     from .tools.generate import GenerateError, generate
 
     try:
-        written = generate(config_file.resolve(), out)
+        written = generate(config_file.resolve(), out, registry_file=registry_file)
     except (RegistryError, GenerateError) as err:
         print(err, file=sys.stderr)
         return 1

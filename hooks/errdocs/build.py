@@ -15,6 +15,7 @@ from .publish.contract import CONTRACT_FILES, contract_files
 from .publish.llms import NavSection
 from .publish.publisher import Publisher
 from .publish.twins import page_doc
+from .registry.load import DEFAULT_REGISTRY
 from .registry.model import Registry
 from .render.includes import expand_includes
 from .render.nav import nav_sections
@@ -24,9 +25,11 @@ from .render.pages import GeneratedPage, generated_pages, render_page
 class Build:
     """Everything one build knows. Make a new one per build: ``mkdocs serve`` rebuilds in one process."""
 
-    def __init__(self, registry: Registry, *, out_dir: Path) -> None:
+    def __init__(self, registry: Registry, *, out_dir: Path, registry_file: str = DEFAULT_REGISTRY) -> None:
         self.registry: Registry | None = registry
         """Let go by ``seal``, once every page is read: the engine's peak memory comes after."""
+        self.registry_file = registry_file
+        """The registry's name as problems give it."""
         self.pages: dict[str, GeneratedPage] = {page.src_uri: page for page in generated_pages(registry)}
         """The generated pages by docs path (their Markdown is rendered when read)."""
         self.publisher = Publisher(registry, out_dir)
@@ -66,7 +69,7 @@ class Build:
         taken = sorted(set(hand_written) & {*self.pages, *CONTRACT_FILES})
         if not taken:
             return None
-        return f"docs/{taken[0]} is generated from registry.yaml; delete the hand-written file and edit the registry"
+        return f"docs/{taken[0]} is generated from {self.registry_file}; delete the hand-written file and edit the registry"
 
     def contract_files(self) -> dict[str, str]:
         """The machine-readable contract files, ``{site path: JSON text}``."""
@@ -94,11 +97,11 @@ class Build:
         self.publisher.discard()
 
 
-def site_url_problem(site_url: str | None, registry: Registry) -> str | None:
+def site_url_problem(site_url: str | None, registry: Registry, *, registry_file: str = DEFAULT_REGISTRY) -> str | None:
     """Why a configured site address cannot publish this registry, or None when it can (or none is set)."""
     if not site_url or site_url.rstrip("/") + "/" == registry.site.docs_url:
         return None
     return (
-        f"site_url {site_url!r} differs from registry.yaml site.docs_url {registry.site.docs_url!r}; "
+        f"site_url {site_url!r} differs from {registry_file} site.docs_url {registry.site.docs_url!r}; "
         "doc_url values would not be this site's addresses"
     )

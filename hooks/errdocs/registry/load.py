@@ -24,6 +24,8 @@ from .model import Loc, Registry, cross_reference_problems, kind
 from .strict_yaml import PLAIN_LOADER as _PLAIN_LOADER
 from .strict_yaml import RefusedYaml, StrictLoader, read_yaml
 
+DEFAULT_REGISTRY = "registry.yaml"
+"""The registry's file name when a site names none (beside ``mkdocs.yml``)."""
 MAX_REGISTRY_BYTES = 16 * 1024 * 1024
 """Larger files are refused before parsing: a registry of 10,000 codes is about 10 MB."""
 
@@ -35,7 +37,7 @@ class Problem(NamedTuple):
     column: int
     path: str
     message: str
-    file: str = "registry.yaml"
+    file: str = DEFAULT_REGISTRY
 
     def __str__(self) -> str:
         return f"{self.file}:{self.line}:{self.column}: {self.path}: {self.message}"

@@ -21,7 +21,7 @@ from typing import Any
 import yaml
 
 from ..build import Build
-from ..registry.load import load_registry
+from ..registry.load import DEFAULT_REGISTRY, load_registry
 from ..render.includes import IncludeError
 from ..render.nav import add_code_groups, codes_table_page
 
@@ -55,12 +55,23 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], str]:
     return {}, text
 
 
-def generate(config_path: Path, out: Path) -> list[Path]:
-    """Write the generated tree under ``out``; return the files written."""
+def registry_option(config: dict[str, Any]) -> str:
+    """The registry a site's ``mkdocs.yml`` names (``plugins: - errdocs: {registry: ...}``), else the default."""
+    for plugin in config.get("plugins") or []:
+        options = plugin.get("errdocs") if isinstance(plugin, dict) else None
+        if isinstance(options, dict) and isinstance(options.get("registry"), str):
+            return options["registry"]
+    return DEFAULT_REGISTRY
+
+
+def generate(config_path: Path, out: Path, *, registry_file: str | None = None) -> list[Path]:
+    """Write the generated tree under ``out``; return the files written. The registry is
+    ``registry_file``, else the one ``mkdocs.yml`` gives the plugin (paths from ``mkdocs.yml``'s folder)."""
     config = read_config(config_path)
     project = config_path.parent
     docs_dir = project / str(config.get("docs_dir") or "docs")
-    registry = load_registry(project / "registry.yaml")
+    registry_file = registry_file or registry_option(config)
+    registry = load_registry(project / registry_file, display_name=registry_file, docs_dir=docs_dir)
     docs_out, extra_out = out / "docs", out / "extra"
     for folder in (docs_out, extra_out):
         if folder.exists():
@@ -73,7 +84,7 @@ def generate(config_path: Path, out: Path) -> list[Path]:
         written.append(path)
 
     # Twins are written to OUT/extra/ as pages are made, as in a build: only their facts stay in memory.
-    build = Build(registry, out_dir=extra_out)
+    build = Build(registry, out_dir=extra_out, registry_file=registry_file)
     pages: set[str] = set()
     sources = sorted(path for path in docs_dir.rglob("*") if path.is_file())
     clash = build.clash(path.relative_to(docs_dir).as_posix() for path in sources)

@@ -1,19 +1,19 @@
-"""MkDocs' side of the hook (``errors_site.py``): a generated page as an MkDocs file, and
-MkDocs' navigation as plain nav data. Everything else lives in ``errdocs``, which never
-imports MkDocs."""
+"""MkDocs' side of the generated pages: a page rendered when MkDocs reads it, and MkDocs'
+navigation as the plain nav data the core reads."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from errdocs import Build
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, InclusionLevel
 from mkdocs.structure.nav import Section
 from mkdocs.structure.pages import Page
 
+from ..build import Build
 
-class GeneratedPage(File):
+
+class RenderedOnRead(File):
     """A generated page rendered when MkDocs reads it, not held for the whole build (30 MB at 10,000 codes)."""
 
     _build: Build
