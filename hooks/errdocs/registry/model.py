@@ -68,5 +68,5 @@ from .field_types import (
     one_of,
 )
 from .guidance import Backoff, Header, RetryGuidance
-from .semver import VERSION_PATTERN, semver
+from .semver import VERSION_PATTERN, major_version, semver
 from .site import AGENT_BUDGET, ERRORS_DIR, FOLDER_PATTERN, Budgets, ErrorStyle, Sdk, Site
