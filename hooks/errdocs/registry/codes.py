@@ -281,6 +281,11 @@ class Code(Model):
         return {fact.value: why for fact, why in self.unconfirmed.items()}
 
     @property
+    def example_status(self) -> int:
+        """The status the example shows: ``example.status``, else the code's first."""
+        return self.example.status or self.statuses[0]
+
+    @property
     def retryable(self) -> bool:
         return self.retry.policy in RETRYABLE_POLICIES
 

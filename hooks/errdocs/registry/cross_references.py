@@ -12,7 +12,8 @@ import re
 from typing import Any
 
 from .document import Registry
-from .envelope import REQUIRED_ROLES, ROLE_NAMES, EnvelopeField, EnvelopeRole, ItemField, envelope_roles
+from .envelope import EnvelopeField, ItemField, envelope_roles
+from .envelope_roles import REQUIRED_ROLES, ROLES, EnvelopeRole
 from .field_types import kind
 from .semver import semver
 
@@ -101,10 +102,9 @@ def _envelope_problems(registry: Registry) -> list[tuple[Loc, str]]:
             played.setdefault(role, []).append(".".join(path))
             if _field_at(registry.envelope, path).fields:
                 problems.append((("envelope", *path), f"field {'.'.join(path)!r} has member fields, so it cannot carry the {role.value} role"))
-    names = ROLE_NAMES[registry.envelope_media_type]
     for role in REQUIRED_ROLES:
         if role not in played:
-            implied = next(name for name, r in names.items() if r is role)
+            implied = ROLES[role].implied_by[registry.envelope_media_type]
             problems.append((("envelope",), f"no field carries the {role.value} role: name a top-level field {implied!r} or give one `role: {role.value}`"))
     for role, paths in played.items():
         if len(paths) > 1:

@@ -9,7 +9,8 @@ from pydantic import Field, field_validator
 
 from .changelog import ChangelogEntry
 from .codes import RETURNED, Code, LifecycleState
-from .envelope import FASTAPI_ITEMS, JSON_MEDIA_TYPE, EnvelopeField, EnvelopeRole, ItemField, envelope_roles
+from .envelope import FASTAPI_ITEMS, EnvelopeField, ItemField, envelope_roles
+from .envelope_roles import JSON_MEDIA_TYPE, EnvelopeRole
 from .field_types import Model, Version
 from .guidance import Header, RetryGuidance
 from .site import Budgets, Site
@@ -66,8 +67,8 @@ class Registry(Model):
         return self.site.errors_path
 
     def doc_url(self, code: str) -> str:
-        """Published address of a code's page (no trailing slash, as in envelopes)."""
-        return f"{self.site.docs_url}{self.site.errors_path}{code}"
+        """Published address of a code's page (no trailing slash, as in envelopes): ``site.doc_url``."""
+        return self.site.doc_url(code)
 
     def code_page_path(self, name: str) -> str:
         """Source path of a code's page inside the docs tree."""

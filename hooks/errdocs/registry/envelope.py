@@ -2,41 +2,17 @@
 
 from __future__ import annotations
 
-from enum import Enum
 from typing import Annotated, Literal
 
 from pydantic import Field, Strict
 
+from .envelope_roles import ROLE_NAMES, EnvelopeRole
 from .field_types import Identifier, JsonValue, Markdown, Model, Text
 
-
-class EnvelopeRole(str, Enum):
-    """What an envelope field carries, which the generator fills in for each code."""
-
-    code = "code"
-    """The canonical code (required)."""
-    doc_url = "doc_url"
-    """The address of the code's page (required; RFC 9457's ``type``)."""
-    message = "message"
-    """The human message: the code's ``example.detail`` (required)."""
-    request_id = "request_id"
-    """The request's id: ``site.example_request_id``."""
-    status = "status"
-    """The HTTP status of the example."""
-    title = "title"
-    """The code's ``title`` (RFC 9457's ``title``; default: its summary)."""
-
-
-REQUIRED_ROLES = (EnvelopeRole.code, EnvelopeRole.doc_url, EnvelopeRole.message)
-JSON_MEDIA_TYPE = "application/json"
-PROBLEM_MEDIA_TYPE = "application/problem+json"
-ROLE_NAMES = {
-    JSON_MEDIA_TYPE: {"code": EnvelopeRole.code, "doc_url": EnvelopeRole.doc_url, "detail": EnvelopeRole.message,
-                      "request_id": EnvelopeRole.request_id},
-    PROBLEM_MEDIA_TYPE: {"type": EnvelopeRole.doc_url, "title": EnvelopeRole.title, "status": EnvelopeRole.status,
-                         "detail": EnvelopeRole.message, "code": EnvelopeRole.code, "request_id": EnvelopeRole.request_id},
-}
-"""The role a top-level field's name gives it when no field declares that role, by media type."""
+_ROLE_HELP = (
+    "What it carries: " + ", ".join(f"``{role.value}``" for role in list(EnvelopeRole)[:-1])
+    + f" or ``{list(EnvelopeRole)[-1].value}``\n(default: the role its name implies, such as ``detail`` -> ``message``)."
+)
 
 
 class EnvelopeField(Model):
@@ -50,9 +26,8 @@ class EnvelopeField(Model):
     """What the field holds."""
     required: bool = True
     """Whether every error response carries it."""
-    role: Annotated[EnvelopeRole, Strict(False)] | None = None
-    """What it carries: ``code``, ``doc_url``, ``message``, ``request_id``, ``status`` or ``title``
-    (default: the role its name implies, such as ``detail`` -> ``message``)."""
+    # Described from EnvelopeRole, not by a docstring, so the schema names a new role unasked.
+    role: Annotated[EnvelopeRole, Strict(False)] | None = Field(None, description=_ROLE_HELP)
     example: JsonValue | None = None
     """Its value in the examples when no role fills it and the code gives none (``example.fields``)."""
     fields: list[EnvelopeField] = []

@@ -7,6 +7,7 @@ module, and each imports only the ones above it in this list:
 - ``field_types``: the strict base ``Model`` and the validated value types (text, URLs, JSON);
 - ``site``: ``site:``, the documented API and where its docs live;
 - ``codes``: one code and its parts (statuses, retry, example, SDK exceptions, lifecycle);
+- ``envelope_roles``: the roles of envelope fields, one table entry each (``ROLES``);
 - ``envelope``: the error envelope's fields and the role each plays;
 - ``guidance``: the response headers and retry guidance every code shares;
 - ``changelog``: the contract's published versions;
@@ -39,18 +40,17 @@ from .codes import (
 )
 from .cross_references import CODE_PATTERN, MAX_CODE_LENGTH, RESERVED_NAMES, Loc, cross_reference_problems, item_shape
 from .document import GROUP_PAGE_PREFIX, Registry
-from .envelope import (
-    FASTAPI_ITEMS,
+from .envelope import FASTAPI_ITEMS, EnvelopeField, ItemField, JsonType, envelope_paths, envelope_roles
+from .envelope_roles import (
     JSON_MEDIA_TYPE,
+    MEDIA_TYPES,
     PROBLEM_MEDIA_TYPE,
     REQUIRED_ROLES,
     ROLE_NAMES,
-    EnvelopeField,
+    ROLES,
     EnvelopeRole,
-    ItemField,
-    JsonType,
-    envelope_paths,
-    envelope_roles,
+    RoleSpec,
+    RoleTable,
 )
 from .field_types import (
     KINDS,

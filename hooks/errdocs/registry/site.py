@@ -95,3 +95,12 @@ class Site(Model):
     """``request_id`` shown in every example envelope."""
     sdks: dict[Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")], Sdk] = {}
     """SDKs by id (``python``, ``typescript``): one content tab each on code pages."""
+
+    @property
+    def errors_url(self) -> str:
+        """Published address of the folder of code pages: ``<docs_url><errors_path>``."""
+        return f"{self.docs_url}{self.errors_path}"
+
+    def doc_url(self, code: str) -> str:
+        """Published address of a code's page (no trailing slash, as in envelopes)."""
+        return f"{self.errors_url}{code}"
