@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from ..registry.model import EnvelopeField, EnvelopeRole, Registry, envelope_paths, envelope_roles
+from ..registry.model import ROLES, EnvelopeField, Registry, envelope_paths, envelope_roles
 from ..render.markup import html_safe, indented_json
-from ..render.snippets import example_envelope, example_status
+from ..render.snippets import example_envelope
 
 ERRORS_JSON = "errors.json"
 ENVELOPE_SCHEMA = "envelope.schema.json"
@@ -84,22 +84,6 @@ def _item_schema(registry: Registry) -> dict[str, Any]:
     }
 
 
-def _role_schema(registry: Registry, role: EnvelopeRole, item_ref: str) -> dict[str, Any]:
-    returned = [name for name, code in registry.codes.items() if code.returned]
-    if role is EnvelopeRole.code:
-        return {"type": "string", "enum": returned}
-    if role is EnvelopeRole.doc_url:
-        return {"type": "string", "format": "uri", "pattern": "^" + _regex_escape(registry.site.docs_url + registry.errors_path)}
-    if role is EnvelopeRole.message:
-        return {"oneOf": [{"type": "string"}, {"type": "object"}, {"type": "array", "items": {"$ref": item_ref}}]}
-    if role is EnvelopeRole.request_id:
-        return {"type": "string", "minLength": 1}
-    if role is EnvelopeRole.status:
-        statuses = sorted({s for name in returned for s in registry.codes[name].statuses})
-        return {"type": "integer", "enum": statuses}
-    return {"type": "string", "minLength": 1}  # EnvelopeRole.title
-
-
 def _object_schema(registry: Registry, fields: list[EnvelopeField], prefix: tuple[str, ...], item_ref: str) -> dict[str, Any]:
     roles = {path: role for role, path in registry.roles.items()}
     properties: dict[str, Any] = {}
@@ -108,15 +92,11 @@ def _object_schema(registry: Registry, fields: list[EnvelopeField], prefix: tupl
         if field.fields:
             schema = _object_schema(registry, field.fields, path, item_ref)
         elif path in roles:
-            schema = _role_schema(registry, roles[path], item_ref)
+            schema = ROLES[roles[path]].schema(registry.codes, registry.site, item_ref)
         else:
             schema = {}
         properties[field.name] = {**schema, "description": field.description}
     return {"type": "object", "required": [f.name for f in fields if f.required], "properties": properties}
-
-
-def _regex_escape(text: str) -> str:
-    return "".join("\\" + ch if ch in r".^$*+?()[]{}|\/" else ch for ch in text)
 
 
 def envelope_schema(registry: Registry) -> dict[str, Any]:
@@ -150,7 +130,7 @@ def openapi_fragment(registry: Registry) -> dict[str, Any]:
         examples = {
             name: {"value": example_envelope(registry, name)}
             for name in names
-            if example_status(registry.codes[name]) == status
+            if registry.codes[name].example_status == status
         }
         if examples:
             media["examples"] = examples

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..registry.http_status import standard_reason
-from ..registry.model import Code, EnvelopeField, EnvelopeRole, Fact, LifecycleState, Registry, RetryPolicy, envelope_paths
+from ..registry.model import ROLES, Code, EnvelopeField, Fact, LifecycleState, Registry, RetryPolicy, envelope_paths
 from . import markup
 
 
@@ -24,8 +24,7 @@ def example_envelope(registry: Registry, name: str) -> dict[str, Any]:
     required one shows ``null`` rather than an invented value.
     """
     code = registry.codes[name]
-    values = {role: _role_value(registry, name, code, role) for role in registry.roles}
-    by_path = {path: values[role] for role, path in registry.roles.items()}
+    by_path = {path: ROLES[role].example(name, code, registry.site) for role, path in registry.roles.items()}
     return _object(registry.envelope, (), by_path, code)
 
 
@@ -44,28 +43,9 @@ def _object(fields: list[EnvelopeField], prefix: tuple[str, ...], by_path: dict[
     return body
 
 
-def _role_value(registry: Registry, name: str, code: Code, role: EnvelopeRole) -> Any:
-    if role is EnvelopeRole.code:
-        return name
-    if role is EnvelopeRole.doc_url:
-        return registry.doc_url(name)
-    if role is EnvelopeRole.message:
-        return code.example.detail
-    if role is EnvelopeRole.request_id:
-        return registry.site.example_request_id
-    if role is EnvelopeRole.status:
-        return example_status(code)
-    return code.title or code.summary  # EnvelopeRole.title
-
-
-def example_status(code: Code) -> int:
-    """The status the example shows: ``example.status``, else the code's first."""
-    return code.example.status or code.statuses[0]
-
-
 def example_status_line(code: Code) -> str:
     """``HTTP/1.1 503 Service Unavailable`` for the status the example shows."""
-    status = example_status(code)
+    status = code.example_status
     line = next((line for line in code.http if line.startswith(f"{status} ")), f"{status} {standard_reason(status)}")
     return f"HTTP/1.1 {line}"
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Iterable
 
+from ..registry.model import major_version
+
 BREAKING, COMPATIBLE, DOCS_ONLY = "breaking", "compatible", "docs-only"
 
 # Fields of a code whose change is covered by a dedicated rule below; every other
@@ -136,13 +138,6 @@ def compare(old: dict[str, Any], new: dict[str, Any]) -> list[ContractChange]:
     return changes
 
 
-def _major(version: Any) -> int:
-    try:
-        return int(str(version).split(".")[0])
-    except ValueError:
-        return 0
-
-
 def unapproved(changes: list[ContractChange], old: dict[str, Any], new: dict[str, Any]) -> list[ContractChange]:
     """Breaking changes the new registry does not record as intended.
 
@@ -150,7 +145,7 @@ def unapproved(changes: list[ContractChange], old: dict[str, Any], new: dict[str
     changelog entry of that version names its subject.
     """
     breaking = [c for c in changes if c.kind == BREAKING]
-    if not breaking or _major(new.get("version")) <= _major(old.get("version")):
+    if not breaking or major_version(new.get("version")) <= major_version(old.get("version")):
         return breaking
     entry = next((e for e in new.get("changelog") or [] if str(e.get("version")) == str(new.get("version"))), None)
     recorded = {str(c.get("subject")) for c in (entry or {}).get("changes") or []}

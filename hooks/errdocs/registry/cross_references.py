@@ -1,0 +1,157 @@
+"""Cross-reference rules: what only the whole registry shows wrong, checked once every entry's shape is valid.
+
+A rule within one entry is that model's own validator; these span entries or need the
+registry's settings: code names, related and replacement codes exist, SDK ids are declared,
+each envelope role is played once, example details fit ``detail_items``, changelog versions
+are unique and not newer than the registry's.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from .document import Registry
+from .envelope import EnvelopeField, ItemField, envelope_roles
+from .envelope_roles import REQUIRED_ROLES, ROLES, EnvelopeRole
+from .field_types import kind
+from .semver import semver
+
+CODE_PATTERN = r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$"
+RESERVED_NAMES = frozenset({"changelog", "index", "overview"})
+"""Names of generated pages that live beside the code pages (under ``site.errors_path``)."""
+MAX_CODE_LENGTH = 64
+"""Longest code name: it is a file name and part of every ``doc_url``."""
+_CODE_RE = re.compile(CODE_PATTERN)  # used with fullmatch: `$` alone accepts a trailing newline
+
+
+def _code_name_problem(name: str) -> str | None:
+    if name in RESERVED_NAMES:
+        return f"code {name!r} is reserved for a generated page; choose another name"
+    if not _CODE_RE.fullmatch(name):
+        return f"code {name[:40]!r} is not snake_case (expected e.g. rate_limit_exceeded)"
+    if len(name) > MAX_CODE_LENGTH:
+        return f"code {name[:20]!r}... is {len(name)} characters; the most is {MAX_CODE_LENGTH}"
+    return None
+
+
+Loc = tuple[Any, ...]
+"""Where in the registry: ``("codes", "forbidden", "retry", "policy")``."""
+
+
+def cross_reference_problems(registry: Registry) -> list[tuple[Loc, str]]:
+    """Rules that span entries, checked once the shape is valid: (path, message) pairs."""
+    problems: list[tuple[Loc, str]] = []
+    declared = set(registry.site.sdks)
+    problems += _envelope_problems(registry)
+    free = {".".join(path) for path, role in envelope_roles(registry.envelope, registry.envelope_media_type)
+            if role is None and not _field_at(registry.envelope, path).fields}
+    for name, code in registry.codes.items():
+        named = _code_name_problem(name)
+        if named:
+            problems.append((("codes", name), named))
+        for key in code.example.fields:
+            if key not in free:
+                problems.append((("codes", name, "example", "fields", key),
+                                 f"{key!r} is not an envelope field without a role (fields: {', '.join(sorted(free)) or 'none'})"))
+        if isinstance(code.example.detail, list):
+            problems += _detail_item_problems(registry.detail_items, code.example.detail, ("codes", name, "example", "detail"))
+        for sdk_id in code.sdk:
+            if sdk_id not in declared:
+                problems.append((("codes", name, "sdk", sdk_id), f"unknown SDK {sdk_id!r} (declared in site.sdks: {', '.join(sorted(declared)) or 'none'})"))
+        for sdk_id in sorted(declared - set(code.sdk)):
+            problems.append((("codes", name, "sdk"), f"missing the exception for SDK {sdk_id!r}"))
+        replacement = code.lifecycle.replaced_by
+        if replacement is not None:
+            where = ("codes", name, "lifecycle", "replaced_by")
+            if replacement == name:
+                problems.append((where, "a code cannot replace itself"))
+            elif replacement not in registry.codes:
+                problems.append((where, f"unknown code {replacement!r}"))
+            elif not registry.codes[replacement].returned:
+                problems.append((where, f"{replacement!r} is removed itself; point at a code clients still receive"))
+        for index, rel in enumerate(code.related):
+            if rel.code is None:
+                continue
+            if rel.code == name:
+                problems.append((("codes", name, "related", index, "code"), "a code cannot relate to itself"))
+            elif rel.code not in registry.codes:
+                problems.append((("codes", name, "related", index, "code"), f"unknown code {rel.code!r}"))
+    versions = [entry.version for entry in registry.changelog]
+    for index, entry in enumerate(registry.changelog):
+        if versions.index(entry.version) != index:
+            problems.append((("changelog", index, "version"), f"version {entry.version} has two changelog entries"))
+        if semver(entry.version) > semver(registry.version):
+            problems.append(
+                (("changelog", index, "version"), f"{entry.version} is newer than the registry version {registry.version}")
+            )
+    return problems
+
+
+def _field_at(fields: list[EnvelopeField], path: tuple[str, ...]) -> EnvelopeField:
+    field = next(f for f in fields if f.name == path[0])
+    return field if len(path) == 1 else _field_at(field.fields, path[1:])
+
+
+def _envelope_problems(registry: Registry) -> list[tuple[Loc, str]]:
+    problems: list[tuple[Loc, str]] = []
+    roles = envelope_roles(registry.envelope, registry.envelope_media_type)
+    played: dict[EnvelopeRole, list[str]] = {}
+    for path, role in roles:
+        if role is not None:
+            played.setdefault(role, []).append(".".join(path))
+            if _field_at(registry.envelope, path).fields:
+                problems.append((("envelope", *path), f"field {'.'.join(path)!r} has member fields, so it cannot carry the {role.value} role"))
+    for role in REQUIRED_ROLES:
+        if role not in played:
+            implied = ROLES[role].implied_by[registry.envelope_media_type]
+            problems.append((("envelope",), f"no field carries the {role.value} role: name a top-level field {implied!r} or give one `role: {role.value}`"))
+    for role, paths in played.items():
+        if len(paths) > 1:
+            problems.append((("envelope",), f"fields {', '.join(paths)} all carry the {role.value} role; one field per role"))
+    for index, field in enumerate(registry.envelope):
+        siblings = [f.name for f in registry.envelope]
+        if siblings.index(field.name) != index:
+            problems.append((("envelope", index, "name"), f"field {field.name!r} is declared twice"))
+    return problems
+
+
+def item_shape(items: list[ItemField]) -> str:
+    """The item shape as a reader writes it: ``{loc: array, msg: string, type: string}``."""
+    parts = [f"{f.name}: {' or '.join(f.types)}{'' if f.required else ' (optional)'}" for f in items]
+    return "{" + ", ".join(parts) + "}"
+
+
+_JSON_TYPES: dict[str, tuple[type, ...]] = {
+    "string": (str,), "integer": (int,), "number": (int, float), "boolean": (bool,),
+    "array": (list,), "object": (dict,), "null": (type(None),),
+}
+
+
+def _json_type_of(value: Any, types: list[str]) -> bool:
+    # bool is an int in Python, not in JSON.
+    return any(isinstance(value, _JSON_TYPES[t]) and not (isinstance(value, bool) and t in ("integer", "number"))
+               for t in types)
+
+
+def _detail_item_problems(items: list[ItemField], detail: list[Any], where: Loc) -> list[tuple[Loc, str]]:
+    problems: list[tuple[Loc, str]] = []
+    shape = item_shape(items)
+    for index, item in enumerate(detail):
+        if not isinstance(item, dict):
+            problems.append(((*where, index), f"expected an item {shape} (got {kind(item)})"))
+            continue
+        for field in items:
+            if field.name not in item:
+                if field.required:
+                    problems.append(((*where, index, field.name), f"required key is missing; each item is {shape}"))
+                continue
+            value = item[field.name]
+            if not _json_type_of(value, field.types):
+                problems.append(((*where, index, field.name), f"expected {' or '.join(field.types)} (got {kind(value)}); each item is {shape}"))
+            elif isinstance(value, list) and field.item_types:
+                for member in value:
+                    if not _json_type_of(member, field.item_types):
+                        problems.append(((*where, index, field.name), f"members must be {' or '.join(field.item_types)} (got {kind(member)})"))
+                        break
+    return problems

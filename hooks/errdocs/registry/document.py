@@ -1,0 +1,102 @@
+"""The registry as a whole: ``registry.yaml`` as one ``Registry``, and what it derives (addresses, roles, groups)."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import Annotated, Literal
+
+from pydantic import Field, field_validator
+
+from .changelog import ChangelogEntry
+from .codes import RETURNED, Code, LifecycleState
+from .envelope import FASTAPI_ITEMS, EnvelopeField, ItemField, envelope_roles
+from .envelope_roles import JSON_MEDIA_TYPE, EnvelopeRole
+from .field_types import Model, Version
+from .guidance import Header, RetryGuidance
+from .site import Budgets, Site
+
+GROUP_PAGE_PREFIX = "codes-"
+"""Start of a group page's name (``codes-client-errors.md``): codes are snake_case, so no code takes it."""
+
+
+class Registry(Model):
+    """The whole error contract: ``registry.yaml``."""
+
+    version: Version
+    """Version of the error contract (semver): a breaking change bumps the major."""
+    site: Site
+    """Facts about the API and its docs."""
+    envelope_media_type: Literal["application/json", "application/problem+json"] = JSON_MEDIA_TYPE
+    """Media type of error bodies; ``application/problem+json`` for RFC 9457 problem details."""
+    envelope: Annotated[list[EnvelopeField], Field(min_length=1)]
+    """Fields of the error envelope, in order."""
+    detail_items: Annotated[list[ItemField], Field(min_length=1)] = list(FASTAPI_ITEMS)
+    """The keys of each item of an array message (default: FastAPI's ``loc``, ``msg``, ``type``)."""
+    headers: list[Header] = []
+    """Standard response headers on errors."""
+    retry_guidance: RetryGuidance
+    """The retry guidance snippet."""
+    codes: Annotated[dict[str, Code], Field(min_length=1)]
+    """Canonical codes by name (snake_case). One order everywhere: the overview table, the
+    navigation, prev/next, the LLM files and the contract files list a group's codes
+    together, groups in order of first appearance, codes in registry order within each."""
+    changelog: list[ChangelogEntry] = []
+    """Published versions of the contract, any order (the changelog page sorts them)."""
+
+    @field_validator("codes")
+    @classmethod
+    def _grouped(cls, codes: dict[str, Code]) -> dict[str, Code]:
+        # The navigation must show a group's codes together; every other surface follows it,
+        # so a reader's "Next" is always the next row of the overview.
+        groups: dict[str, list[str]] = {}
+        for name, code in codes.items():
+            groups.setdefault(code.nav_group, []).append(name)
+        return {name: codes[name] for names in groups.values() for name in names}
+
+    @property
+    def budgets(self) -> Budgets:
+        """The size budgets in force: ``site.budgets``, else the older ``llms_size_budget`` for both."""
+        site = self.site
+        if "budgets" in site.model_fields_set or site.llms_size_budget is None:
+            return site.budgets
+        return Budgets(llms_txt=site.llms_size_budget, twin=site.llms_size_budget)
+
+    @property
+    def errors_path(self) -> str:
+        """Folder of the code pages in the docs tree, e.g. ``errors/``."""
+        return self.site.errors_path
+
+    def doc_url(self, code: str) -> str:
+        """Published address of a code's page (no trailing slash, as in envelopes): ``site.doc_url``."""
+        return self.site.doc_url(code)
+
+    def code_page_path(self, name: str) -> str:
+        """Source path of a code's page inside the docs tree."""
+        return f"{self.site.errors_path}{name}.md"
+
+    def group_page_path(self, slug: str) -> str:
+        """Source path of the group page ``slug``, beside the code pages."""
+        return f"{self.site.errors_path}{GROUP_PAGE_PREFIX}{slug}.md"
+
+    @property
+    def changelog_path(self) -> str:
+        """Source path of the changelog page, beside the code pages."""
+        return f"{self.site.errors_path}changelog.md"
+
+    @cached_property
+    def roles(self) -> dict[EnvelopeRole, tuple[str, ...]]:
+        """Each role -> the path of the field that plays it (``("error", "code")``); see ``envelope_roles``."""
+        return {role: path for path, role in envelope_roles(self.envelope, self.envelope_media_type) if role}
+
+    @property
+    def doc_url_key(self) -> str:
+        """The JSON key of the field that carries the documentation URL (``doc_url``, ``type``...)."""
+        return self.roles[EnvelopeRole.doc_url][-1]
+
+    def code_groups(self, *, states: frozenset[LifecycleState] = RETURNED) -> dict[str, list[str]]:
+        """Group title -> names of the codes in one of ``states``, groups in order of first appearance."""
+        groups: dict[str, list[str]] = {}
+        for name, code in self.codes.items():
+            if code.state in states:
+                groups.setdefault(code.nav_group, []).append(name)
+        return groups

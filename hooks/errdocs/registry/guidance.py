@@ -1,0 +1,48 @@
+"""Guidance every code shares: the standard response headers and how to retry."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import Field
+
+from .field_types import HeaderName, Markdown, Model, Text
+
+
+class Header(Model):
+    """A response header (or group of related headers) on error responses."""
+
+    names: Annotated[list[HeaderName], Field(min_length=1)]
+    """Header names shown together in one row."""
+    when: Text
+    """When the header is sent (``Always``, ``429, 503``...)."""
+    meaning: Markdown
+    """What it means for a client."""
+
+
+class Backoff(Model):
+    """Recommended retry timing for hand-written clients."""
+
+    max_retries: Annotated[int, Field(ge=0, le=100)]
+    """Retries after the first attempt before giving up."""
+    base_seconds: Annotated[float, Field(gt=0)]
+    """First backoff delay when no ``Retry-After`` is sent."""
+    max_seconds: Annotated[float, Field(gt=0)]
+    """Cap on a single delay."""
+    jitter: Text
+    """How to randomise each delay."""
+
+
+class RetryGuidance(Model):
+    """The retry guidance snippet, as data."""
+
+    intro: Markdown
+    """Opening paragraph."""
+    retry_after: Markdown
+    """How to treat the ``Retry-After`` header."""
+    backoff: Backoff
+    """Timing when the server gives none."""
+    budget: Markdown
+    """How SDK retry budgets behave and what to do when they run out."""
+    idempotency: Markdown
+    """How to keep retried writes safe."""

@@ -1,0 +1,106 @@
+"""The site: facts about the documented API and where its docs live (``site:``)."""
+
+from __future__ import annotations
+
+import re
+from enum import Enum
+from typing import Annotated
+
+from pydantic import AfterValidator, Field, Strict
+
+from .field_types import HttpsUrl, Model, Text
+
+ERRORS_DIR = "errors/"
+"""Where the code pages live by default (``site.errors_path``), in the docs tree and under ``docs_url``."""
+
+FOLDER_PATTERN = r"^([a-z0-9][a-z0-9_-]*/)+$"
+_FOLDER_RE = re.compile(FOLDER_PATTERN)
+
+
+def _folder_path(value: str) -> str:
+    value = value if value.endswith("/") else value + "/"
+    if not _FOLDER_RE.fullmatch(value):
+        raise ValueError(
+            f"{value!r} is not a folder path: give lowercase folder names joined by '/', relative to "
+            "the docs root, e.g. errors/ or reference/errors/"
+        )
+    return value
+
+
+def _with_slash(value: str) -> str:
+    # doc_url is built by appending "errors/<code>"; a missing slash would
+    # silently produce ".../docserrors/x".
+    return value if value.endswith("/") else value + "/"
+
+
+class ErrorStyle(str, Enum):
+    """How an SDK hands an error to the caller; the pages word it accordingly."""
+
+    raised = "raised"
+    """Raised as an exception (Python, Ruby)."""
+    thrown = "thrown"
+    """Thrown (TypeScript, Java, C#, Kotlin)."""
+    returned = "returned"
+    """Returned as an error value (Go's ``error``, Rust's ``Result``)."""
+
+
+class Sdk(Model):
+    """An SDK that surfaces codes as typed errors."""
+
+    label: Text
+    """Tab label, e.g. ``Python``."""
+    package: Text
+    """Package name as installed, e.g. ``acme-sdk``."""
+    url: HttpsUrl
+    """Package page (PyPI, npm, pkg.go.dev, ...)."""
+    language: Annotated[str, Field(pattern=r"^[a-z0-9+#-]+$")]
+    """Code-fence language used for this SDK's snippets, e.g. ``python``."""
+    errors: Annotated[ErrorStyle, Strict(False)] = ErrorStyle.raised
+    """How errors reach the caller: ``raised``, ``thrown`` or ``returned``."""
+
+
+AGENT_BUDGET = 50_000
+"""Characters agents reliably read of one file: the default of every budget."""
+
+
+class Budgets(Model):
+    """Size budgets of the agent surfaces, in characters."""
+
+    llms_txt: Annotated[int, Field(ge=1_000)] = AGENT_BUDGET
+    """``llms.txt`` and each of its shard files (``llms/<group>.txt``)."""
+    twin: Annotated[int, Field(ge=1_000)] = AGENT_BUDGET
+    """Each page's Markdown twin; the codes table moves onto group pages to stay within it."""
+
+
+class Site(Model):
+    """Facts about the documented API and where its docs live."""
+
+    name: Text
+    """Product or API name, used in titles and ``llms.txt``."""
+    summary: Text
+    """One sentence describing the API: the ``llms.txt`` blockquote."""
+    docs_url: Annotated[HttpsUrl, AfterValidator(_with_slash)]
+    """Published base address of the docs; ``doc_url`` is ``<docs_url><errors_path><code>``."""
+    errors_path: Annotated[str, AfterValidator(_folder_path), Field(json_schema_extra={"pattern": FOLDER_PATTERN})] = ERRORS_DIR
+    """Folder of the code pages, in the docs tree and under ``docs_url``, e.g. ``reference/errors/``."""
+    support_url: HttpsUrl
+    """Where users file support tickets."""
+    status_url: HttpsUrl
+    """Public status page."""
+    budgets: Budgets = Budgets()
+    """Most characters an agent is handed in one file, per surface; past one the build fails."""
+    llms_size_budget: Annotated[int, Field(ge=1_000)] | None = None
+    """Older single budget for llms.txt and the twins; used for both unless ``budgets`` is given."""
+    example_request_id: Text = "0f8e2d4c-6b1a-4e3f-9c7d-2a5b8e1f4c60"
+    """``request_id`` shown in every example envelope."""
+    sdks: dict[Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")], Sdk] = {}
+    """SDKs by id (``python``, ``typescript``): one content tab each on code pages."""
+
+    @property
+    def errors_url(self) -> str:
+        """Published address of the folder of code pages: ``<docs_url><errors_path>``."""
+        return f"{self.docs_url}{self.errors_path}"
+
+    def doc_url(self, code: str) -> str:
+        """Published address of a code's page (no trailing slash, as in envelopes)."""
+        return f"{self.errors_url}{code}"
