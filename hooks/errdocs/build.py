@@ -86,11 +86,13 @@ class Build:
         return self.publisher.problems(site_dir=None, sources=set(sources))
 
     def publish(self) -> None:
-        """Write ``llms.txt`` (and its shards) and ``llms-full.txt``, once the engine's files are written."""
+        """Write ``llms.txt`` (and its shards), ``llms-full.txt``, ``robots.txt`` and the folder
+        pages, once the engine's files are written (the twins were written as pages were read)."""
         self.publisher.write_indexes()
 
     def discard(self) -> None:
-        """Remove every LLM file written so far: a failed build publishes none."""
+        """Remove every file the build wrote so far (twins, LLM files, robots.txt, folder pages):
+        a failed build publishes none of them."""
         self.publisher.discard()
 
 
