@@ -15,7 +15,8 @@ from llms_txt import parse_llms_file
 from errdocs.publish.llms import NavSection, code_line, size_problems
 from errdocs.render.pages import generated_pages, render_page
 from errdocs.publish.twins import PageDoc, twin_path
-from errdocs.publish.twins import absolute_url, flatten_material
+from errdocs.publish.twins import absolute_url
+from errdocs.publish.material import flatten_material
 
 from conftest import ROOT, Built, llms_files, mkdocs_build, parity_problems
 
