@@ -12,7 +12,8 @@ import pytest
 import yaml
 from llms_txt import parse_llms_file
 
-from errdocs.publish.llms import NavSection, code_line, size_problems
+from errdocs.publish.budgets import size_problems
+from errdocs.publish.llms import NavSection, code_line
 from errdocs.render.pages import generated_pages, render_page
 from errdocs.publish.twins import PageDoc, twin_path
 from errdocs.publish.twins import absolute_url

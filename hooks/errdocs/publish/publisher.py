@@ -12,9 +12,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..registry.model import Registry
+from .budgets import size_problems
 from .folders import FOLDER_PAGE, folder_page, folder_targets
-from .llms import LLMS_FULL_TXT, LLMS_TXT, ROBOTS_TXT, WELL_KNOWN_LLMS_TXT, NavSection, full_header, index_files, nav_order, robots_txt, size_problems
+from .llms import LLMS_FULL_TXT, LLMS_TXT, WELL_KNOWN_LLMS_TXT, NavSection, full_header, index_files, nav_order
 from .parity import Expected, Published, check_published, codes_table_rows
+from .robots import ROBOTS_TXT, robots_txt
 from .twins import PageDoc, doc_urls, index_notice, page_url, twin_head, twin_path, twin_text
 
 
