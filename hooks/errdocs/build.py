@@ -18,7 +18,7 @@ from .publish.twins import page_doc
 from .registry.model import Registry
 from .render.includes import expand_includes
 from .render.nav import nav_sections
-from .render.pages import GeneratedPage, generated_pages, render_page
+from .render.pages import RegistryPage, generated_pages, render_page
 
 
 class Build:
@@ -27,7 +27,7 @@ class Build:
     def __init__(self, registry: Registry, *, out_dir: Path) -> None:
         self.registry: Registry | None = registry
         """Let go by ``seal``, once every page is read: the engine's peak memory comes after."""
-        self.pages: dict[str, GeneratedPage] = {page.src_uri: page for page in generated_pages(registry)}
+        self.pages: dict[str, RegistryPage] = {page.src_uri: page for page in generated_pages(registry)}
         """The generated pages by docs path (their Markdown is rendered when read)."""
         self.publisher = Publisher(registry, out_dir)
         self.nav: list[Any] = []

@@ -1,4 +1,4 @@
-"""The pages the registry adds to a site: one per code, and the changelog.
+"""The pages the registry adds to a site: one per code, the changelog, and the group pages.
 
 Each page's Markdown is a plain function of the registry. ``generated_pages`` lists
 them without rendering anything: a build renders each page when MkDocs reads it.
@@ -34,8 +34,8 @@ _HANDS = {
 
 
 @dataclass(frozen=True)
-class GeneratedPage:
-    """A page made from the registry; ``render_page`` makes its Markdown when it is read.
+class RegistryPage:
+    """A page the registry adds (not yet its Markdown: ``render_page`` makes that when it is read).
 
     Nothing is rendered up front and the page does not hold the registry: a build reads
     each page once, and holding every page's Markdown from the start would cost about
@@ -51,18 +51,18 @@ class GeneratedPage:
     """The group of codes it lists, for a group page."""
 
 
-def generated_pages(registry: Registry) -> list[GeneratedPage]:
-    """Every generated page: one per code, in registry order, then the changelog."""
+def generated_pages(registry: Registry) -> list[RegistryPage]:
+    """Every page the registry adds: one per code, in registry order, then the changelog, then the group pages."""
     pages = [
-        GeneratedPage(registry.code_page_path(name), name, code.state is not LifecycleState.removed)
+        RegistryPage(registry.code_page_path(name), name, code.state is not LifecycleState.removed)
         for name, code in registry.codes.items()
     ]
-    pages.append(GeneratedPage(registry.changelog_path))
-    pages += [GeneratedPage(group.src_uri, in_nav=False, group=group) for group in group_pages(registry)]
+    pages.append(RegistryPage(registry.changelog_path))
+    pages += [RegistryPage(group.src_uri, in_nav=False, group=group) for group in group_pages(registry)]
     return pages
 
 
-def render_page(registry: Registry, page: GeneratedPage) -> str:
+def render_page(registry: Registry, page: RegistryPage) -> str:
     """The Markdown source of a generated page."""
     if page.code is not None:
         return code_page(registry, page.code)
