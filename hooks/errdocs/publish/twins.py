@@ -177,8 +177,10 @@ def _doc_url_pattern(key: str) -> re.Pattern[str]:
 
 # --- links ------------------------------------------------------------------------------------
 
-_INLINE_LINK = re.compile(r"(?P<text>!?\[(?:[^\[\]]|\[[^\]]*\])*\])\((?P<target>[^)\s]+)(?P<title>\s+\"[^\"]*\")?\)")
-_REF_DEF = re.compile(r"^(?P<lead>\s{0,3}\[[^\]]+\]:\s*)(?P<target>\S+)(?P<rest>.*)$")
+_INLINE_LINK = re.compile(r"(?P<text>!?\[(?:[^\[\]]|\[[^\[\]]*\])*\])\((?P<target>[^)\s]+)(?P<title>\s+\"[^\"]*\")?\)")
+"""An inline link or image; its text may hold bracket pairs one deep (an image in a link), no deeper."""
+_REF_DEF = re.compile(r"^(?P<lead>(?:[ \t]*>)*[ \t]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)?\[[^\]]+\]:\s*)(?P<target>\S+)(?P<rest>.*)$")
+"""A reference definition, also inside a list item or a blockquote (a flattened admonition), where CommonMark reads one too."""
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 
 
@@ -217,10 +219,14 @@ def absolutise_links(markdown: str, *, page_src: str, docs_url: str) -> str:
         spans = [span.span() for span in markup.CODE_SPAN.finditer(line)]
         starts = [start for start, _ in spans]
 
+        def in_code(position: int) -> bool:
+            # The code spans are ordered and disjoint: only the last one starting at or before it can hold it.
+            index = bisect.bisect_right(starts, position) - 1
+            return index >= 0 and position < spans[index][1]
+
         def fix_outside_code(match: re.Match[str]) -> str:
-            # The code spans are ordered and disjoint: only the last one starting before the link can hold it.
-            index = bisect.bisect_right(starts, match.start()) - 1
-            if index >= 0 and match.start() < spans[index][1]:
+            # Code binds tighter than a link: no link starts inside code, and none whose "](" is code.
+            if in_code(match.start()) or in_code(match.end("text") - 1):
                 return match.group(0)
             return fix(match)
 
