@@ -11,7 +11,7 @@ turning each round:
      wrapper process (MEASURE) wraps the hook's functions before MkDocs imports the hook
      (load: load_registry, read + validate; contract: Build.contract_files; render:
      Build.source; pages: Build.page_markdown, includes + twins; llms: Build.seal +
-     Build.finish). Production code carries no timers.
+     Build.publish). Production code carries no timers.
   D  (N=1,000) the mkdocs-llmstxt plugin producing llms.txt + llms-full.txt on the static
      site (its build minus B) against our LLM surfaces on the same pages (C's pages + llms)
 

@@ -12,10 +12,12 @@ import pytest
 import yaml
 from llms_txt import parse_llms_file
 
-from errdocs.publish.llms import NavSection, code_line, size_problems
+from errdocs.publish.budgets import size_problems
+from errdocs.publish.llms import NavSection, code_line
 from errdocs.render.pages import generated_pages, render_page
 from errdocs.publish.twins import PageDoc, twin_path
-from errdocs.publish.twins import absolute_url, flatten_material
+from errdocs.publish.twins import absolute_url
+from errdocs.publish.material import flatten_material
 
 from conftest import ROOT, Built, llms_files, mkdocs_build, parity_problems
 
@@ -237,6 +239,33 @@ def test_a_dropped_llms_line_fails_the_build(tmp_path: Path) -> None:
     ))
     assert built.returncode == 1
     assert "parity: llms.txt is missing forbidden" in built.output
+
+
+@pytest.mark.parametrize("docs_robots", [False, True], ids=["robots.txt written", "the docs' own robots.txt"])
+def test_a_discarded_build_leaves_none_of_the_files_it_wrote(example_registry, tmp_path: Path, docs_robots: bool) -> None:
+    from errdocs.build import Build
+
+    site = tmp_path / "site"
+    build = Build(example_registry, out_dir=site)
+    build.page_markdown("index.md", "# Home\n\nSee [errors](errors/overview.md).\n", {}, fallback_title="Home")
+    for src in build.pages:
+        build.page_markdown(src, build.source(src).split("---\n", 2)[2], {}, fallback_title=src)
+    build.nav = ["index.md", {"Errors": list(build.pages)}]
+    build.seal()
+    # The engine's files, written between seal and publish: a discarded build must leave them alone.
+    engine = {"index.html", *(src.removesuffix(".md") + "/index.html" for src in build.pages)} | ({"robots.txt"} if docs_robots else set())
+    for rel in engine:
+        (site / rel).parent.mkdir(parents=True, exist_ok=True)
+        (site / rel).write_text("<html></html>", encoding="utf-8")
+    build.publish()
+    files = {p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file()}
+    written = files - engine
+    # Every kind of file a build writes is there to be discarded.
+    kinds = {"errors/server_broke.md", "llms.txt", ".well-known/llms.txt", "llms-full.txt", "errors/index.html"}
+    assert kinds | ({"robots.txt"} if not docs_robots else set()) <= written
+    build.discard()
+    assert {p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file()} == engine
+    assert not (site / ".well-known").exists()  # folders made only for its files go too
 
 
 def test_one_registry_change_reaches_html_twin_and_both_llms_files(project_copy) -> None:

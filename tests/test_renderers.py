@@ -189,7 +189,7 @@ def test_example_status_is_shown_with_the_example(example_data) -> None:
 
 
 def test_permalinks_are_marked_as_chrome_for_parity_checkers() -> None:
-    from errdocs.render.pages import mark_chrome
+    from errdocs.render.html_passes import mark_chrome
 
     html = '<h2 id="x">X<a class="headerlink" href="#x" title="Permanent link">&para;</a></h2>'
     assert mark_chrome(html) == '<h2 id="x">X<a class="headerlink" data-markdown-ignore href="#x" title="Permanent link">&para;</a></h2>'

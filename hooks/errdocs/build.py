@@ -19,7 +19,7 @@ from .registry.load import DEFAULT_REGISTRY
 from .registry.model import Registry
 from .render.includes import expand_includes
 from .render.nav import nav_sections
-from .render.pages import GeneratedPage, generated_pages, render_page
+from .render.pages import RegistryPage, generated_pages, render_page
 
 
 class Build:
@@ -30,7 +30,7 @@ class Build:
         """Let go by ``seal``, once every page is read: the engine's peak memory comes after."""
         self.registry_file = registry_file
         """The registry's name as problems give it."""
-        self.pages: dict[str, GeneratedPage] = {page.src_uri: page for page in generated_pages(registry)}
+        self.pages: dict[str, RegistryPage] = {page.src_uri: page for page in generated_pages(registry)}
         """The generated pages by docs path (their Markdown is rendered when read)."""
         self.publisher = Publisher(registry, out_dir)
         self.nav: list[Any] = []
@@ -89,11 +89,13 @@ class Build:
         return self.publisher.problems(site_dir=None, sources=set(sources))
 
     def publish(self) -> None:
-        """Write ``llms.txt`` (and its shards) and ``llms-full.txt``, once the engine's files are written."""
+        """Write ``llms.txt`` (and its shards), ``llms-full.txt``, ``robots.txt`` and the folder
+        pages, once the engine's files are written (the twins were written as pages were read)."""
         self.publisher.write_indexes()
 
     def discard(self) -> None:
-        """Remove every LLM file written so far: a failed build publishes none."""
+        """Remove every file the build wrote so far (twins, LLM files, robots.txt, folder pages):
+        a failed build publishes none of them."""
         self.publisher.discard()
 
 

@@ -29,7 +29,7 @@ from ..registry.model import Registry
 from ..render.active import active_content
 from ..render.includes import IncludeError
 from ..render.nav import add_code_groups, codes_table_page, lists_code_pages
-from ..render.pages import mark_chrome, with_banner
+from ..render.html_passes import mark_chrome, with_banner
 from .config import ErrdocsConfig
 from .files import RenderedOnRead, nav_data
 from .theme import add_page_parts

@@ -1,5 +1,7 @@
-"""``llms.txt``, ``llms-full.txt`` and the twins, as ``{site path: text}``.
+"""``llms.txt`` and its shards, and the start of ``llms-full.txt``: the indexes agents read first.
 
+Each is made as ``{site path: text}``. The twins they link are made by ``publish.twins``,
+and the rest of ``llms-full.txt`` (the twins' bodies) by ``publish.publisher``.
 ``llms.txt`` follows llmstxt.org: an H1, a one-line blockquote, a paragraph, then
 H2 sections holding only link lists. Sections follow the site navigation; every
 code gets a line whose notes carry its status, whether a retry can help and its
@@ -11,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Mapping, Protocol
 
-from ..registry.model import Budgets, EnvelopeRole, Fact, LifecycleState, Registry, RetryPolicy
+from ..registry.model import EnvelopeRole, Fact, LifecycleState, Registry, RetryPolicy
 from ..render import markup
 from ..render.groups import parts
 from ..render.snippets import if_unconfirmed
@@ -20,6 +22,11 @@ from .twins import index_notice, twin_path
 
 LLMS_TXT = "llms.txt"
 LLMS_FULL_TXT = "llms-full.txt"
+WELL_KNOWN_LLMS_TXT = ".well-known/llms.txt"
+"""Where agents that look in ``/.well-known/`` find the index (the same bytes as ``llms.txt``)."""
+SHARD_DIR = "llms"
+SHARD_SHARE = 0.9
+"""Most of the llms.txt budget the code lines of one shard take; a bigger group is split into parts."""
 OPTIONAL = "Optional"
 
 
@@ -181,17 +188,6 @@ def full_header(registry: Registry) -> str:
     return "\n\n".join([f"# {markup.text(registry.site.name)}", f"> {markup.text(registry.site.summary)}", notice])
 
 
-SHARD_DIR = "llms"
-WELL_KNOWN_LLMS_TXT = ".well-known/llms.txt"
-"""Where agents that look in ``/.well-known/`` find the index (the same bytes as ``llms.txt``)."""
-ROBOTS_TXT = "robots.txt"
-
-
-def robots_txt(docs_url: str) -> str:
-    """Every crawler and agent is welcome; the sitemap lists every page."""
-    return f"User-agent: *\nAllow: /\n\nSitemap: {docs_url}sitemap.xml\n"
-SHARD_SHARE = 0.9
-"""Most of the llms.txt budget the code lines of one shard take; a bigger group is split into parts."""
 
 
 def _parts(registry: Registry, groups: dict[str, list[str]], size: int) -> dict[str, list[str]]:
@@ -231,22 +227,3 @@ def nav_order(pages: Mapping[str, object], nav: list[NavSection]) -> list[str]:
         ordered.update((src, None) for src in section.pages if src in pages)
     ordered.update((src, None) for src in pages)
     return list(ordered)
-
-
-def size_problems(sizes: dict[str, int], *, budgets: Budgets) -> list[str]:
-    """``sizes``: characters of each LLM file. Only ``llms-full.txt`` has no budget (it is the
-    everything-in-one file, for agents that ask for it)."""
-    problems = []
-    for path, size in sizes.items():
-        if path == LLMS_FULL_TXT:
-            continue
-        index = path == LLMS_TXT or path.startswith(SHARD_DIR + "/")
-        budget, setting, what = (
-            (budgets.llms_txt, "llms_txt", "llms.txt and each shard") if index else (budgets.twin, "twin", "each Markdown twin")
-        )
-        if size > budget:
-            problems.append(
-                f"{path} is {size:,} characters; the budget for {what} is {budget:,} "
-                f"(shorten or split the page, or raise site.budgets.{setting}; nothing is truncated)"
-            )
-    return problems

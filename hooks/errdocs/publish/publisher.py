@@ -1,4 +1,4 @@
-"""The LLM files of one build, written as the build goes while holding little of them.
+"""The files one build writes beside the engine's, written as it goes while holding little of them.
 
 A site of 10,000 codes has tens of megabytes of twins, and ``llms-full.txt`` repeats
 them all. So each page's twin is written as soon as its Markdown is final, and only
@@ -12,9 +12,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..registry.model import Registry
+from .budgets import size_problems
 from .folders import FOLDER_PAGE, folder_page, folder_targets
-from .llms import LLMS_FULL_TXT, LLMS_TXT, ROBOTS_TXT, WELL_KNOWN_LLMS_TXT, NavSection, full_header, index_files, nav_order, robots_txt, size_problems
+from .llms import LLMS_FULL_TXT, LLMS_TXT, WELL_KNOWN_LLMS_TXT, NavSection, full_header, index_files, nav_order
 from .parity import Expected, Published, check_published, codes_table_rows
+from .robots import ROBOTS_TXT, robots_txt
 from .twins import PageDoc, doc_urls, index_notice, page_url, twin_head, twin_path, twin_text
 
 
@@ -41,10 +43,12 @@ class PageFacts:
 
 
 class Publisher:
-    """The LLM files of one build, written under ``out_dir`` (the site directory).
+    """The files of one build beside the engine's (twins, LLM files, ``robots.txt``, folder
+    pages), written under ``out_dir`` (the site directory).
 
     ``add`` each page as its Markdown becomes final, ``seal`` once every page is added
-    (the registry is let go then), and ``finish`` once the HTML is written.
+    (the registry is let go then), and ``write_indexes`` once the HTML is written; or
+    ``discard`` what was written when the build fails.
     """
 
     def __init__(self, registry: Registry, out_dir: Path) -> None:
@@ -57,9 +61,10 @@ class Publisher:
         self._docs_url = registry.site.docs_url
         self._doc_url_key = registry.doc_url_key
         self._folders: set[Path] = set()
-        self._folder_pages: list[str] = []
-        """The folder redirect pages written (``publish.folders``)."""
-        # Set by seal(): everything finish() needs, so the registry can be let go.
+        self._written: dict[str, None] = {}
+        """Every file this build wrote, as site paths in the order written: the one list
+        ``discard`` removes (twins, indexes, robots.txt, folder pages alike)."""
+        # Set by seal(): everything write_indexes() and the checks need, so the registry can be let go.
         self._indexes: dict[str, str] = {}
         self._order: list[str] = []
         self._header = ""
@@ -114,10 +119,10 @@ class Publisher:
         self._write_folder_pages()
 
     def discard(self) -> None:
-        """Remove every LLM file written so far (a failed build publishes none)."""
-        written = [page.twin for page in self.pages.values()] + [*self._indexes, LLMS_FULL_TXT, WELL_KNOWN_LLMS_TXT]
-        for rel in written + self._folder_pages:
+        """Remove every file this build wrote so far (a failed build publishes none of them)."""
+        for rel in self._written:
             (self.out_dir / rel).unlink(missing_ok=True)
+        self._written.clear()
         # Folders made for them go too, deepest first, when nothing else is in them.
         for folder in sorted(self._folders, key=lambda path: len(path.parts), reverse=True):
             while folder != self.out_dir and folder.is_dir() and not any(folder.iterdir()):
@@ -140,11 +145,11 @@ class Publisher:
     def _write_full(self) -> None:
         """``llms-full.txt``: the header, then each page's own text, in navigation order, each
         opening with its source URL (the front matter and notice of each twin are left out)."""
-        with open(self._target(LLMS_FULL_TXT), "w", encoding="utf-8", newline="") as out:
+        with open(self._new_file(LLMS_FULL_TXT), "w", encoding="utf-8", newline="") as out:
             out.write(self._header)
             for src in self._order:
                 page = self.pages[src]
-                with open(self._target(page.twin), encoding="utf-8", newline="") as part:
+                with open(self.out_dir / page.twin, encoding="utf-8", newline="") as part:
                     twin = part.read()
                 out.write(f"\n\nSource: {page.url}\n\n" + twin[page.body_start:].rstrip("\n"))
             out.write("\n")
@@ -158,12 +163,14 @@ class Publisher:
             built = self.out_dir / (target + FOLDER_PAGE if target.endswith("/") else target)
             if built.is_file() and not (self.out_dir / rel).exists():  # a hand-written or engine page wins
                 self._write(rel, folder_page(folder, target, docs_url=self._docs_url))
-                self._folder_pages.append(rel)
 
     def _write(self, rel: str, text: str) -> None:
-        self._target(rel).write_bytes(text.encode("utf-8"))
+        self._new_file(rel).write_bytes(text.encode("utf-8"))
 
-    def _target(self, rel: str) -> Path:
+    def _new_file(self, rel: str) -> Path:
+        """Where to write ``rel``, its folder made; noted as written before it is, so a write
+        that fails halfway is discarded too."""
+        self._written[rel] = None
         path = self.out_dir / rel
         if path.parent not in self._folders:  # one mkdir per folder, not per file
             path.parent.mkdir(parents=True, exist_ok=True)

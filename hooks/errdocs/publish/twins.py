@@ -20,6 +20,7 @@ from typing import Any
 
 from ..registry.model import Registry
 from ..render import markup
+from .material import flatten_material
 
 INDEX_HEADING = "> ## Documentation Index"
 _FACT_JSON = json.JSONEncoder(ensure_ascii=False, allow_nan=False)
@@ -176,8 +177,10 @@ def _doc_url_pattern(key: str) -> re.Pattern[str]:
 
 # --- links ------------------------------------------------------------------------------------
 
-_INLINE_LINK = re.compile(r"(?P<text>!?\[(?:[^\[\]]|\[[^\]]*\])*\])\((?P<target>[^)\s]+)(?P<title>\s+\"[^\"]*\")?\)")
-_REF_DEF = re.compile(r"^(?P<lead>\s{0,3}\[[^\]]+\]:\s*)(?P<target>\S+)(?P<rest>.*)$")
+_INLINE_LINK = re.compile(r"(?P<text>!?\[(?:[^\[\]]|\[[^\[\]]*\])*\])\((?P<target>[^)\s]+)(?P<title>\s+\"[^\"]*\")?\)")
+"""An inline link or image; its text may hold bracket pairs one deep (an image in a link), no deeper."""
+_REF_DEF = re.compile(r"^(?P<lead>(?:[ \t]*>)*[ \t]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)?\[[^\]]+\]:\s*)(?P<target>\S+)(?P<rest>.*)$")
+"""A reference definition, also inside a list item or a blockquote (a flattened admonition), where CommonMark reads one too."""
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 
 
@@ -216,10 +219,14 @@ def absolutise_links(markdown: str, *, page_src: str, docs_url: str) -> str:
         spans = [span.span() for span in markup.CODE_SPAN.finditer(line)]
         starts = [start for start, _ in spans]
 
+        def in_code(position: int) -> bool:
+            # The code spans are ordered and disjoint: only the last one starting at or before it can hold it.
+            index = bisect.bisect_right(starts, position) - 1
+            return index >= 0 and position < spans[index][1]
+
         def fix_outside_code(match: re.Match[str]) -> str:
-            # The code spans are ordered and disjoint: only the last one starting before the link can hold it.
-            index = bisect.bisect_right(starts, match.start()) - 1
-            if index >= 0 and match.start() < spans[index][1]:
+            # Code binds tighter than a link: no link starts inside code, and none whose "](" is code.
+            if in_code(match.start()) or in_code(match.end("text") - 1):
                 return match.group(0)
             return fix(match)
 
@@ -249,75 +256,3 @@ def gfm_table_pipes(markdown: str) -> str:
         return markup.CODE_SPAN.sub(_escape_span_pipes, line)
 
     return markup.map_text_lines(markdown, fix)
-
-
-# --- Material syntax -> plain Markdown ------------------------------------------------------------
-
-_TAB = re.compile(r'^(?P<indent>[ \t]*)===\+?\s+"(?P<label>.*)"\s*$')
-_ADMONITION = re.compile(r'^(?P<indent>[ \t]*)(?:!!!|\?\?\?\+?)\s+(?P<kind>[\w-]+)(?:\s+"(?P<title>.*)")?\s*$')
-_HEADING = re.compile(r"^(#{1,6})\s")
-
-
-def flatten_material(markdown: str) -> str:
-    """Content tabs become labelled sub-sections; admonitions become titled blockquotes."""
-    return "\n".join(_flatten(markdown.split("\n"), level=1))
-
-
-def _flatten(lines: list[str], *, level: int) -> list[str]:
-    out: list[str] = []
-    i, fences = 0, markup.Fences()
-    while i < len(lines):
-        line = lines[i]
-        if fences.feed(line) is not markup.TEXT:
-            out.append(line)
-            i += 1
-            continue
-        heading = _HEADING.match(line) if line.startswith("#") else None
-        if heading:
-            level = len(heading.group(1))
-        block = _material_block(line)
-        if block is None:
-            out.append(line)
-            i += 1
-            continue
-        indent = block["indent"]
-        body, i = _indented_block(lines, i + 1, len(indent) + 4)
-        inner = _flatten(body, level=min(level + 1, 6))
-        if block.re is _TAB:
-            out.append(f"{indent}{'#' * min(level + 1, 6)} {block['label']}")
-            out.extend(indent + x if x.strip() else "" for x in inner)
-        else:
-            title = block["title"] if block["title"] is not None else block["kind"].capitalize()
-            out.append(f"{indent}> **{title}**" if title else f"{indent}>")
-            out.append(f"{indent}>")
-            out.extend(f"{indent}> {x}".rstrip() for x in _trim(inner))
-        # Blank lines that followed the block were consumed with it; put one back.
-        out.append("")
-        while i < len(lines) and not lines[i].strip():
-            i += 1
-    return out
-
-
-def _material_block(line: str) -> re.Match[str] | None:
-    """A content tab or admonition opening on ``line`` (substring tests skip the regexes on most lines)."""
-    tab = _TAB.match(line) if "===" in line else None
-    if tab is None and ("!!!" in line or "???" in line):
-        return _ADMONITION.match(line)
-    return tab
-
-
-def _indented_block(lines: list[str], start: int, width: int) -> tuple[list[str], int]:
-    body, i = [], start
-    while i < len(lines) and (not lines[i].strip() or len(lines[i]) - len(lines[i].lstrip()) >= width):
-        body.append(lines[i][width:] if lines[i].strip() else "")
-        i += 1
-    while body and not body[-1].strip():
-        body.pop()
-        i -= 1
-    return body, i
-
-
-def _trim(lines: list[str]) -> list[str]:
-    while lines and not lines[0].strip():
-        lines = lines[1:]
-    return lines

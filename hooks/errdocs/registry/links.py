@@ -60,6 +60,15 @@ _PARSER.normalizeLink = lambda url: url  # and see it as written (no percent-enc
 
 
 def markdown_links(text: str) -> list[str]:
+    """Every URL a Markdown text links or embeds as CommonMark reads it (``commonmark_links``),
+    and any other target Python-Markdown could read as one."""
+    # Python-Markdown, which renders the pages, is more lenient than CommonMark (a reference
+    # definition followed by junk still defines it): anything either could read as a link
+    # target is judged.
+    return commonmark_links(text) + [match.group(1) for pattern in _LENIENT for match in pattern.finditer(text)]
+
+
+def commonmark_links(text: str) -> list[str]:
     """Every URL a Markdown text links or embeds: inline links, images, autolinks and
     reference definitions (used or not), as CommonMark reads them."""
     env: dict = {}
@@ -73,12 +82,7 @@ def markdown_links(text: str) -> list[str]:
             value = token.attrGet(attr) if token.attrs else None
             if value is not None:
                 urls.append(str(value))
-    urls += [ref["href"] for ref in env.get("references", {}).values()]
-    # Python-Markdown, which renders the pages, is more lenient than CommonMark (a reference
-    # definition followed by junk still defines it): anything either could read as a link
-    # target is judged.
-    urls += [match.group(1) for pattern in _LENIENT for match in pattern.finditer(text)]
-    return urls
+    return urls + [ref["href"] for ref in env.get("references", {}).values()]
 
 
 _LENIENT = (

@@ -1,4 +1,4 @@
-"""The pages the registry adds to a site: one per code, and the changelog.
+"""The pages the registry adds to a site: one per code, the changelog, and the group pages.
 
 Each page's Markdown is a plain function of the registry. ``generated_pages`` lists
 them without rendering anything: a build renders each page when MkDocs reads it.
@@ -6,7 +6,6 @@ them without rendering anything: a build renders each page when MkDocs reads it.
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass
 
 from ..registry.model import FACT_LABELS, ChangeKind, Code, ErrorStyle, Fact, LifecycleState, Registry, semver
@@ -35,8 +34,8 @@ _HANDS = {
 
 
 @dataclass(frozen=True)
-class GeneratedPage:
-    """A page made from the registry; ``render_page`` makes its Markdown when it is read.
+class RegistryPage:
+    """A page the registry adds (not yet its Markdown: ``render_page`` makes that when it is read).
 
     Nothing is rendered up front and the page does not hold the registry: a build reads
     each page once, and holding every page's Markdown from the start would cost about
@@ -52,18 +51,18 @@ class GeneratedPage:
     """The group of codes it lists, for a group page."""
 
 
-def generated_pages(registry: Registry) -> list[GeneratedPage]:
-    """Every generated page: one per code, in registry order, then the changelog."""
+def generated_pages(registry: Registry) -> list[RegistryPage]:
+    """Every page the registry adds: one per code, in registry order, then the changelog, then the group pages."""
     pages = [
-        GeneratedPage(registry.code_page_path(name), name, code.state is not LifecycleState.removed)
+        RegistryPage(registry.code_page_path(name), name, code.state is not LifecycleState.removed)
         for name, code in registry.codes.items()
     ]
-    pages.append(GeneratedPage(registry.changelog_path))
-    pages += [GeneratedPage(group.src_uri, in_nav=False, group=group) for group in group_pages(registry)]
+    pages.append(RegistryPage(registry.changelog_path))
+    pages += [RegistryPage(group.src_uri, in_nav=False, group=group) for group in group_pages(registry)]
     return pages
 
 
-def render_page(registry: Registry, page: GeneratedPage) -> str:
+def render_page(registry: Registry, page: RegistryPage) -> str:
     """The Markdown source of a generated page."""
     if page.code is not None:
         return code_page(registry, page.code)
@@ -227,35 +226,3 @@ def changelog_page(registry: Registry) -> str:
         if items:
             parts.append("\n".join(items))
     return "\n\n".join(parts) + "\n"
-
-
-# --- while the sources are broken (mkdocs serve) --------------------------------------------------
-
-
-def mark_chrome(page_html: str) -> str:
-    """A page body with its heading permalinks (``¶``) marked ``data-markdown-ignore``: chrome,
-    not text, for checkers that compare a page with its twin (afdocs' parity check)."""
-    return page_html.replace('<a class="headerlink" ', '<a class="headerlink" data-markdown-ignore ')
-
-
-def with_banner(page_html: str, problems: list[str]) -> str:
-    """A whole HTML page with ``problems_banner`` at the start of its content (its ``<article>``,
-    else its ``<body>``); the page unchanged when there are none."""
-    banner = problems_banner(problems)
-    for opening in ("<article", "<body"):
-        start = page_html.find(opening)
-        if banner and start >= 0:
-            end = page_html.index(">", start) + 1
-            return page_html[:end] + banner + page_html[end:]
-    return page_html
-
-
-def problems_banner(problems: list[str]) -> str:
-    """HTML put at the top of every served page while the sources have problems ("" when none)."""
-    if not problems:
-        return ""
-    items = "".join(f"<li><code>{html.escape(line)}</code></li>" for line in problems)
-    return (
-        '<div class="admonition failure" data-markdown-ignore><p class="admonition-title">The docs sources have errors; '
-        f"this page shows the last good registry</p><ul>{items}</ul></div>"
-    )
