@@ -22,6 +22,11 @@ def read_yaml(path: Path) -> Any:
     return yaml.safe_load(path.read_text(encoding="utf-8"))
 
 
+def dump_registry(data: Any) -> str:
+    """Registry data as the YAML text an author would write (key order kept, Unicode as is)."""
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+
+
 SITE_CODE = [
     name for name, code in read_yaml(ROOT / "registry.yaml")["codes"].items()
     if (code.get("lifecycle") or {}).get("state", "active") != "removed"
