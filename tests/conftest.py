@@ -177,9 +177,10 @@ def preview(agnes_site: Built):
         proc.wait(timeout=10)
 
 
-def llms_files(registry, pages: dict, nav: list, out: Path) -> dict[str, str]:
-    """The LLM files a build writes for ``pages`` (PageDoc by docs path) under ``out``, as
-    ``{site path: text}``; the size budget and parity gate are left to the caller."""
+def publish(registry, pages: dict, nav: list, out: Path):
+    """The LLM files of ``pages`` (PageDoc by docs path) as a build makes them, under ``out``: a
+    ``Publisher`` given each page, sealed with ``nav`` and its indexes written. The size budget
+    and the parity gate (``problems()``, ``gate_view()``) are the caller's to ask."""
     from errdocs.publish.publisher import Publisher
 
     publisher = Publisher(registry, out)
@@ -187,18 +188,9 @@ def llms_files(registry, pages: dict, nav: list, out: Path) -> dict[str, str]:
         publisher.add(page)
     publisher.seal(nav)
     publisher.write_indexes()
-    return {p.relative_to(out).as_posix(): p.read_text(encoding="utf-8") for p in sorted(out.rglob("*")) if p.is_file()}
+    return publisher
 
 
-def parity_problems(registry, *, pages: dict, files: dict[str, str], site_dir: Path | None, sources: set[str] = frozenset()) -> list[str]:
-    """The parity gate over pages and LLM files held as text (what a build keeps of them)."""
-    from errdocs.publish.parity import Expected, Published, check_published, codes_table_rows
-    from errdocs.publish.twins import doc_urls
-
-    published = Published(
-        codes=[page.code for page in pages.values() if page.code],
-        tables={src: rows for src, page in pages.items() if (rows := codes_table_rows(page.markdown, registry.errors_path)) is not None},
-        indexes={path: text for path, text in files.items() if path == "llms.txt" or path.startswith("llms/")},
-        doc_urls={path: doc_urls(text, registry.doc_url_key) for path, text in files.items()},
-    )
-    return check_published(Expected.of(registry), published, site_dir=site_dir, sources=sources)
+def files_under(folder: Path) -> dict[str, str]:
+    """Every file below ``folder`` as ``{relative path: text}``."""
+    return {p.relative_to(folder).as_posix(): p.read_text(encoding="utf-8") for p in sorted(folder.rglob("*")) if p.is_file()}

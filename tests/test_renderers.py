@@ -225,7 +225,6 @@ def test_an_unknown_fact_cannot_be_unconfirmed(example_data) -> None:
 
 
 def test_an_unconfirmed_status_is_marked_wherever_it_is_stated(example_data, tmp_path) -> None:
-    from conftest import llms_files
     from errdocs.publish.llms import code_line
 
     example_data["codes"]["server_broke"]["unconfirmed"] = {"http_status": "Seen once.", "retry_policy": "Guessed."}
