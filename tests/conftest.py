@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import contextlib
+import copy
 import os
+import signal
 import shutil
 import subprocess
 import sys
+import urllib.error
+import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
 import pytest
 import yaml
+from hypothesis import strategies as st
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE_SITE = ROOT / "tests" / "fixtures" / "example_site"
@@ -27,12 +32,73 @@ def dump_registry(data: Any) -> str:
     return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
 
 
+def validated(data: Any):
+    """``data`` validated as ``registry.yaml`` would be (``RegistryError`` with located problems if not)."""
+    from errdocs.registry.load import validate_registry
+
+    return validate_registry(data, text=dump_registry(data), file="registry.yaml")
+
+
+MARKDOWN_EXTENSIONS = ["admonition", "attr_list", "tables", "pymdownx.superfences", "pymdownx.tabbed"]
+"""The Markdown extensions the sites use (their ``mkdocs.yml``), for rendering pages without MkDocs."""
+
+
 SITE_CODE = [
     name for name, code in read_yaml(ROOT / "registry.yaml")["codes"].items()
     if (code.get("lifecycle") or {}).get("state", "active") != "removed"
 ][-1]
 """A code of the repository's own registry, for the tests about the generator that need one
 (Agnes: ``internal_error``): a team that swaps in its registry keeps these tests as they are."""
+
+
+EXAMPLE_DATA: dict[str, Any] = read_yaml(EXAMPLE_SITE / "registry.yaml")
+"""The made-up Example API registry as plain data: deep-copy it before changing it (or use ``example_data``)."""
+
+# --- registries mangled at random (hypothesis): valid or not, each must load or fail in located lines
+
+_SCALARS = st.one_of(
+    st.none(), st.booleans(), st.integers(-10, 1000), st.floats(allow_nan=False, allow_infinity=False),
+    st.text(max_size=40),
+    st.sampled_from(["<script>alert(1)</script>", "a | b", "`x`", "{{ y }}", "--8<-- \"f\"", "404 Not Found", "never", "https://x.test/"]),
+)
+_VALUES = st.recursive(_SCALARS, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3), max_leaves=6)
+
+
+def _paths(data: Any, prefix: tuple = ()) -> list[tuple]:
+    out = [prefix]
+    if isinstance(data, dict):
+        for key, value in data.items():
+            out += _paths(value, prefix + (key,))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            out += _paths(value, prefix + (index,))
+    return out
+
+
+_ALL_PATHS = _paths(EXAMPLE_DATA)[1:]
+
+
+@st.composite
+def mutated_registries(draw) -> dict[str, Any]:
+    """The example registry with up to four of its values replaced, deleted or renamed."""
+    data = copy.deepcopy(EXAMPLE_DATA)
+    for _ in range(draw(st.integers(0, 4))):
+        path = draw(st.sampled_from(_ALL_PATHS))
+        parent = data
+        try:
+            for part in path[:-1]:
+                parent = parent[part]
+            action = draw(st.sampled_from(["replace", "delete", "rename"]))
+            if action == "replace":
+                parent[path[-1]] = draw(_VALUES)
+            elif action == "delete":
+                del parent[path[-1]]
+            elif isinstance(parent, dict):
+                parent[draw(st.text(min_size=1, max_size=10))] = parent.pop(path[-1])
+        except (KeyError, IndexError, TypeError):
+            continue  # an earlier mutation removed or reshaped this path
+    return data
+
 
 
 @pytest.fixture
@@ -135,6 +201,16 @@ def wait_for_http(url: str, *, seconds: float = 30.0) -> None:
     raise TimeoutError(f"nothing answered at {url} within {seconds} s")
 
 
+def stop(proc: subprocess.Popen, sig: int = signal.SIGTERM) -> None:
+    """Stop a server this test session started (by its PID): ``sig``, then a kill if it lingers past 10 s."""
+    proc.send_signal(sig)
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=10)
+
+
 @contextlib.contextmanager
 def static_server(directory: Path):
     """``directory`` on a real static HTTP server bound to 127.0.0.1 (yields its base URL); stopped by PID."""
@@ -149,8 +225,7 @@ def static_server(directory: Path):
         wait_for_http(base)
         yield base
     finally:
-        proc.terminate()
-        proc.wait(timeout=10)
+        stop(proc)
 
 
 @pytest.fixture(scope="session")
@@ -173,8 +248,7 @@ def preview(agnes_site: Built):
         wait_for_http(base + "/")
         yield base
     finally:
-        proc.terminate()
-        proc.wait(timeout=10)
+        stop(proc)
 
 
 def publish(registry, pages: dict, nav: list, out: Path):
@@ -194,3 +268,19 @@ def publish(registry, pages: dict, nav: list, out: Path):
 def files_under(folder: Path) -> dict[str, str]:
     """Every file below ``folder`` as ``{relative path: text}``."""
     return {p.relative_to(folder).as_posix(): p.read_text(encoding="utf-8") for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        return None
+
+
+def http_get(url: str, *, follow: bool = True, **headers: str):  # -> (status, headers (case-insensitive), body)
+    """One GET, redirects followed unless ``follow`` is False; ``Accept_Encoding=...`` sends ``Accept-Encoding``."""
+    opener = urllib.request.build_opener() if follow else urllib.request.build_opener(_NoRedirect)
+    request = urllib.request.Request(url, headers={key.replace("_", "-"): value for key, value in headers.items()})
+    try:
+        with opener.open(request, timeout=10) as response:
+            return response.status, response.headers, response.read()
+    except urllib.error.HTTPError as err:
+        return err.code, err.headers, err.read()

@@ -10,7 +10,6 @@ load and build.
 
 from __future__ import annotations
 
-import copy
 import datetime
 import json
 import re
@@ -32,57 +31,12 @@ from errdocs.render.pages import generated_pages, render_page
 from errdocs.publish.twins import PageDoc
 from errdocs.tools.generate import generate
 
-from conftest import EXAMPLE_SITE, ROOT, dump_registry
+from conftest import EXAMPLE_SITE, MARKDOWN_EXTENSIONS, ROOT, dump_registry, mutated_registries
 
-BASE: dict[str, Any] = yaml.safe_load((EXAMPLE_SITE / "registry.yaml").read_text(encoding="utf-8"))
 OVERVIEW = (EXAMPLE_SITE / "docs" / "errors" / "overview.md").read_text(encoding="utf-8").split("---\n", 2)[2]
 PROBLEM_LINE = re.compile(r"^registry\.yaml:\d+:\d+: \S+: \S.*$")
-EXTENSIONS = ["tables", "attr_list", "admonition", "pymdownx.superfences", "pymdownx.tabbed"]
-CONVERTER = markdown.Markdown(extensions=EXTENSIONS)
+CONVERTER = markdown.Markdown(extensions=MARKDOWN_EXTENSIONS)
 """One converter, reset per page: loading the extensions costs more than converting a page."""
-
-scalars = st.one_of(
-    st.none(), st.booleans(), st.integers(-10, 1000), st.floats(allow_nan=False, allow_infinity=False),
-    st.text(max_size=40),
-    st.sampled_from(["<script>alert(1)</script>", "a | b", "`x`", "{{ y }}", "--8<-- \"f\"", "404 Not Found", "never", "https://x.test/"]),
-)
-values = st.recursive(scalars, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3), max_leaves=6)
-
-
-def paths(data: Any, prefix: tuple = ()) -> list[tuple]:
-    out = [prefix]
-    if isinstance(data, dict):
-        for key, value in data.items():
-            out += paths(value, prefix + (key,))
-    elif isinstance(data, list):
-        for index, value in enumerate(data):
-            out += paths(value, prefix + (index,))
-    return out
-
-
-ALL_PATHS = paths(BASE)[1:]
-
-
-@st.composite
-def mutated_registries(draw) -> dict[str, Any]:
-    data = copy.deepcopy(BASE)
-    for _ in range(draw(st.integers(0, 4))):
-        path = draw(st.sampled_from(ALL_PATHS))
-        parent = data
-        try:
-            for part in path[:-1]:
-                parent = parent[part]
-            action = draw(st.sampled_from(["replace", "delete", "rename"]))
-            if action == "replace":
-                parent[path[-1]] = draw(values)
-            elif action == "delete":
-                del parent[path[-1]]
-            elif isinstance(parent, dict):
-                parent[draw(st.text(min_size=1, max_size=10))] = parent.pop(path[-1])
-        except (KeyError, IndexError, TypeError):
-            continue  # an earlier mutation removed or reshaped this path
-    return data
-
 
 def run_pipeline(tmp: Path, text: str) -> None:
     path = tmp / "registry.yaml"
@@ -101,7 +55,7 @@ def run_pipeline(tmp: Path, text: str) -> None:
     }
     pages["errors/overview.md"] = PageDoc("errors/overview.md", "Errors", "All.", expand_includes(OVERVIEW, registry))
     for page in pages.values():
-        markdown.markdown(page.markdown, extensions=EXTENSIONS)
+        CONVERTER.reset().convert(page.markdown)
     publisher = Publisher(registry, tmp / "site")
     for page in pages.values():
         publisher.add(page)
@@ -112,13 +66,13 @@ def run_pipeline(tmp: Path, text: str) -> None:
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=mutated_registries())
-def test_mutated_registries_build_or_fail_in_not_blank_format(tmp_path: Path, data: dict[str, Any]) -> None:
-    run_pipeline(tmp_path, yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
+def test_mutated_registries_build_or_fail_in_one_line_format(tmp_path: Path, data: dict[str, Any]) -> None:
+    run_pipeline(tmp_path, dump_registry(data))
 
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(cut=st.integers(0, 5000), junk=st.text(max_size=6))
-def test_mangled_yaml_text_fails_in_not_blank_format(tmp_path: Path, cut: int, junk: str) -> None:
+def test_mangled_yaml_text_fails_in_one_line_format(tmp_path: Path, cut: int, junk: str) -> None:
     text = (EXAMPLE_SITE / "registry.yaml").read_text(encoding="utf-8")
     cut = cut % len(text)
     run_pipeline(tmp_path, text[:cut] + junk + text[cut + 1 :])

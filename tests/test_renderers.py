@@ -139,11 +139,9 @@ def test_many_groups_are_nested_so_no_level_is_wide(groups: int) -> None:
 
 
 def _registry(data):  # type: ignore[no-untyped-def]
-    import yaml
+    from conftest import validated
 
-    from errdocs.registry.load import validate_registry
-
-    return validate_registry(data, text=yaml.safe_dump(data), file="registry.yaml")
+    return validated(data)
 
 
 def test_pages_say_how_each_sdk_hands_over_its_error(example_data) -> None:
