@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import contextlib
+import copy
 import os
+import signal
 import shutil
 import subprocess
 import sys
+import urllib.error
+import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
 import pytest
 import yaml
+from hypothesis import strategies as st
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE_SITE = ROOT / "tests" / "fixtures" / "example_site"
@@ -22,12 +27,78 @@ def read_yaml(path: Path) -> Any:
     return yaml.safe_load(path.read_text(encoding="utf-8"))
 
 
+def dump_registry(data: Any) -> str:
+    """Registry data as the YAML text an author would write (key order kept, Unicode as is)."""
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+
+
+def validated(data: Any):
+    """``data`` validated as ``registry.yaml`` would be (``RegistryError`` with located problems if not)."""
+    from errdocs.registry.load import validate_registry
+
+    return validate_registry(data, text=dump_registry(data), file="registry.yaml")
+
+
+MARKDOWN_EXTENSIONS = ["admonition", "attr_list", "tables", "pymdownx.superfences", "pymdownx.tabbed"]
+"""The Markdown extensions the sites use (their ``mkdocs.yml``), for rendering pages without MkDocs."""
+
+
 SITE_CODE = [
     name for name, code in read_yaml(ROOT / "registry.yaml")["codes"].items()
     if (code.get("lifecycle") or {}).get("state", "active") != "removed"
 ][-1]
 """A code of the repository's own registry, for the tests about the generator that need one
 (Agnes: ``internal_error``): a team that swaps in its registry keeps these tests as they are."""
+
+
+EXAMPLE_DATA: dict[str, Any] = read_yaml(EXAMPLE_SITE / "registry.yaml")
+"""The made-up Example API registry as plain data: deep-copy it before changing it (or use ``example_data``)."""
+
+# --- registries mangled at random (hypothesis): valid or not, each must load or fail in located lines
+
+_SCALARS = st.one_of(
+    st.none(), st.booleans(), st.integers(-10, 1000), st.floats(allow_nan=False, allow_infinity=False),
+    st.text(max_size=40),
+    st.sampled_from(["<script>alert(1)</script>", "a | b", "`x`", "{{ y }}", "--8<-- \"f\"", "404 Not Found", "never", "https://x.test/"]),
+)
+_VALUES = st.recursive(_SCALARS, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3), max_leaves=6)
+
+
+def _paths(data: Any, prefix: tuple = ()) -> list[tuple]:
+    out = [prefix]
+    if isinstance(data, dict):
+        for key, value in data.items():
+            out += _paths(value, prefix + (key,))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            out += _paths(value, prefix + (index,))
+    return out
+
+
+_ALL_PATHS = _paths(EXAMPLE_DATA)[1:]
+
+
+@st.composite
+def mutated_registries(draw) -> dict[str, Any]:
+    """The example registry with up to four of its values replaced, deleted or renamed."""
+    data = copy.deepcopy(EXAMPLE_DATA)
+    for _ in range(draw(st.integers(0, 4))):
+        path = draw(st.sampled_from(_ALL_PATHS))
+        parent = data
+        try:
+            for part in path[:-1]:
+                parent = parent[part]
+            action = draw(st.sampled_from(["replace", "delete", "rename"]))
+            if action == "replace":
+                parent[path[-1]] = draw(_VALUES)
+            elif action == "delete":
+                del parent[path[-1]]
+            elif isinstance(parent, dict):
+                parent[draw(st.text(min_size=1, max_size=10))] = parent.pop(path[-1])
+        except (KeyError, IndexError, TypeError):
+            continue  # an earlier mutation removed or reshaped this path
+    return data
+
 
 
 @pytest.fixture
@@ -130,6 +201,16 @@ def wait_for_http(url: str, *, seconds: float = 30.0) -> None:
     raise TimeoutError(f"nothing answered at {url} within {seconds} s")
 
 
+def stop(proc: subprocess.Popen, sig: int = signal.SIGTERM) -> None:
+    """Stop a server this test session started (by its PID): ``sig``, then a kill if it lingers past 10 s."""
+    proc.send_signal(sig)
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=10)
+
+
 @contextlib.contextmanager
 def static_server(directory: Path):
     """``directory`` on a real static HTTP server bound to 127.0.0.1 (yields its base URL); stopped by PID."""
@@ -144,8 +225,7 @@ def static_server(directory: Path):
         wait_for_http(base)
         yield base
     finally:
-        proc.terminate()
-        proc.wait(timeout=10)
+        stop(proc)
 
 
 @pytest.fixture(scope="session")
@@ -168,13 +248,13 @@ def preview(agnes_site: Built):
         wait_for_http(base + "/")
         yield base
     finally:
-        proc.terminate()
-        proc.wait(timeout=10)
+        stop(proc)
 
 
-def llms_files(registry, pages: dict, nav: list, out: Path) -> dict[str, str]:
-    """The LLM files a build writes for ``pages`` (PageDoc by docs path) under ``out``, as
-    ``{site path: text}``; the size budget and parity gate are left to the caller."""
+def publish(registry, pages: dict, nav: list, out: Path):
+    """The LLM files of ``pages`` (PageDoc by docs path) as a build makes them, under ``out``: a
+    ``Publisher`` given each page, sealed with ``nav`` and its indexes written. The size budget
+    and the parity gate (``problems()``, ``gate_view()``) are the caller's to ask."""
     from errdocs.publish.publisher import Publisher
 
     publisher = Publisher(registry, out)
@@ -182,18 +262,25 @@ def llms_files(registry, pages: dict, nav: list, out: Path) -> dict[str, str]:
         publisher.add(page)
     publisher.seal(nav)
     publisher.write_indexes()
-    return {p.relative_to(out).as_posix(): p.read_text(encoding="utf-8") for p in sorted(out.rglob("*")) if p.is_file()}
+    return publisher
 
 
-def parity_problems(registry, *, pages: dict, files: dict[str, str], site_dir: Path | None, sources: set[str] = frozenset()) -> list[str]:
-    """The parity gate over pages and LLM files held as text (what a build keeps of them)."""
-    from errdocs.publish.parity import Expected, Published, check_published, codes_table_rows
-    from errdocs.publish.twins import doc_urls
+def files_under(folder: Path) -> dict[str, str]:
+    """Every file below ``folder`` as ``{relative path: text}``."""
+    return {p.relative_to(folder).as_posix(): p.read_text(encoding="utf-8") for p in sorted(folder.rglob("*")) if p.is_file()}
 
-    published = Published(
-        codes=[page.code for page in pages.values() if page.code],
-        tables={src: rows for src, page in pages.items() if (rows := codes_table_rows(page.markdown, registry.errors_path)) is not None},
-        indexes={path: text for path, text in files.items() if path == "llms.txt" or path.startswith("llms/")},
-        doc_urls={path: doc_urls(text, registry.doc_url_key) for path, text in files.items()},
-    )
-    return check_published(Expected.of(registry), published, site_dir=site_dir, sources=sources)
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        return None
+
+
+def http_get(url: str, *, follow: bool = True, **headers: str):  # -> (status, headers (case-insensitive), body)
+    """One GET, redirects followed unless ``follow`` is False; ``Accept_Encoding=...`` sends ``Accept-Encoding``."""
+    opener = urllib.request.build_opener() if follow else urllib.request.build_opener(_NoRedirect)
+    request = urllib.request.Request(url, headers={key.replace("_", "-"): value for key, value in headers.items()})
+    try:
+        with opener.open(request, timeout=10) as response:
+            return response.status, response.headers, response.read()
+    except urllib.error.HTTPError as err:
+        return err.code, err.headers, err.read()

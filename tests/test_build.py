@@ -12,7 +12,7 @@ import yaml
 
 from errdocs.registry.load import load_registry
 
-from conftest import EXAMPLE_SITE, ROOT, Built, mkdocs_build
+from conftest import EXAMPLE_SITE, ROOT, Built, dump_registry, mkdocs_build
 
 pytestmark = pytest.mark.build
 
@@ -79,7 +79,7 @@ def test_registry_edits_reach_every_page_after_one_rebuild(project_copy) -> None
     extra = dict(copy.deepcopy(data["codes"]["not_found"]), summary="A seventeenth code.", related=[])
     extra["overview"] = {"when": "Seventeenth code row.", "retry": "No."}
     data["codes"]["gone_for_good"] = extra
-    (project / "registry.yaml").write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    (project / "registry.yaml").write_text(dump_registry(data), encoding="utf-8")
     built = mkdocs_build(project)
     assert built.returncode == 0, built.output
     assert "Zebra summary for the rebuild test." in built.page("errors/internal_error/index.html")

@@ -21,7 +21,7 @@ from openapi_spec_validator import validate
 from errdocs.tools.breaking import compare
 from errdocs.render.snippets import example_envelope
 
-from conftest import EXAMPLE_SITE, ROOT, Built, copy_project, mkdocs_build, read_yaml
+from conftest import EXAMPLE_SITE, ROOT, Built, copy_project, dump_registry, mkdocs_build, read_yaml, validated
 
 
 def test_contract_files_are_published(agnes_site: Built, agnes_registry) -> None:
@@ -107,7 +107,7 @@ def test_the_registry_accepts_exactly_the_details_the_published_schema_does(site
     reference = Draft202012Validator(envelope_schema(registry)).is_valid(envelope)
     data["codes"][name]["example"]["detail"] = detail
     try:
-        validate_registry(data, text=yaml.safe_dump(data), file="registry.yaml")
+        validated(data)
         accepted = True
     except RegistryError:
         accepted = False
@@ -150,7 +150,7 @@ def repo(tmp_path: Path) -> Path:
 
 
 def _commit(repo: Path, data: dict) -> None:
-    (repo / "registry.yaml").write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    (repo / "registry.yaml").write_text(dump_registry(data), encoding="utf-8")
     _git(repo, "commit", "-qam", "change")
 
 
@@ -234,7 +234,7 @@ def test_deprecated_and_removed_codes(tmp_path: Path) -> None:
     data["codes"]["method_not_allowed"]["lifecycle"] = {"state": "removed", "since": "2.0.0", "replaced_by": "bad_request"}
     for code in data["codes"].values():
         code["related"] = [r for r in code.get("related", []) if r.get("code") != "method_not_allowed"]
-    (project / "registry.yaml").write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    (project / "registry.yaml").write_text(dump_registry(data), encoding="utf-8")
     built = mkdocs_build(project)
     assert built.returncode == 0, built.output
 
@@ -263,7 +263,7 @@ def test_changelog_page_lists_versions_newest_first(tmp_path: Path) -> None:
     data["version"] = "1.1.0"
     data["changelog"].append({"version": "1.1.0", "date": "2026-12-24", "summary": "A newer release.",
                               "changes": [{"kind": "docs", "subject": "internal_error", "note": "Clearer steps."}]})
-    (project / "registry.yaml").write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    (project / "registry.yaml").write_text(dump_registry(data), encoding="utf-8")
     built = mkdocs_build(project)
     assert built.returncode == 0, built.output
     page = built.page("errors/changelog/index.html")

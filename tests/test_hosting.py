@@ -7,46 +7,29 @@ import os
 import re
 import subprocess
 import sys
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import pytest
 import yaml
 
-from conftest import ROOT, SITE_CODE, Built, copy_project, free_port, wait_for_http
+from conftest import ROOT, SITE_CODE, Built, copy_project, free_port, http_get, wait_for_http
 
 pytestmark = pytest.mark.build
 
 
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        return None
-
-
-def _get(url: str, *, follow: bool = True, **headers: str):  # -> (status, headers (case-insensitive), body)
-    opener = urllib.request.build_opener() if follow else urllib.request.build_opener(_NoRedirect)
-    request = urllib.request.Request(url, headers={key.replace("_", "-"): value for key, value in headers.items()})
-    try:
-        with opener.open(request, timeout=10) as response:
-            return response.status, response.headers, response.read()
-    except urllib.error.HTTPError as err:
-        return err.code, err.headers, err.read()
-
-
 def test_preview_serves_pages_twins_and_llms_with_the_right_types(preview: str) -> None:
-    status, headers, _ = _get(preview + f"/errors/{SITE_CODE}", follow=False)
+    status, headers, _ = http_get(preview + f"/errors/{SITE_CODE}", follow=False)
     assert status == 301 and headers["Location"].endswith(f"/errors/{SITE_CODE}/")
-    status, headers, body = _get(preview + f"/errors/{SITE_CODE}")
+    status, headers, body = http_get(preview + f"/errors/{SITE_CODE}")
     assert status == 200 and headers["Content-Type"] == "text/html; charset=utf-8" and b"<h1" in body
-    status, headers, body = _get(preview + f"/errors/{SITE_CODE}.md")
+    status, headers, body = http_get(preview + f"/errors/{SITE_CODE}.md")
     assert (status, headers["Content-Type"]) == (200, "text/markdown; charset=utf-8")
     assert body.startswith(b"---\ntitle: ") and b"\n\n> ## Documentation Index\n" in body
-    status, headers, body = _get(preview + "/llms.txt")
+    status, headers, body = http_get(preview + "/llms.txt")
     assert (status, headers["Content-Type"]) == (200, "text/plain; charset=utf-8") and body.startswith(b"# ")
-    status, headers, _ = _get(preview + "/errors.json")
+    status, headers, _ = http_get(preview + "/errors.json")
     assert (status, headers["Content-Type"]) == (200, "application/json")
-    status, headers, body = _get(preview + "/errors/no_such_code/")
+    status, headers, body = http_get(preview + "/errors/no_such_code/")
     assert status == 404 and b"404" in body and headers["Content-Type"].startswith("text/html")
 
 
@@ -124,21 +107,20 @@ def test_make_generate_needs_no_mkdocs_and_matches_the_build(tmp_path: Path, agn
 def test_preview_negotiates_markdown_at_every_page_address(preview: str, accept: str, markdown: bool) -> None:
     for path, twin in ((f"/errors/{SITE_CODE}", f"errors/{SITE_CODE}.md"), (f"/errors/{SITE_CODE}/", f"errors/{SITE_CODE}.md"),
                        ("/", "index.md"), ("/guides/retries/", "guides/retries.md")):
-        request = urllib.request.Request(preview + path, headers={"Accept": accept} if accept else {})
-        with urllib.request.urlopen(request, timeout=10) as response:
-            body, headers = response.read(), response.headers
+        status, headers, body = http_get(preview + path, **({"Accept": accept} if accept else {}))
+        assert status == 200, path
         assert headers["Vary"] == "Accept, Accept-Encoding"  # negotiated, and compressed for those who ask
         if markdown:
             assert headers["Content-Type"] == "text/markdown; charset=utf-8"
-            assert body == _get(preview + "/" + twin)[2], path
+            assert body == http_get(preview + "/" + twin)[2], path
         else:
             assert headers["Content-Type"] == "text/html; charset=utf-8" and b"<h1" in body
             assert headers["Link"] == f'</llms.txt>; rel="llms-txt", </{twin}>; rel="alternate"; type="text/markdown"'
 
 
 def test_agents_find_the_index_where_they_look(preview: str, agnes_registry) -> None:
-    assert _get(preview + "/.well-known/llms.txt")[2] == _get(preview + "/llms.txt")[2]
-    status, headers, body = _get(preview + "/robots.txt")
+    assert http_get(preview + "/.well-known/llms.txt")[2] == http_get(preview + "/llms.txt")[2]
+    status, headers, body = http_get(preview + "/robots.txt")
     assert status == 200 and headers["Content-Type"] == "text/plain; charset=utf-8"
     assert body.decode() == f"User-agent: *\nAllow: /\n\nSitemap: {agnes_registry.site.docs_url}sitemap.xml\n"
 
@@ -147,18 +129,18 @@ def test_preview_compresses_text_and_says_how_long_to_cache(preview: str, agnes_
     # As a real host does (and hosting/nginx.conf): gzip for clients that accept it, the
     # same bytes decompressed, a year for fingerprinted theme assets, minutes for the rest.
     for path in ("/", f"/errors/{SITE_CODE}/", "/llms.txt", "/search/search_index.json", "/assets/stylesheets/errdocs.css"):
-        plain = _get(preview + path)
-        status, headers, body = _get(preview + path, Accept_Encoding="gzip, deflate")
+        plain = http_get(preview + path)
+        status, headers, body = http_get(preview + path, Accept_Encoding="gzip, deflate")
         assert status == 200 and headers["Content-Encoding"] == "gzip", path
         assert gzip.decompress(body) == plain[2] and "Accept-Encoding" in headers["Vary"], path
         assert "Content-Encoding" not in plain[1], path
         assert headers["Cache-Control"] == "public, max-age=300", path
     theme = [a for a in sorted((agnes_site.site / "assets").rglob("*")) if re.search(r"\.[0-9a-f]{8}\.min\.(css|js)$", a.name)]
     assert theme and all(
-        _get(preview + "/" + asset.relative_to(agnes_site.site).as_posix())[1]["Cache-Control"] == "public, max-age=31536000, immutable"
+        http_get(preview + "/" + asset.relative_to(agnes_site.site).as_posix())[1]["Cache-Control"] == "public, max-age=31536000, immutable"
         for asset in theme
     )
-    assert _get(preview + "/", Accept_Encoding="gzip;q=0")[1].get("Content-Encoding") is None
+    assert http_get(preview + "/", Accept_Encoding="gzip;q=0")[1].get("Content-Encoding") is None
 
 
 @pytest.mark.parametrize("header, gzip_ok", [
@@ -172,15 +154,10 @@ def test_the_preview_reads_accept_encoding_like_a_host(header: str, gzip_ok: boo
 
 
 def test_the_preview_answers_304_to_a_current_copy(preview: str) -> None:
-    status, headers, _ = _get(preview + f"/errors/{SITE_CODE}/")
+    status, headers, _ = http_get(preview + f"/errors/{SITE_CODE}/")
     assert status == 200 and headers["Last-Modified"]
-    opener = urllib.request.build_opener()
-    request = urllib.request.Request(preview + f"/errors/{SITE_CODE}/", headers={"If-Modified-Since": headers["Last-Modified"]})
-    try:
-        opener.open(request, timeout=10)
-        raise AssertionError("expected 304 Not Modified")
-    except urllib.error.HTTPError as err:
-        assert err.code == 304 and err.headers["Cache-Control"] == "public, max-age=300" and err.read() == b""
+    status, headers, body = http_get(preview + f"/errors/{SITE_CODE}/", If_Modified_Since=headers["Last-Modified"])
+    assert (status, headers["Cache-Control"], body) == (304, "public, max-age=300", b"")
 
 
 @pytest.mark.build

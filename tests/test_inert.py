@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import EXAMPLE_SITE, ROOT, SITE_CODE, copy_project, mkdocs_build
+from conftest import EXAMPLE_SITE, ROOT, SITE_CODE, copy_project, dump_registry, mkdocs_build
 
 pytestmark = pytest.mark.build
 
@@ -89,7 +89,7 @@ class Audit(HTMLParser):
 
 def test_hostile_strings_in_every_field_stay_inert(tmp_path: Path) -> None:
     project = copy_project(EXAMPLE_SITE, tmp_path / "project")
-    (project / "registry.yaml").write_text(yaml.safe_dump(hostile_registry(), sort_keys=False, allow_unicode=True), encoding="utf-8")
+    (project / "registry.yaml").write_text(dump_registry(hostile_registry()), encoding="utf-8")
     built = mkdocs_build(project)
     assert built.returncode == 0, built.output
     page = built.page("errors/server_broke/index.html")

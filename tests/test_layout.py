@@ -1,18 +1,31 @@
-"""The core's shape: packages by concern, arrows one way, no cycle, nothing from MkDocs."""
+"""The package's shape: layers with arrows one way, no cycle, MkDocs only in its adapter.
+
+The rules name layers (the packages under ``errdocs``), never modules: modules move
+between files and packages split without changing a rule here.
+"""
 
 from __future__ import annotations
 
 import ast
+import json
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 from conftest import ROOT
 
 CORE = ROOT / "hooks" / "errdocs"
-LAYERS = ["registry", "render", "publish", "build", "tools", "plugin"]
-"""Lowest first: a module may import from its own layer and the ones before it, never after."""
+LAYERS = ["registry", "render", "publish", "build", "tools"]
+"""The core's layers, lowest first: a module imports from its own layer and the ones before it, never after."""
+SURFACE = len(LAYERS)
+"""``errdocs/__init__`` and ``__main__``: the surface over every core layer."""
+PLUGIN = "plugin"
+PLUGIN_LAYER = SURFACE + 1
+"""``errdocs/plugin/``, the MkDocs adapter: the top, the only part that may import MkDocs (or Jinja2)."""
+ENGINE = ("mkdocs", "jinja2")
 
 
 def _module(path: Path) -> str:
@@ -21,41 +34,76 @@ def _module(path: Path) -> str:
 
 
 MODULES = {_module(path): path for path in sorted(CORE.rglob("*.py"))}
+CORE_MODULES = sorted(name for name in MODULES if name.split(".")[1:2] != [PLUGIN])
+"""Every module but the adapter's."""
 
 
-def _imports(name: str) -> set[str]:
-    """The errdocs modules ``name`` imports (relative imports resolved, ``from . import x`` as module x)."""
+def _is_lazy(name: str, node: ast.AST, parents: dict[ast.AST, ast.AST]) -> bool:
+    """Whether ``node`` sits in the package ``__init__``'s module-level ``__getattr__``: run on first use, not on import."""
+    if name != "errdocs":
+        return False
+    while node in parents:
+        node = parents[node]
+        if isinstance(node, ast.FunctionDef) and node.name == "__getattr__" and isinstance(parents.get(node), ast.Module):
+            return True
+    return False
+
+
+def _imports(name: str) -> list[tuple[str, bool]]:
+    """Every module ``name`` imports, as written or resolved (relative imports, ``from . import x`` as module x),
+    with whether the import is lazy (``_is_lazy``)."""
     path = MODULES[name]
     package = name if path.name == "__init__.py" else name.rpartition(".")[0]
-    found: set[str] = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    parents = {child: node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
+    found: list[tuple[str, bool]] = []
+    for node in ast.walk(tree):
         if isinstance(node, ast.Import):
-            found.update(alias.name for alias in node.names)
+            found += [(alias.name, _is_lazy(name, node, parents)) for alias in node.names]
         elif isinstance(node, ast.ImportFrom):
             base = package.split(".")[: len(package.split(".")) - node.level + 1] if node.level else []
             target = ".".join(base + ([node.module] if node.module else []))
             for alias in node.names:
-                found.add(f"{target}.{alias.name}" if f"{target}.{alias.name}" in MODULES else target)
-    return {module for module in found if module in MODULES and module != name}
+                module = f"{target}.{alias.name}" if f"{target}.{alias.name}" in MODULES else target
+                found.append((module, _is_lazy(name, node, parents)))
+    return found
+
+
+def _internal(name: str, *, lazy: bool = True) -> set[str]:
+    """The errdocs modules ``name`` imports (without the lazy ones unless ``lazy``)."""
+    return {module for module, is_lazy in _imports(name) if module in MODULES and module != name and (lazy or not is_lazy)}
 
 
 def _layer(name: str) -> int | None:
     parts = name.split(".")
-    return LAYERS.index(parts[1]) if len(parts) > 1 and parts[1] in LAYERS else None
+    if name in ("errdocs", "errdocs.__main__"):
+        return SURFACE
+    if parts[1] == PLUGIN:
+        return PLUGIN_LAYER
+    return LAYERS.index(parts[1]) if parts[1] in LAYERS else None
 
 
-def test_no_module_of_the_core_imports_mkdocs() -> None:
-    for name, path in MODULES.items():
-        if name.startswith("errdocs.plugin"):
-            continue  # the MkDocs adapter: the one part that imports MkDocs
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-        imported = [alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names]
-        imported += [node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and not node.level]
-        assert not [m for m in imported if m == "mkdocs" or m.startswith("mkdocs.")], name
+def test_the_rules_see_the_package() -> None:
+    # Guards the checks below against reading nothing: the package and each layer hold modules.
+    assert "errdocs" in MODULES
+    assert {name.split(".")[1] for name in CORE_MODULES if "." in name} >= set(LAYERS) - {"build"}
+    assert any(_layer(name) == LAYERS.index("build") for name in MODULES)
+
+
+@pytest.mark.parametrize("name", sorted(MODULES))
+def test_every_module_belongs_to_a_layer(name: str) -> None:
+    assert _layer(name) is not None, f"{name} is in no layer; put it in one of {LAYERS} (or the plugin)"
+
+
+@pytest.mark.parametrize("name", CORE_MODULES)
+def test_no_module_of_the_core_imports_mkdocs(name: str) -> None:
+    engine = sorted(module for module, _ in _imports(name) if module.split(".")[0] in ENGINE)
+    assert engine == [], f"{name} imports {engine}: only errdocs.{PLUGIN} may"
 
 
 def test_the_import_graph_has_no_cycle() -> None:
-    graph = {name: _imports(name) for name in MODULES}
+    # Lazy imports run after every module is loaded: they close no cycle at import time.
+    graph = {name: _internal(name, lazy=False) for name in MODULES}
     done: set[str] = set()
 
     def visit(name: str, path: list[str]) -> None:
@@ -72,33 +120,60 @@ def test_the_import_graph_has_no_cycle() -> None:
 
 @pytest.mark.parametrize("name", sorted(MODULES))
 def test_imports_point_down_the_layers_only(name: str) -> None:
-    # registry <- render <- publish <- build <- tools: validation never imports a renderer, and so on.
+    # registry <- render <- publish <- build <- tools <- the surface <- the plugin:
+    # validation never imports a renderer, and nothing below the plugin imports it.
     own = _layer(name)
-    if own is None:
-        return  # errdocs/__init__ and __main__: the surface over every layer
-    upward = [target for target in _imports(name) if (_layer(target) or 0) > own]
+    upward = sorted(
+        target for target, lazy in _imports(name)
+        if target in MODULES and target != name and (_layer(target) or 0) > (own or 0)
+        and not (lazy and _layer(target) == PLUGIN_LAYER)  # `errdocs.__getattr__` may hand out the plugin
+    )
     assert upward == [], f"{name} imports from a higher layer: {upward}"
 
 
-def test_the_top_level_holds_only_the_surface() -> None:
-    top = sorted(path.name for path in CORE.glob("*.py"))
-    assert top == ["__init__.py", "__main__.py", "build.py"]
-    assert sorted(p.name for p in CORE.iterdir() if p.is_dir() and p.name != "__pycache__") == [
-        "plugin", "publish", "registry", "render", "tools"
-    ]
+def test_importing_the_core_loads_no_mkdocs() -> None:
+    # What the surface and every core module import at import time, in a fresh interpreter.
+    script = (
+        "import importlib, json, sys\n"
+        "import errdocs\n"
+        f"for name in {CORE_MODULES!r}:\n"
+        "    importlib.import_module(name)\n"
+        "print(json.dumps(sorted(sys.modules)))\n"
+    )
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120,
+                         cwd=ROOT, env={"PYTHONPATH": str(ROOT / "hooks"), "PATH": "/usr/bin:/bin"})
+    assert run.returncode == 0, run.stderr
+    loaded = set(json.loads(run.stdout))
+    assert set(CORE_MODULES) <= loaded
+    assert sorted(m for m in loaded if m.split(".")[0] in ENGINE or m.startswith(f"errdocs.{PLUGIN}")) == []
 
 
-def test_the_hook_is_thin() -> None:
-    hook = (ROOT / "hooks" / "errors_site.py").read_text(encoding="utf-8")
-    assert len(hook.splitlines()) <= 160
-    imported = {node.module for node in ast.walk(ast.parse(hook)) if isinstance(node, ast.ImportFrom)}
-    assert {m for m in imported if m and m.startswith("errdocs")} == {"errdocs.plugin"}, "the hook uses the adapter only"
+class _Permissive(yaml.SafeLoader):
+    """Reads mkdocs.yml without MkDocs: its tags (``!ENV``, ``!!python/name``) become None."""
+
+
+_Permissive.add_multi_constructor("", lambda loader, suffix, node: None)
+
+
+def _hooks() -> list[Path]:
+    """The hook files the sites' ``mkdocs.yml`` name."""
+    configs = [ROOT / "mkdocs.yml", *sorted((ROOT / "tests" / "fixtures").glob("*/mkdocs.yml"))]
+    found = {(config.parent / hook).resolve() for config in configs
+             for hook in (yaml.load(config.read_text(encoding="utf-8"), Loader=_Permissive) or {}).get("hooks") or []}
+    return sorted(found)
+
+
+@pytest.mark.parametrize("hook", _hooks(), ids=lambda path: path.name)
+def test_hooks_use_the_public_surface_only(hook: Path) -> None:
+    tree = ast.parse(hook.read_text(encoding="utf-8"))
+    imported = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module}
+    imported |= {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
+    inner = sorted(m for m in imported if m.startswith("errdocs.") and m.split(".")[1] != PLUGIN)
+    assert inner == [], f"{hook.name} reaches inside the core: {inner}"
 
 
 def test_the_generator_names_no_api():
     """Nothing under hooks/ assumes Agnes: another team's registry gets no Agnes word."""
-    import subprocess
-
     tracked = subprocess.run(["git", "ls-files", "hooks"], cwd=ROOT, capture_output=True, text=True, check=True)
     files = [ROOT / name for name in tracked.stdout.split()]
     assert files, "git ls-files found no hook file"

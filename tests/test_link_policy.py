@@ -15,14 +15,11 @@ from typing import Any
 
 import markdown
 import pytest
-import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import EXAMPLE_SITE
+from conftest import EXAMPLE_DATA, EXAMPLE_SITE, MARKDOWN_EXTENSIONS, validated
 
-BASE = yaml.safe_load((EXAMPLE_SITE / "registry.yaml").read_text(encoding="utf-8"))
-EXTENSIONS = ["admonition", "attr_list", "tables", "pymdownx.superfences", "pymdownx.tabbed"]
 PIECES = [
     "<script>alert(1)</script>", "<img src=x onerror=alert(1)>", '" onmouseover="alert(2)', "' onfocus='x",
     "javascript:alert(1)", "JaVaScRiPt:alert(1)", "javascript&#58;alert(1)", "java\tscript:x", "data:text/html,x",
@@ -73,7 +70,7 @@ def _elements(page_html: str) -> list[tuple[str, tuple[str, ...]]]:
 
 
 def _with(path: tuple[Any, ...], value: str) -> dict:
-    data = copy.deepcopy(BASE)
+    data = copy.deepcopy(EXAMPLE_DATA)
     data["codes"]["thing_missing"]["related"].append({"title": "Guide", "url": "https://ok.test/"})
     data["codes"]["server_broke"]["related"] = [{"code": "thing_missing", "note": "Other."}]
     target: Any = data
@@ -85,17 +82,17 @@ def _with(path: tuple[Any, ...], value: str) -> dict:
 
 def _pages_html(data: dict) -> str | None:
     """Every generated page's HTML, or None when the registry refuses the data."""
-    from errdocs.registry.load import RegistryError, validate_registry
+    from errdocs.registry.load import RegistryError
     from errdocs.render.includes import expand_includes
     from errdocs.render.pages import generated_pages, render_page
 
     try:
-        registry = validate_registry(data, text=yaml.safe_dump(data), file="registry.yaml")
+        registry = validated(data)
     except RegistryError:
         return None
     sources = [render_page(registry, page).split("---\n", 2)[-1] for page in generated_pages(registry)]
     sources.append(expand_includes((EXAMPLE_SITE / "docs" / "errors" / "overview.md").read_text(encoding="utf-8").split("---\n", 2)[-1], registry))
-    return "\n".join(markdown.markdown(source, extensions=EXTENSIONS) for source in sources)
+    return "\n".join(markdown.markdown(source, extensions=MARKDOWN_EXTENSIONS) for source in sources)
 
 
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 import re
 import urllib.request
 from html.parser import HTMLParser
@@ -14,12 +15,13 @@ from llms_txt import parse_llms_file
 
 from errdocs.publish.budgets import size_problems
 from errdocs.publish.llms import NavSection, code_line
+from errdocs.publish.parity import Expected, check_published
 from errdocs.render.pages import generated_pages, render_page
 from errdocs.publish.twins import PageDoc, twin_path
 from errdocs.publish.twins import absolute_url
 from errdocs.publish.material import flatten_material
 
-from conftest import ROOT, Built, llms_files, mkdocs_build, parity_problems
+from conftest import ROOT, Built, files_under, mkdocs_build, publish
 
 DOCS = "https://docs.example.test/"
 INDEX_LINES = 3
@@ -78,7 +80,8 @@ def test_code_lines_carry_status_retry_and_summary(example_registry) -> None:
 def test_surfaces_follow_the_nav_and_list_every_page(example_registry, tmp_path: Path) -> None:
     pages = _pages(example_registry)
     nav = [NavSection("Docs", ["index.md"]), NavSection("Errors", ["errors/overview.md", "errors/server_broke.md"])]
-    files = llms_files(example_registry, pages, nav, tmp_path)
+    publish(example_registry, pages, nav, tmp_path)
+    files = files_under(tmp_path)
     parsed = parse_llms_file(files["llms.txt"])
     assert parsed.title == "Example API"
     assert list(parsed.sections) == ["Docs", "Errors", "Other pages", "Optional"]
@@ -121,17 +124,24 @@ def test_the_older_single_budget_still_sets_both(example_data) -> None:
 
 
 def test_parity_names_what_is_missing_where(example_registry, tmp_path: Path) -> None:
+    # A build whose server_broke page was never made, whose overview lists server_broke only,
+    # and whose HTML is not written: the publisher's own gate names each gap and where it is.
     pages = _pages(example_registry)
+    del pages["errors/server_broke.md"]
     pages["errors/overview.md"] = PageDoc("errors/overview.md", "Errors", None, "# E\n\n| Code | HTTP | When | Retry? |\n| --- |\n| [`server_broke`](/errors/server_broke.md) | 503 | x | y |\n")
-    nav = [NavSection("Errors", list(pages))]
-    files = llms_files(example_registry, pages, nav, tmp_path / "out")
-    files["llms.txt"] = "\n".join(l for l in files["llms.txt"].splitlines() if "[thing_missing]" not in l)
-    del files["errors/server_broke.md"]
-    problems = parity_problems(example_registry, pages=pages, files=files, site_dir=tmp_path)
+    site = tmp_path / "site"
+    publisher = publish(example_registry, pages, [NavSection("Errors", list(pages))], site)
+    problems = publisher.problems(site_dir=site, sources=set(pages))
     assert "parity: the codes table of docs/errors/overview.md is missing thing_missing" in problems
-    assert "parity: llms.txt is missing thing_missing" in problems
+    assert "parity: the built code pages is missing server_broke" in problems
     assert "parity: the Markdown twins is missing server_broke" in problems
     assert "parity: the HTML output (errors/<code>/) is missing thing_missing, server_broke" in problems
+    assert "parity: llms.txt is missing server_broke" in problems  # thing_missing's line is there...
+    # ...until it is dropped from the llms.txt the gate is about to publish.
+    view = publisher.gate_view()
+    llms = "\n".join(line for line in view.indexes["llms.txt"].splitlines() if "[thing_missing]" not in line)
+    dropped = dataclasses.replace(view, indexes={**view.indexes, "llms.txt": llms})
+    assert "parity: llms.txt is missing thing_missing, server_broke" in check_published(Expected.of(example_registry), dropped, site_dir=site, sources=set(pages))
 
 
 # --- on the real build ------------------------------------------------------------------------
@@ -297,7 +307,8 @@ def test_large_registries_shard_llms_txt_by_group(example_data, tmp_path: Path) 
     for page in generated_pages(registry):
         if page.code:
             pages[page.src_uri] = PageDoc(page.src_uri, page.code, None, render_page(registry, page).split("---\n", 2)[2], code=page.code)
-    files = llms_files(registry, pages, [NavSection("Errors", list(pages))], tmp_path)
+    publisher = publish(registry, pages, [NavSection("Errors", list(pages))], tmp_path)
+    files = files_under(tmp_path)
     assert sorted(p for p in files if p.startswith("llms/")) == ["llms/family-0.txt", "llms/family-1.txt", "llms/family-2.txt"]
     index = parse_llms_file(files["llms.txt"])
     assert [e.url for e in index.sections["Errors"]] == [f"{DOCS}llms/family-{i}.txt" for i in range(3)]
@@ -307,7 +318,7 @@ def test_large_registries_shard_llms_txt_by_group(example_data, tmp_path: Path) 
     # the parity gate counts codes across llms.txt and its shards
     from errdocs.publish.contract import CONTRACT_FILES
 
-    problems = parity_problems(registry, pages=pages, files=files, site_dir=None, sources=set(pages) | set(CONTRACT_FILES))
+    problems = publisher.problems(site_dir=None, sources=set(pages) | set(CONTRACT_FILES))
     assert [p for p in problems if "llms.txt" in p] == []
 
 

@@ -5,12 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import yaml
 
 from errdocs.registry.load import RegistryError, load_registry
 from errdocs.registry.model import RetryPolicy
 
-from conftest import ROOT
+from conftest import ROOT, dump_registry
 
 
 def test_example_registry_loads(example_registry) -> None:
@@ -33,13 +32,9 @@ def _problems(tmp_path: Path, text: str) -> list[str]:
     return str(info.value).splitlines()
 
 
-def _dump(data) -> str:
-    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
-
-
 def test_wrong_status_is_located(tmp_path: Path, example_data) -> None:
     example_data["codes"]["thing_missing"]["http"] = "200 OK"
-    text = _dump(example_data)
+    text = dump_registry(example_data)
     line = next(i for i, row in enumerate(text.splitlines(), 1) if "200 OK" in row)
     [problem] = _problems(tmp_path, text)
     assert problem.startswith(f"registry.yaml:{line}:")
@@ -50,7 +45,7 @@ def test_every_problem_is_reported_at_once(tmp_path: Path, example_data) -> None
     example_data["codes"]["thing_missing"]["retry"]["policy"] = "sometimes"
     del example_data["codes"]["server_broke"]["summary"]
     example_data["codes"]["server_broke"]["sumary"] = "typo"
-    problems = _problems(tmp_path, _dump(example_data))
+    problems = _problems(tmp_path, dump_registry(example_data))
     assert len(problems) == 3
     assert any("codes.thing_missing.retry.policy: 'sometimes' is not allowed" in p for p in problems)
     assert any("codes.server_broke.summary: required field is missing" in p for p in problems)
@@ -59,7 +54,7 @@ def test_every_problem_is_reported_at_once(tmp_path: Path, example_data) -> None
 
 def test_related_code_must_exist(tmp_path: Path, example_data) -> None:
     example_data["codes"]["thing_missing"]["related"] = [{"code": "nope"}]
-    [problem] = _problems(tmp_path, _dump(example_data))
+    [problem] = _problems(tmp_path, dump_registry(example_data))
     assert "codes.thing_missing.related[0].code: unknown code 'nope'" in problem
 
 

@@ -16,18 +16,16 @@ from errdocs.registry.load import RegistryError, validate_registry
 from errdocs.registry.model import Registry
 from errdocs.registry.schema import registry_schema
 
-from conftest import EXAMPLE_SITE, ROOT
-from test_properties import mutated_registries
+from conftest import EXAMPLE_DATA, EXAMPLE_SITE, ROOT, mutated_registries, validated
 
-BASE: dict[str, Any] = yaml.safe_load((EXAMPLE_SITE / "registry.yaml").read_text(encoding="utf-8"))
 
 
 def problems(edit) -> list[str]:  # type: ignore[no-untyped-def]
     """The problems of the example registry after ``edit(data)``, as ``path: message`` (no line numbers)."""
-    data = copy.deepcopy(BASE)
+    data = copy.deepcopy(EXAMPLE_DATA)
     edit(data)
     try:
-        validate_registry(data, text=yaml.safe_dump(data), file="registry.yaml")
+        validated(data)
     except RegistryError as err:
         return [f"{p.path}: {p.message}" for p in err.problems]
     return []
@@ -187,7 +185,7 @@ def test_extra_fields_take_values_per_code() -> None:
         data["codes"]["thing_missing"]["example"]["fields"] = {"hint": "check the id"}
 
     assert problems(edit) == []
-    data = copy.deepcopy(BASE)
+    data = copy.deepcopy(EXAMPLE_DATA)
     edit(data)
     from errdocs.render.snippets import example_envelope
 

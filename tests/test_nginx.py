@@ -10,13 +10,11 @@ import shutil
 import signal
 import subprocess
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, SITE_CODE, Built, free_port, wait_for_http
+from conftest import ROOT, SITE_CODE, Built, free_port, http_get, stop, wait_for_http
 
 pytestmark = pytest.mark.build
 
@@ -52,27 +50,12 @@ def nginx(agnes_site: Built, tmp_path_factory: pytest.TempPathFactory):
         wait_for_http(base + "/", seconds=20)
         yield base
     finally:
-        proc.send_signal(signal.SIGQUIT)  # graceful stop of master and worker
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
-
-
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        return None
+        stop(proc, signal.SIGQUIT)  # graceful stop of master and worker
 
 
 def _get(url: str, **headers: str):
-    opener = urllib.request.build_opener(_NoRedirect)
-    request = urllib.request.Request(url, headers={key.replace("_", "-"): value for key, value in headers.items()})
-    try:
-        with opener.open(request, timeout=10) as response:
-            return response.status, response.headers, response.read()
-    except urllib.error.HTTPError as err:
-        return err.code, err.headers, err.read()
+    """nginx answers as it is, redirects included."""
+    return http_get(url, follow=False, **headers)
 
 
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"

@@ -22,7 +22,7 @@ import pytest
 from jsonschema import Draft202012Validator
 from openapi_spec_validator import validate
 
-from conftest import ROOT, Built, mkdocs_build
+from conftest import ROOT, Built, dump_registry, mkdocs_build
 from errdocs.registry.model import EnvelopeRole
 
 pytestmark = pytest.mark.build
@@ -178,7 +178,7 @@ def test_large_registries_build_with_default_budgets(tmp_path: Path, n: int, gro
         data = yaml.safe_load((project / "registry.yaml").read_text(encoding="utf-8"))
         for code in data["codes"].values():
             code.pop("group")
-        (project / "registry.yaml").write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+        (project / "registry.yaml").write_text(dump_registry(data), encoding="utf-8")
     (project / "mkdocs.yml").write_text(mkdocs_yml("  - index.md\n  - Errors:\n    - errors/overview.md\n", hooks=True), encoding="utf-8")
     registry = load_registry(project / "registry.yaml")
     assert "budgets" not in registry.site.model_fields_set and registry.site.llms_size_budget is None

@@ -139,11 +139,9 @@ def test_many_groups_are_nested_so_no_level_is_wide(groups: int) -> None:
 
 
 def _registry(data):  # type: ignore[no-untyped-def]
-    import yaml
+    from conftest import validated
 
-    from errdocs.registry.load import validate_registry
-
-    return validate_registry(data, text=yaml.safe_dump(data), file="registry.yaml")
+    return validated(data)
 
 
 def test_pages_say_how_each_sdk_hands_over_its_error(example_data) -> None:
@@ -225,7 +223,6 @@ def test_an_unknown_fact_cannot_be_unconfirmed(example_data) -> None:
 
 
 def test_an_unconfirmed_status_is_marked_wherever_it_is_stated(example_data, tmp_path) -> None:
-    from conftest import llms_files
     from errdocs.publish.llms import code_line
 
     example_data["codes"]["server_broke"]["unconfirmed"] = {"http_status": "Seen once.", "retry_policy": "Guessed."}

@@ -13,7 +13,7 @@ import pytest
 
 import yaml
 
-from conftest import ROOT, SITE_CODE, copy_project, free_port, wait_for_http
+from conftest import ROOT, SITE_CODE, copy_project, dump_registry, free_port, stop, wait_for_http
 
 pytestmark = pytest.mark.build
 
@@ -50,11 +50,7 @@ def served_project(tmp_path: Path):
         wait_for_http(base + "llms.txt", seconds=60)
         yield project, base, tmp_path / "serve.log"
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop(proc)
         log.close()
 
 
@@ -92,7 +88,7 @@ def _with_code(text: str, *, retry_policy: str | None = None, summary: str | Non
         code["retry"]["policy"] = retry_policy
     if summary is not None:
         code["summary"] = summary
-    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+    return dump_registry(data)
 
 
 def test_serve_survives_a_bad_edit_of_every_class_and_recovers(served_project) -> None:

@@ -19,14 +19,11 @@ Inside, each package answers one question, and imports point down this list:
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from .build import Build
 from .registry.load import RegistryError, load_registry
 from .registry.model import Registry
-
-if TYPE_CHECKING:
-    from .plugin import ErrdocsPlugin
 
 __all__ = ["Build", "ErrdocsPlugin", "Registry", "RegistryError", "load_registry"]
 
