@@ -5,6 +5,7 @@ ProperDocs and mkdocs-ng, and every page carries errdocs' page parts."""
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -110,3 +111,25 @@ def test_errdocs_new_refuses_a_folder_in_use_and_writes_nothing(tmp_path: Path) 
                          capture_output=True, text=True, env={**ENV, "PYTHONPATH": str(ROOT / "hooks")})
     assert bad.returncode == 1 and "site.docs_url" in bad.stderr and "Traceback" not in bad.stderr
     assert not (tmp_path / "fresh").exists() and not list(tmp_path.glob(".fresh*"))
+
+
+def test_errdocs_help_lists_every_command_on_a_line_of_its_own() -> None:
+    env = {**ENV, "PYTHONPATH": str(ROOT / "hooks"), "COLUMNS": "100"}
+    shown = subprocess.run([sys.executable, "-m", "errdocs", "--help"], capture_output=True, text=True, env=env, check=True).stdout
+    lines = {line.split()[0]: line for line in shown.splitlines() if line.startswith("    ") and line.split()}
+    assert sorted(lines) == ["check", "contract", "generate", "new", "preview", "schema"]
+    assert all(len(line.split()) > 3 for line in lines.values())  # each with what it does
+    for command in lines:
+        options = subprocess.run([sys.executable, "-m", "errdocs", command, "--help"], capture_output=True, text=True, env=env)
+        assert options.returncode == 0
+        assert undescribed(options.stdout) == [], command  # every argument and option says what it is
+
+
+def undescribed(help_text: str) -> list[str]:
+    """The arguments and options an argparse help lists without a description: an entry is a
+    line indented by two spaces; its description follows on that line or on the next, deeper one."""
+    lines = help_text.split("\n\n", 1)[1].splitlines() + [""]
+    return [
+        line.strip() for line, after in zip(lines, lines[1:])
+        if re.match(r"^  \S", line) and not re.search(r"\S\s{2,}\S", line) and not re.match(r"^ {3,}\S", after)
+    ]

@@ -1,4 +1,4 @@
-"""One build of the error docs, engine-neutral: what the MkDocs hook and ``generate`` drive.
+"""One build of the error docs, engine-neutral: what the MkDocs plugin and ``generate`` drive.
 
 A build loads nothing itself: it is given a validated registry, lists the pages the
 registry adds, renders each when the engine reads it, expands the include markers

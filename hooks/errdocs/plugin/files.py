@@ -1,5 +1,5 @@
-"""MkDocs' side of the generated pages: a page rendered when MkDocs reads it, and MkDocs'
-navigation as the plain nav data the core reads."""
+"""MkDocs' structures in the core's terms: a generated page as a file MkDocs reads (rendered
+then), and MkDocs' navigation as the plain nav data the core reads."""
 
 from __future__ import annotations
 

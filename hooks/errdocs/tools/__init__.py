@@ -1,1 +1,1 @@
-"""What runs outside a build: the breaking-change gate, ``generate`` and ``preview``."""
+"""What runs outside a build: the CLI's commands (the breaking-change gate, ``generate``, ``preview``, ``new``)."""

@@ -1,4 +1,4 @@
-"""Everything the hooks add to a site, written to a directory without MkDocs.
+"""Everything the plugin adds to a site, written to a directory without MkDocs.
 
 For an engine that runs no MkDocs hooks (Zensical, or anything reading Markdown):
 ``python -m errdocs generate OUT`` writes
