@@ -10,22 +10,47 @@ ADDR ?= 127.0.0.1:8000
 export NO_MKDOCS_2_WARNING := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: serve build test check schema contract preview generate bench clean
+.PHONY: serve build test check schema contract preview generate bench lock clean
 
-# The environment is (re)created whenever pyproject.toml changes: what serving and
+# The environments come from lock files with a hash for every file (requirements/, made by
+# `make lock`): pip refuses any file whose hash differs and any package the lock does not pin,
+# and installs wheels only, so no package's setup code runs at install time. The project itself
+# is installed last without dependencies and without build isolation: its build backend
+# (setuptools) is in the lock too instead of being fetched unpinned into a throwaway environment.
+PIP_LOCKED := $(PY) -m pip install --quiet --require-hashes --only-binary :all: -r
+
+# The environment is (re)created whenever pyproject.toml or a lock changes: what serving and
 # building need first, the test tools (Playwright, hypothesis, ProperDocs...) only for
 # `make test`, so the first `make serve` is up quickly.
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml requirements/site.lock
 	@echo "Setting up $(VENV): MkDocs, Material for MkDocs and the errdocs hooks (first run only)..."
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet -e .
+	$(PIP_LOCKED) requirements/site.lock
+	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
 	@rm -f $(TEST_STAMP)
 	@touch $(STAMP)
 
-$(TEST_STAMP): $(STAMP)
+# test.lock holds site.lock's versions (it is compiled with site.lock as constraints) plus the
+# test tools, so this step only adds packages.
+$(TEST_STAMP): $(STAMP) requirements/test.lock
 	@echo "Adding the test tools to $(VENV) (first run only)..."
-	$(PY) -m pip install --quiet -e ".[test]"
+	$(PIP_LOCKED) requirements/test.lock
 	@touch $(TEST_STAMP)
+
+# Re-resolve both locks from pyproject.toml (newest versions within its bounds), with uv, itself
+# pinned by hash in requirements/lock-tool.txt and installed apart from the project's packages.
+# --universal: one lock for every Python the project supports (>=3.10) and every platform, with
+# markers where versions differ. The build backend comes from [build-system] requires (read
+# with tomllib: `make lock` needs Python 3.11+, the environments it locks do not).
+LOCK_TOOL := $(VENV)/lock-tool
+UV_COMPILE = $(LOCK_TOOL)/bin/uv pip compile --quiet --generate-hashes --universal --python-version 3.10 \
+	--custom-compile-command "make lock"
+BUILD_REQUIRES := $(PYTHON) -c 'import tomllib; print("\n".join(tomllib.load(open("pyproject.toml", "rb"))["build-system"]["requires"]))'
+lock:
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP_LOCKED) requirements/lock-tool.txt --target $(LOCK_TOOL) --upgrade
+	$(BUILD_REQUIRES) | $(UV_COMPILE) pyproject.toml - -o requirements/site.lock
+	$(BUILD_REQUIRES) | $(UV_COMPILE) pyproject.toml - --extra test -c requirements/site.lock -o requirements/test.lock
 
 # Byte-compile the hooks, as pip does for installed packages: with PYTHONDONTWRITEBYTECODE
 # set (common in containers and CI) every build would otherwise recompile them (~20 ms).
