@@ -54,20 +54,46 @@ lock:
 
 # Byte-compile the hooks, as pip does for installed packages: with PYTHONDONTWRITEBYTECODE
 # set (common in containers and CI) every build would otherwise recompile them (~20 ms).
-# compileall skips files whose .pyc is up to date.
-BYTECODE := $(PY) -m compileall -q hooks
+# compileall skips files whose .pyc is up to date. Skipped where hooks/ cannot be written (a
+# read-only checkout): Python then compiles them in memory, which costs those ~20 ms and nothing
+# else. Not PYTHONPYCACHEPREFIX: it moves every .pyc, those pip wrote for the venv's packages
+# too, so the first build after setting it recompiles the whole environment.
+BYTECODE := if [ -w hooks/errdocs ]; then $(PY) -m compileall -q hooks; fi
 
 # --livereload is explicit: MkDocs 1.6 with Click 8.2.2+ turns it off by default (mkdocs#4032).
 serve: $(STAMP)
 	$(BYTECODE)
 	$(PY) -m mkdocs serve --livereload --dev-addr $(ADDR)
 
-# Built aside, then swapped in: a failed build leaves the previous site/ as it was.
+# Built aside, then swapped in: a failed build leaves the previous site/ as it was. Two builds
+# at once take turns: each locks the checkout's folder from before it builds until after its
+# swap, and builds into a folder of its own (site.new/PID; the previous site goes to
+# site.old/PID), so none removes a folder another one is using and site/ is always one whole
+# build (absent only between the swap's two renames). site.new/ and site.old/ are ignored by git
+# and removed when empty. Only site/, site.new/ and site.old/ need to be writable.
+# The lock is flock(2) on the folder, through Python because macOS has no flock(1): no lock file
+# to leave behind, and the kernel drops the lock when the build ends, even killed. The shell
+# below inherits the locked descriptor.
+define LOCK_AND_RUN
+import fcntl, os, sys
+folder, command = sys.argv[1], sys.argv[2:]
+fd = os.open(folder, os.O_RDONLY)
+try:
+    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+except BlockingIOError:
+    print(f"Waiting for another build in {os.path.abspath(folder)} to finish...", file=sys.stderr, flush=True)
+    fcntl.flock(fd, fcntl.LOCK_EX)
+os.set_inheritable(fd, True)
+os.execvp(command[0], command)
+endef
+export LOCK_AND_RUN
 build: $(STAMP)
 	$(BYTECODE)
-	rm -rf site.new
-	$(PY) -m mkdocs build --strict --clean --site-dir site.new || { rm -rf site.new; exit 1; }
-	rm -rf site.old && if [ -d site ]; then mv site site.old; fi && mv site.new site && rm -rf site.old
+	$(PY) -c "$$LOCK_AND_RUN" . sh -c '\
+	mkdir -p site.new site.old && \
+	trap "rm -rf site.new/$$$$ site.old/$$$$; rmdir site.new site.old 2>/dev/null" EXIT && trap "exit 1" INT TERM HUP && \
+	$(PY) -m mkdocs build --strict --clean --site-dir site.new/$$$$ && \
+	if [ -d site ]; then mkdir site.old/$$$$ && mv site site.old/$$$$/; fi && mv site.new/$$$$ site'
 
 test: $(TEST_STAMP)
 	$(PY) -m pytest
@@ -103,4 +129,4 @@ bench: $(STAMP)
 	$(PY) bench/run.py
 
 clean:
-	rm -rf site $(VENV)
+	rm -rf site site.new site.old $(VENV)

@@ -1,0 +1,108 @@
+"""`make build` as people and CI run it: two at once, and from a read-only checkout.
+
+These drive the real Makefile with the environment running the tests (``VENV`` is this
+interpreter's, and ``-o`` keeps its install stamp as it is), so they never install anything.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, copy_project, read_yaml
+
+pytestmark = pytest.mark.build
+
+VENV = Path(sys.prefix)
+CODES = [name for name, code in read_yaml(ROOT / "registry.yaml")["codes"].items()
+         if (code.get("lifecycle") or {}).get("state", "active") != "removed"]
+
+
+def project_copy(dest: Path) -> Path:
+    """A checkout of the site to build with make: its sources, the Makefile and the locks."""
+    project = copy_project(ROOT, dest)
+    for name in ("Makefile", "pyproject.toml"):
+        shutil.copy(ROOT / name, project / name)
+    shutil.copytree(ROOT / "requirements", project / "requirements")
+    return project
+
+
+def make_build(project: Path, *, prefix: list[str] | None = None) -> list[str]:
+    return [*(prefix or []), "make", "-C", str(project), "--no-print-directory", "build",
+            f"VENV={VENV}", f"PY={sys.executable}", "-o", f"{VENV}/.installed"]
+
+
+def assert_whole_site(site: Path) -> None:
+    """Every page a build writes for this registry is there, and none is empty."""
+    expected = ["index.html", "404.html", "llms.txt", "llms-full.txt", "errors/index.html", "errors.json",
+                *(f"errors/{name}/index.html" for name in CODES), *(f"errors/{name}.md" for name in CODES)]
+    missing = [rel for rel in expected if not (site / rel).is_file() or (site / rel).stat().st_size == 0]
+    assert not missing, f"{site} lacks {missing}"
+
+
+def test_two_builds_at_once_leave_one_whole_site(tmp_path: Path) -> None:
+    # The old swap (rm -rf site.old; mv site site.old; mv site.new site; rm -rf site.old) run
+    # twice at once lost site/ about every other time. Three rounds of two concurrent builds.
+    project = project_copy(tmp_path / "project")
+    site = project / "site"
+    for _ in range(3):
+        runs = [subprocess.Popen(make_build(project), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+                for _ in range(2)]
+        outputs = [run.communicate(timeout=300)[0] for run in runs]
+        assert [run.returncode for run in runs] == [0, 0], outputs
+        assert_whole_site(site)
+        # The per-build folders are gone (site.new/PID, site.old/PID, and their parents once empty).
+        assert not [p.name for p in project.iterdir() if p.name.startswith("site.")]
+
+
+def test_a_build_waits_while_another_holds_the_lock(tmp_path: Path) -> None:
+    # Deterministic half of the test above: hold the lock ourselves (flock on the checkout's
+    # folder, as the Makefile does), see the build wait and say so, then let it go.
+    project = project_copy(tmp_path / "project")
+    site = project / "site"
+    fd = os.open(project, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        run = subprocess.Popen(make_build(project), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        time.sleep(3)  # a whole build takes about as long: it must not have started
+        assert run.poll() is None and not site.exists()
+    finally:
+        os.close(fd)  # releases the lock
+    output = run.communicate(timeout=300)[0]
+    assert run.returncode == 0, output
+    assert f"Waiting for another build in {project} to finish..." in output
+    assert_whole_site(site)
+
+
+def _can_mount_read_only() -> bool:
+    if os.geteuid() != 0 or shutil.which("unshare") is None:
+        return False
+    return subprocess.run(["unshare", "-m", "true"], capture_output=True, timeout=30).returncode == 0
+
+
+@pytest.mark.skipif(not _can_mount_read_only(), reason="needs root and `unshare -m` to mount files read-only")
+def test_a_checkout_with_read_only_sources_builds(tmp_path: Path) -> None:
+    # Every file and folder of the checkout read-only but the folder itself, where site/ goes
+    # (its swap folders beside it): the byte-compile step used to fail here. Root ignores
+    # permission bits, so chmod -R a-w proves nothing: the sources are made truly read-only by
+    # read-only bind mounts in a private mount namespace (writes fail with EROFS, as on a
+    # read-only volume). The environment stays writable.
+    project = project_copy(tmp_path / "project")
+    sources = sorted(str(p) for p in project.iterdir())
+    read_only = ('for p in "$@"; do [ "$p" = -- ] && break; '
+                 'mount --bind "$p" "$p" && mount -o remount,bind,ro "$p" "$p" || exit 98; done; '
+                 'for p in "$@"; do [ "$p" = -- ] && break; '
+                 'if [ -w "$p" ]; then echo "$p is writable"; exit 99; fi; done; '
+                 'while [ "$1" != -- ]; do shift; done; shift; exec "$@"')
+    run = subprocess.run(["unshare", "-m", "sh", "-c", read_only, "sh", *sources, "--", *make_build(project)],
+                         capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert_whole_site(project / "site")
+    assert not list((project / "hooks").rglob("__pycache__"))  # nothing was written among the sources
