@@ -106,3 +106,58 @@ def test_a_checkout_with_read_only_sources_builds(tmp_path: Path) -> None:
     assert run.returncode == 0, run.stdout + run.stderr
     assert_whole_site(project / "site")
     assert not list((project / "hooks").rglob("__pycache__"))  # nothing was written among the sources
+
+
+# --- what make installs, and what the workflow runs ------------------------------------------
+
+
+def _locked(lock: str) -> dict[str, list[str]]:
+    """Each requirement line of a lock (name -> the versions it pins, one per marker) and its hashes checked."""
+    from packaging.requirements import Requirement
+
+    pins: dict[str, list[str]] = {}
+    text = (ROOT / "requirements" / lock).read_text(encoding="utf-8").replace("\\\n", " ")
+    for line in text.splitlines():
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        spec, _, hashes = line.partition(" --hash=")
+        assert hashes, f"{lock}: no hash for {spec}"
+        req = Requirement(spec.strip())
+        (pin,) = req.specifier  # exactly one ==version
+        assert pin.operator == "==", spec
+        pins.setdefault(req.name.lower().replace("_", "-"), []).append(pin.version)
+    return pins
+
+
+def test_the_locks_pin_every_dependency_within_pyproject_bounds() -> None:
+    # A bound changed in pyproject.toml without `make lock` shows here, not as a pip error.
+    import tomllib
+
+    from packaging.requirements import Requirement
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    site, test = _locked("site.lock"), _locked("test.lock")
+    groups = [(site, project["project"]["dependencies"] + project["build-system"]["requires"]),
+              (test, project["project"]["optional-dependencies"]["test"])]
+    for pins, requirements in groups:
+        for text in requirements:
+            req = Requirement(text)
+            versions = pins.get(req.name.lower().replace("_", "-"))
+            assert versions and all(req.specifier.contains(v) for v in versions), (text, versions)
+    # test.lock is site.lock plus the test tools: installing it over the site environment only adds.
+    assert all(test.get(name) == versions for name, versions in site.items()), "test.lock moved a site.lock pin"
+
+
+def test_the_workflow_pins_each_action_by_commit() -> None:
+    import re
+
+    import yaml
+
+    workflow = (ROOT / ".github" / "workflows" / "deploy.yml").read_text(encoding="utf-8")
+    uses = re.findall(r"^\s*(?:- )?uses: (\S+)(.*)$", workflow, re.M)
+    assert len(uses) == 4
+    for ref, comment in uses:
+        assert re.fullmatch(r"[\w.-]+/[\w.-]+@[0-9a-f]{40}", ref), ref
+        assert re.fullmatch(r" # v\d+ \(v[\d.]+\)", comment), (ref, comment)  # the tag it was
+    steps = yaml.safe_load(workflow)["jobs"]["build"]["steps"]
+    assert not [s for s in steps if "pip install" in s.get("run", "")]  # packages only through make's locks
