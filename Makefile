@@ -61,9 +61,14 @@ lock:
 BYTECODE := if [ -w hooks/errdocs ]; then $(PY) -m compileall -q hooks; fi
 
 # --livereload is explicit: MkDocs 1.6 with Click 8.2.2+ turns it off by default (mkdocs#4032).
+# MkDocs watches docs/, mkdocs.yml and its `watch:` list (registry.yaml), and reads templates
+# afresh on each rebuild but does not watch theme folders: --watch adds errdocs' page parts, so
+# editing one rebuilds. The Python of hooks/ is imported once per process: not watched, as a
+# rebuild would not run the edited code (restart `make serve`; README).
+TEMPLATES := hooks/errdocs/plugin/templates
 serve: $(STAMP)
 	$(BYTECODE)
-	$(PY) -m mkdocs serve --livereload --dev-addr $(ADDR)
+	$(PY) -m mkdocs serve --livereload --watch $(TEMPLATES) --dev-addr $(ADDR)
 
 # Built aside, then swapped in: a failed build leaves the previous site/ as it was. Two builds
 # at once take turns: each locks the checkout's folder from before it builds until after its

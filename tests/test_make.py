@@ -9,6 +9,7 @@ from __future__ import annotations
 import fcntl
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -106,6 +107,46 @@ def test_a_checkout_with_read_only_sources_builds(tmp_path: Path) -> None:
     assert run.returncode == 0, run.stdout + run.stderr
     assert_whole_site(project / "site")
     assert not list((project / "hooks").rglob("__pycache__"))  # nothing was written among the sources
+
+
+
+def test_make_serve_rebuilds_when_a_page_part_template_changes(tmp_path: Path) -> None:
+    # MkDocs reads templates afresh on each rebuild but watches no theme folder by itself;
+    # `make serve` watches errdocs' templates. PYTHONPATH puts the copy's errdocs first, so the
+    # plugin's templates are the copy's.
+    from conftest import free_port
+
+    project = project_copy(tmp_path / "project")
+    port = free_port()
+    log_path = tmp_path / "serve.log"
+    command = ["make", "-C", str(project), "--no-print-directory", "serve", f"ADDR=127.0.0.1:{port}",
+               f"VENV={VENV}", f"PY={sys.executable}", "-o", f"{VENV}/.installed"]
+    with open(log_path, "w", encoding="utf-8") as log:
+        proc = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+                                env={**os.environ, "PYTHONPATH": str(project / "hooks")})
+        try:
+            def built() -> int:
+                return log_path.read_text(encoding="utf-8").count("Documentation built")
+
+            def wait(predicate, what: str) -> None:
+                deadline = time.monotonic() + 60
+                while not predicate():
+                    assert proc.poll() is None and time.monotonic() < deadline, f"{what}: {log_path.read_text()}"
+                    time.sleep(0.25)
+
+            wait(lambda: "Serving on" in log_path.read_text(encoding="utf-8"), "serving")
+            before = built()
+            part = project / "hooks" / "errdocs" / "plugin" / "templates" / "partials" / "copy-page.html"
+            part.write_text(part.read_text(encoding="utf-8").replace("<summary>Copy page</summary>",
+                                                                       "<summary>Copy this page</summary>"))
+            wait(lambda: built() > before, "a rebuild after the template edit")
+            import urllib.request
+
+            page = urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=10).read().decode()
+            assert "<summary>Copy this page</summary>" in page
+        finally:
+            os.killpg(proc.pid, signal.SIGTERM)  # make and its mkdocs: the session this test started
+            proc.wait(timeout=20)
 
 
 # --- what make installs, and what the workflow runs ------------------------------------------
