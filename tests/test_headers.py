@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import EXAMPLE_SITE, Built, copy_project, mkdocs_build
+from conftest import EXAMPLE_SITE, Built, copy_project, mkdocs_build, published_headers
 
 from errdocs.publish.headers import (
     HEADERS_FILE,
@@ -21,18 +21,9 @@ from errdocs.publish.headers import (
 )
 
 
-def headers_block(text: str) -> dict[str, str]:
-    """The headers of the ``/*`` block of a ``_headers`` file, as a host reads them."""
-    block: dict[str, str] = {}
-    lines = iter(text.splitlines())
-    for line in lines:
-        if line == "/*":
-            for inner in lines:
-                if not inner.startswith((" ", "\t")):
-                    return block
-                name, _, value = inner.strip().partition(":")
-                block[name] = value.strip()
-    return block
+def _block(text: str, folder: Path) -> dict[str, str]:
+    (folder / HEADERS_FILE).write_text(text, encoding="utf-8")
+    return published_headers(folder)
 
 
 def nginx_headers(text: str) -> dict[str, str]:
@@ -71,16 +62,16 @@ def test_the_policy_allows_inline_code_only_by_hash() -> None:
         "'none'", "'none'", "'self'", "'self'")
 
 
-def test_both_files_carry_the_same_headers() -> None:
+def test_both_files_carry_the_same_headers(tmp_path: Path) -> None:
     inline = InlineCode()
     inline.add("<script>go()</script>")
     headers = security_headers(inline)
-    assert headers_block(headers_file(headers)) == headers == nginx_headers(nginx_include(headers))
+    assert _block(headers_file(headers), tmp_path) == headers == nginx_headers(nginx_include(headers))
     assert set(headers) == {"Content-Security-Policy", "X-Content-Type-Options", "Referrer-Policy", "X-Frame-Options",
                             "Permissions-Policy"}
     own = "/*.md\n  Content-Type: text/markdown; charset=utf-8\n"
     text = headers_file(headers, own)
-    assert text.startswith("/*\n") and text.endswith("\n\n" + own) and headers_block(text) == headers
+    assert text.startswith("/*\n") and text.endswith("\n\n" + own) and _block(text, tmp_path) == headers
 
 
 @pytest.mark.parametrize("value", ['a"b', "a$b", "a\\b", "a\nb"])
@@ -91,7 +82,7 @@ def test_a_value_nginx_would_not_take_literally_is_refused(value: str) -> None:
 
 @pytest.mark.build
 def test_the_built_policy_names_every_inline_script_of_every_page(agnes_site: Built) -> None:
-    headers = headers_block((agnes_site.site / HEADERS_FILE).read_text(encoding="utf-8"))
+    headers = published_headers(agnes_site.site)
     assert nginx_headers((agnes_site.site / NGINX_HEADERS_FILE).read_text(encoding="utf-8")) == headers
     policy = headers["Content-Security-Policy"]
     script_src = next(d for d in policy.split("; ") if d.startswith("script-src 'self' "))
