@@ -251,6 +251,87 @@ def preview(agnes_site: Built):
         stop(proc)
 
 
+def published_headers(site: Path) -> dict[str, str]:
+    """The headers of the ``/*`` block of the site's ``_headers``, as a host reads them: a line
+    ``/*``, then its indented ``Name: value`` lines."""
+    from errdocs.publish.headers import HEADERS_FILE
+
+    block: dict[str, str] = {}
+    lines = iter((site / HEADERS_FILE).read_text(encoding="utf-8").splitlines())
+    for line in lines:
+        if line == "/*":
+            for inner in lines:
+                if not inner.startswith((" ", "\t")):
+                    return block
+                name, _, value = inner.strip().partition(":")
+                block[name] = value.strip()
+    return block
+
+
+NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
+NGINX_HEADERS = "/etc/nginx/docs-headers.conf"
+"""Where hosting/nginx.conf includes the build's ``_headers.nginx.conf`` from (README, nginx recipe)."""
+OUTSIDE = "outside"
+"""The name of the files beside the site root that nginx must never return (``outside.txt``, ``outside.md``)."""
+
+
+@dataclass
+class Nginx:
+    """Debian's nginx running the shipped configuration over a copy of the built site."""
+
+    base: str
+    """``http://127.0.0.1:<port>``."""
+    site: Path
+    """Its root: a copy of the built site, with symlinks leading out of it."""
+    sentinel: bytes
+    """The content of the files beside the root: no response may contain it."""
+
+
+@pytest.fixture(scope="session")
+def nginx_site(agnes_site: Built, tmp_path_factory: pytest.TempPathFactory):
+    """hosting/nginx.conf as shipped (only ``listen``, ``root`` and the headers' path changed) over
+    a copy of the built site, beside which lie files it must never serve, and in which symlinks
+    lead to them; stopped by PID."""
+    if not Path(NGINX).exists():
+        if os.environ.get("CI"):
+            pytest.fail("nginx is not installed (CI is set: .ci/run installs Debian's nginx)", pytrace=False)
+        pytest.skip("nginx not installed; apt-get install -y nginx")
+    prefix = tmp_path_factory.mktemp("nginx")
+    site = prefix / "www" / "site"
+    shutil.copytree(agnes_site.site, site)
+    sentinel = f"sentinel {os.urandom(8).hex()}: outside the site root".encode()
+    for suffix in (".txt", ".md"):
+        (site.parent / f"{OUTSIDE}{suffix}").write_bytes(sentinel)
+        (site / f"escape{suffix}").symlink_to(f"../{OUTSIDE}{suffix}")
+    (site / "escape-dir").symlink_to("..", target_is_directory=True)
+    from errdocs.publish.headers import NGINX_HEADERS_FILE
+
+    shutil.copy(site / NGINX_HEADERS_FILE, prefix / "docs-headers.conf")
+    port = free_port()
+    shipped = (ROOT / "hosting" / "nginx.conf").read_text(encoding="utf-8")
+    assert "    listen 80;\n" in shipped and "    root /var/www/docs/site;\n" in shipped and NGINX_HEADERS in shipped
+    site_conf = shipped.replace("    listen 80;\n", f"    listen 127.0.0.1:{port};\n").replace(
+        "    root /var/www/docs/site;\n", f"    root {site};\n").replace(NGINX_HEADERS, str(prefix / "docs-headers.conf"))
+    (prefix / "docs.conf").write_text(site_conf, encoding="utf-8")
+    temp = "".join(f"    {kind}_temp_path {prefix}/{kind};\n" for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
+    (prefix / "nginx.conf").write_text(
+        f"daemon off;\nworker_processes 1;\npid {prefix}/nginx.pid;\nerror_log {prefix}/error.log;\n"
+        + ("user root;\n" if os.geteuid() == 0 else "")
+        + f"events {{}}\nhttp {{\n    access_log off;\n{temp}    include {prefix}/docs.conf;\n}}\n",
+        encoding="utf-8",
+    )
+    check = subprocess.run([NGINX, "-t", "-p", str(prefix), "-c", str(prefix / "nginx.conf")], capture_output=True, text=True)
+    assert check.returncode == 0, check.stderr
+    proc = subprocess.Popen([NGINX, "-p", str(prefix), "-c", str(prefix / "nginx.conf")],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        wait_for_http(base + "/", seconds=20)
+        yield Nginx(base, site, sentinel)
+    finally:
+        stop(proc, signal.SIGQUIT)  # graceful stop of master and worker
+
+
 def publish(registry, pages: dict, nav: list, out: Path):
     """The LLM files of ``pages`` (PageDoc by docs path) as a build makes them, under ``out``: a
     ``Publisher`` given each page, sealed with ``nav`` and its indexes written. The size budget

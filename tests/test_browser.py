@@ -3,7 +3,8 @@
 Every page loads without console errors or failed requests, search finds every code, the code sample tabs
 switch and stay linked, the copy button copies the example exactly, the palette toggles, the Markdown
 twin link works, screenshots are kept as artifacts, and a deliberately broken page is caught by the
-very same check (so the check is known to be real).
+very same check (so the check is known to be real). Under the Content-Security-Policy the build publishes,
+served by nginx and by `make preview`, no page has a violation and every feature that runs script works.
 """
 
 from __future__ import annotations
@@ -12,7 +13,9 @@ import json
 import os
 import re
 import shutil
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qs, urljoin, urlsplit
 
 import pytest
@@ -27,7 +30,7 @@ from browser_checks import (
     page_problems,
     pages_problems,
 )
-from conftest import ROOT, SITE_CODE, mkdocs_build, static_server
+from conftest import ROOT, SITE_CODE, mkdocs_build, published_headers, static_server
 
 pytestmark = pytest.mark.build
 
@@ -224,6 +227,37 @@ def _copied_text(page) -> str:
         return captured
 
 
+def _copy_json_example(page, name: str) -> str:
+    """Click the copy button of code ``name``'s JSON example on its page (loaded); what it copied."""
+    # The JSON example is the code block that parses to an object with this code (a page may also
+    # show an HTTP block with status line and headers).
+    block_id = page.evaluate(
+        """name => {
+            for (const pre of document.querySelectorAll('.md-typeset pre')) {
+              const code = pre.querySelector('code');
+              try {
+                const data = JSON.parse(code.textContent);
+                if (data && data.code === name) return pre.id;
+              } catch (e) {}
+            }
+            return null;
+        }""",
+        name,
+    )
+    assert block_id, f"errors/{name}/: no JSON example block (or it has no id: copy button missing?)"
+    page.evaluate("navigator.clipboard.writeText('(clipboard not written)').catch(() => {})")
+    page.evaluate("window.__copied = null")
+    pre = page.locator(f"pre#{block_id}")
+    pre.hover()
+    button = pre.locator("button[data-md-type='copy'], button.md-clipboard")
+    assert button.count() == 1, f"errors/{name}/: expected one copy button on the JSON example"
+    button.click()
+    page.wait_for_function(
+        "() => window.__copied !== null || document.querySelector('.md-dialog--active')", timeout=WAIT_MS
+    )
+    return _copied_text(page)
+
+
 def test_copy_button_copies_example_json(context, base, registry):
     from errdocs.render.snippets import example_envelope
 
@@ -234,36 +268,22 @@ def test_copy_button_copies_example_json(context, base, registry):
     for name in registry.codes:
         expected = json.dumps(example_envelope(registry, name), indent=2, ensure_ascii=False)
         page.goto(f"errors/{name}/", wait_until="load")
-        # The JSON example is the code block that parses to an object with this code (a page may also
-        # show an HTTP block with status line and headers).
-        block_id = page.evaluate(
-            """name => {
-                for (const pre of document.querySelectorAll('.md-typeset pre')) {
-                  const code = pre.querySelector('code');
-                  try {
-                    const data = JSON.parse(code.textContent);
-                    if (data && data.code === name) return pre.id;
-                  } catch (e) {}
-                }
-                return null;
-            }""",
-            name,
-        )
-        assert block_id, f"errors/{name}/: no JSON example block (or it has no id: copy button missing?)"
-        page.evaluate("navigator.clipboard.writeText('(clipboard not written)').catch(() => {})")
-        page.evaluate("window.__copied = null")
-        pre = page.locator(f"pre#{block_id}")
-        pre.hover()
-        button = pre.locator("button[data-md-type='copy'], button.md-clipboard")
-        assert button.count() == 1, f"errors/{name}/: expected one copy button on the JSON example"
-        button.click()
-        page.wait_for_function(
-            "() => window.__copied !== null || document.querySelector('.md-dialog--active')", timeout=WAIT_MS
-        )
-        copied = _copied_text(page)
+        copied = _copy_json_example(page, name)
         if copied.removesuffix("\n") != expected.removesuffix("\n"):
             mismatches.append(f"errors/{name}/ copied:\n{copied!r}\nexpected:\n{expected!r}")
     assert not mismatches, "\n".join(mismatches)
+
+
+def _copy_page_as_markdown(page):
+    """Open the Copy page menu of the loaded page from the keyboard and copy the page as Markdown; the menu."""
+    menu = page.locator("details.errdocs-copy")
+    assert menu.count() == 1, page.url
+    menu.locator("summary").focus()
+    page.keyboard.press("Enter")  # opens from the keyboard, as a native disclosure
+    assert menu.evaluate("el => el.open"), page.url
+    menu.get_by_role("button", name="Copy page as Markdown").click()
+    page.wait_for_function("() => document.querySelector('.errdocs-copy__status').textContent !== ''", timeout=WAIT_MS)
+    return menu
 
 
 def test_copy_page_menu_copies_the_twin_and_links_the_assistants(context, base, built, registry):
@@ -273,15 +293,8 @@ def test_copy_page_menu_copies_the_twin_and_links_the_assistants(context, base, 
     page.on("request", lambda request: off_site.append(request.url) if not request.url.startswith(base) else None)
     for name, code in registry.codes.items():
         page.goto(f"errors/{name}/", wait_until="load")
-        menu = page.locator("details.errdocs-copy")
-        assert menu.count() == 1, name
-        summary = menu.locator("summary")
-        summary.focus()
-        page.keyboard.press("Enter")  # opens from the keyboard, as a native disclosure
-        assert menu.evaluate("el => el.open"), name
+        menu = _copy_page_as_markdown(page)
         twin = (built.site / "errors" / f"{name}.md").read_text(encoding="utf-8")
-        menu.get_by_role("button", name="Copy page as Markdown").click()
-        page.wait_for_function("() => document.querySelector('.errdocs-copy__status').textContent !== ''", timeout=WAIT_MS)
         assert menu.locator(".errdocs-copy__status").text_content() == "Copied the page as Markdown.", name
         assert page.evaluate("navigator.clipboard.readText()") == twin, name
         links = {a.text_content(): a.get_attribute("href") for a in menu.locator("a").all()}
@@ -308,10 +321,15 @@ def test_the_note_for_agents_is_hidden_from_people_and_screen_readers(context):
 
 
 def test_palette_toggle_switches_scheme(context):
-    from playwright.sync_api import expect
-
     page = context.new_page()
     page.goto(f"errors/{CODE_PAGE}/", wait_until="load")
+    _toggle_palette_twice(page)
+
+
+def _toggle_palette_twice(page) -> None:
+    """On a loaded page in the light scheme: the toggle switches to dark, then back."""
+    from playwright.sync_api import expect
+
     body = page.locator("body")
     toggle = page.locator("form[data-md-component='palette'] label:visible")
     expect(body).to_have_attribute("data-md-color-scheme", "default", timeout=WAIT_MS)
@@ -501,7 +519,13 @@ def _settled(page, path: str) -> None:
         pass
     # Final colours, not a frame of Material's 125 ms colour transitions (a busy machine can
     # catch one), and the page's own script done: every code-copy wrapper out of the landmarks.
-    page.add_style_tag(content="*, *::before, *::after { transition: none !important; animation: none !important; }")
+    # A constructed stylesheet, not a <style> element: the site's Content-Security-Policy (style-src
+    # 'self') refuses the latter, and a host that sends it (nginx, `make preview`) would fail here.
+    page.evaluate("""() => {
+        const sheet = new CSSStyleSheet();
+        sheet.replaceSync("*, *::before, *::after { transition: none !important; animation: none !important; }");
+        document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
+    }""")
     page.wait_for_function("() => [...document.querySelectorAll('.md-code__nav')].every(nav => nav.getAttribute('role') === 'none')",
                            timeout=WAIT_MS)
 
@@ -603,3 +627,90 @@ def test_every_folder_address_answers(browser, base, built):
             assert page.locator("article h1").count() == 1, page.url  # a real page
     finally:
         page.close()
+
+
+# 11. Under the Content-Security-Policy the build publishes, served by nginx (hosting/nginx.conf)
+#     and by `make preview`: no violation on any page, and every feature that runs script works.
+
+
+CSP_LISTENER = """
+document.addEventListener("securitypolicyviolation", event => window.__cspViolation(
+  `${event.effectiveDirective} refused ${event.blockedURI || "inline code"} (${event.sourceFile || "?"}:${event.lineNumber})`));
+"""
+"""Reports every violation the page sees to the test (an init script: it runs whatever the policy says)."""
+
+
+@pytest.fixture(params=["nginx", "preview"])
+def csp_host(browser, request) -> str:
+    """Base URL of a host that sends the build's headers: nginx with the shipped configuration,
+    or `make preview`'s server (which reads the `/*` block of site/_headers)."""
+    if request.param == "nginx":
+        return request.getfixturevalue("nginx_site").base + "/"
+    return request.getfixturevalue("preview") + "/"
+
+
+@dataclass
+class Watched:
+    """A browser context and the policy violations its pages saw (events and console messages)."""
+
+    context: Any
+    violations: list[str] = field(default_factory=list)
+
+
+@pytest.fixture
+def csp_context(browser, csp_host):
+    """A context on ``csp_host`` whose policy violations are collected."""
+    ctx = browser.new_context(base_url=csp_host, viewport={"width": 1280, "height": 900}, color_scheme="light")
+    ctx.set_default_timeout(WAIT_MS)
+    watched = Watched(ctx)
+    ctx.expose_function("__cspViolation", lambda text: watched.violations.append(text))
+    ctx.add_init_script(CSP_LISTENER)
+    ctx.on("page", lambda page: page.on("console", lambda message: watched.violations.append(f"console: {message.text}")
+                                        if "Content Security Policy" in message.text else None))
+    try:
+        yield watched
+    finally:
+        ctx.close()
+
+
+def test_every_page_runs_under_the_published_policy(csp_context, csp_host, built):
+    policy = published_headers(built.site)["Content-Security-Policy"]
+    page = csp_context.context.new_page()
+    unprotected = []
+    for path in [*_site_pages(built), "no/such/page/"]:
+        response = page.goto(path, wait_until="load")
+        if response is None or response.headers.get("content-security-policy") != policy:
+            unprotected.append(f"/{path}: {response and response.headers.get('content-security-policy')!r}")
+        try:
+            page.wait_for_load_state("networkidle", timeout=5_000)  # the search worker and its index
+        except Exception:  # noqa: BLE001 - a busy worker; the page has loaded
+            pass
+    assert unprotected == [], f"served without the published policy {policy!r}:\n" + "\n".join(unprotected)
+    assert csp_context.violations == [], "\n".join(csp_context.violations)
+
+
+def test_every_feature_works_under_the_published_policy(csp_context, csp_host, built, registry):
+    from errdocs.render.snippets import example_envelope
+
+    csp_context.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=csp_host.rstrip("/"))
+    csp_context.context.add_init_script(CAPTURE_COPY_SCRIPT)
+    page = csp_context.context.new_page()
+    response = page.goto(f"errors/{CODE_PAGE}/", wait_until="load")
+    assert response.headers.get("content-security-policy") == published_headers(built.site)["Content-Security-Policy"]
+    # Copy page copies the twin, byte for byte (errdocs' inline script, then fetch).
+    assert _copy_page_as_markdown(page).locator(".errdocs-copy__status").text_content() == "Copied the page as Markdown."
+    assert page.evaluate("navigator.clipboard.readText()") == (built.site / "errors" / f"{CODE_PAGE}.md").read_text(encoding="utf-8")
+    # A code block's copy button copies the example (Material's bundle).
+    expected = json.dumps(example_envelope(registry, CODE_PAGE), indent=2, ensure_ascii=False)
+    assert _copy_json_example(page, CODE_PAGE).removesuffix("\n") == expected.removesuffix("\n")
+    # The palette toggles (Material's bundle, and its inline palette restorer on the next page).
+    _toggle_palette_twice(page)
+    # Search finds a code (Material's search worker).
+    assert _search(page, CODE_PAGE, f"/errors/{CODE_PAGE}/") is None
+    # Content tabs switch and the choice is restored on another page (Material's inline tabs script).
+    page.goto("guides/retries/", wait_until="load")
+    page.locator(".tabbed-labels > label", has_text=re.compile(r"^\s*TypeScript\s*$")).first.click()
+    _assert_selected(page, "TypeScript", "Python")
+    page.goto("sdks/versioning/", wait_until="load")
+    _assert_selected(page, "TypeScript", "Python")
+    assert csp_context.violations == [], "\n".join(csp_context.violations)

@@ -2,8 +2,9 @@
 
 A build loads nothing itself: it is given a validated registry, lists the pages the
 registry adds, renders each when the engine reads it, expands the include markers
-of hand-written pages, hands every page's final Markdown to the publisher, and at
-the end runs the parity gate and writes the LLM files.
+of hand-written pages, hands every page's final Markdown (and, under an engine that
+renders HTML, every HTML document) to the publisher, and at the end runs the parity
+gate and writes the LLM files and the security headers.
 """
 
 from __future__ import annotations
@@ -37,6 +38,8 @@ class Build:
         """The engine's resolved navigation as plain nav data (strings, ``{title: path}``, ``{title: [...]}``)."""
         self.problems: list[str] = []
         """Problems of the sources shown on every page while the build goes on (``mkdocs serve``)."""
+        self.own_headers = ""
+        """The rules of the docs' own ``_headers``, if any: the build's ``_headers`` keeps them after its block."""
 
     def source(self, src_uri: str) -> str:
         """The Markdown of a generated page, rendered now (read once per build)."""
@@ -93,8 +96,19 @@ class Build:
         pages, once the engine's files are written (the twins were written as pages were read)."""
         self.publisher.write_indexes()
 
+    def page_html(self, page_html: str) -> None:
+        """Note an HTML document the engine is about to write (every page and the 404 page, as
+        written): the Content-Security-Policy allows its inline scripts and styles by hash."""
+        self.publisher.note_html(page_html)
+
+    def publish_headers(self) -> None:
+        """Write ``_headers`` and ``_headers.nginx.conf``, the site's security headers, once every
+        HTML document is noted. Only an engine that shows the build its HTML does: a policy
+        made without it would block that HTML's inline scripts (``generate`` writes none)."""
+        self.publisher.write_headers(self.own_headers)
+
     def discard(self) -> None:
-        """Remove every file the build wrote so far (twins, LLM files, robots.txt, folder pages):
+        """Remove every file the build wrote so far (twins, LLM files, robots.txt, folder pages, header files):
         a failed build publishes none of them."""
         self.publisher.discard()
 

@@ -17,12 +17,13 @@ from typing import Any, Callable, TypeVar
 from jinja2 import Environment
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import EVENTS, BasePlugin, get_plugin_logger
+from mkdocs.plugins import EVENTS, BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
 from ..build import Build, site_url_problem
+from ..publish.headers import HEADERS_FILE
 from ..publish.twins import twin_path
 from ..registry.load import RegistryError, load_registry
 from ..registry.model import Registry
@@ -36,6 +37,8 @@ from .theme import add_page_parts
 
 log = get_plugin_logger("errdocs")
 Event = TypeVar("Event", bound=Callable[..., Any])
+LAST = -100
+"""The priority of the events that note a page's HTML: after every other plugin's edits, as it is written."""
 
 
 def _guarded(event: Event) -> Event:
@@ -106,6 +109,11 @@ class ErrdocsPlugin(BasePlugin[ErrdocsConfig]):
         clash = build.clash(file.src_uri for file in files if not file.generated_by)
         if clash:
             raise PluginError(clash)
+        # The docs' own _headers is not copied as is: the build's _headers keeps its rules after the security headers.
+        own = files.get_file_from_path(HEADERS_FILE)
+        if own is not None and not own.generated_by:
+            build.own_headers = own.content_string
+            files.remove(own)
         # Without an errors section in an explicit nav the pages still build, reachable from the overview.
         listed = config.nav is None or lists_code_pages(config.nav, build.registry)
         for page in build.pages.values():
@@ -145,13 +153,26 @@ class ErrdocsPlugin(BasePlugin[ErrdocsConfig]):
         self.fail(build.check(file.src_uri for file in files))  # before MkDocs writes its first file
         return env
 
+    @event_priority(LAST)
     @_guarded
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
-        return with_banner(output, self.current().problems)  # problems are only ever kept under `serve`
+        build = self.current()
+        output = with_banner(output, build.problems)  # problems are only ever kept under `serve`
+        build.page_html(output)
+        return output
+
+    @event_priority(LAST)
+    @_guarded
+    def on_post_template(self, output_content: str, /, *, template_name: str, config: MkDocsConfig) -> str:
+        if template_name.endswith((".html", ".htm")):  # 404.html: a page rendered as a template (sitemap.xml is not HTML)
+            self.current().page_html(output_content)
+        return output_content
 
     @_guarded
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        self.current().publish()
+        build = self.current()
+        build.publish()
+        build.publish_headers()
 
     def on_build_error(self, *, error: Exception) -> None:
         if self.build is not None:

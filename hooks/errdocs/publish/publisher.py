@@ -14,6 +14,7 @@ from pathlib import Path
 from ..registry.model import Registry
 from .budgets import size_problems
 from .folders import FOLDER_PAGE, folder_page, folder_targets
+from .headers import HEADERS_FILE, NGINX_HEADERS_FILE, InlineCode, headers_file, nginx_include, security_headers
 from .llms import LLMS_FULL_TXT, LLMS_TXT, WELL_KNOWN_LLMS_TXT, NavSection, full_header, index_files, nav_order
 from .parity import Expected, Published, check_published, codes_table_rows
 from .robots import ROBOTS_TXT, robots_txt
@@ -44,11 +45,12 @@ class PageFacts:
 
 class Publisher:
     """The files of one build beside the engine's (twins, LLM files, ``robots.txt``, folder
-    pages), written under ``out_dir`` (the site directory).
+    pages, header files), written under ``out_dir`` (the site directory).
 
     ``add`` each page as its Markdown becomes final, ``seal`` once every page is added
-    (the registry is let go then), and ``write_indexes`` once the HTML is written; or
-    ``discard`` what was written when the build fails.
+    (the registry is let go then), ``note_html`` each HTML document the engine writes,
+    and ``write_indexes`` and ``write_headers`` once the HTML is written; or ``discard``
+    what was written when the build fails.
     """
 
     def __init__(self, registry: Registry, out_dir: Path) -> None:
@@ -63,7 +65,9 @@ class Publisher:
         self._folders: set[Path] = set()
         self._written: dict[str, None] = {}
         """Every file this build wrote, as site paths in the order written: the one list
-        ``discard`` removes (twins, indexes, robots.txt, folder pages alike)."""
+        ``discard`` removes (twins, indexes, robots.txt, folder pages, header files alike)."""
+        self._inline = InlineCode()
+        """The inline code of every HTML document noted: what the Content-Security-Policy allows."""
         # Set by seal(): everything write_indexes() and the checks need, so the registry can be let go.
         self._indexes: dict[str, str] = {}
         self._order: list[str] = []
@@ -117,6 +121,18 @@ class Publisher:
             self._write(ROBOTS_TXT, robots_txt(self._docs_url))
         self._write_full()
         self._write_folder_pages()
+
+    def note_html(self, page_html: str) -> None:
+        """Note an HTML document the engine writes (a page, the 404 page): its inline scripts
+        and styles are allowed by hash in the Content-Security-Policy."""
+        self._inline.add(page_html)
+
+    def write_headers(self, own_rules: str = "") -> None:
+        """Write ``_headers`` (its ``/*`` block, then ``own_rules``: the docs' own ``_headers``)
+        and the nginx include, the same security headers in both; once every HTML document is noted."""
+        headers = security_headers(self._inline)
+        self._write(HEADERS_FILE, headers_file(headers, own_rules))
+        self._write(NGINX_HEADERS_FILE, nginx_include(headers))
 
     def discard(self) -> None:
         """Remove every file this build wrote so far (a failed build publishes none of them)."""
