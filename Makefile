@@ -79,3 +79,7 @@ bench: $(STAMP)
 
 clean:
 	rm -rf site $(VENV)
+
+# The preview and nginx under 1, 16 and 64 concurrent clients (bench/load.py: a script, not a test).
+load: build
+	$(PY) bench/load.py
