@@ -20,14 +20,13 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, SITE_CODE, Built, free_port, http_get, stop, wait_for_http
+from errdocs.tools.preview import REQUEST_TIMEOUT
 
 pytestmark = pytest.mark.build
 
 MARKER = f"errdocs-sentinel-{uuid.uuid4().hex}".encode()
 """Written only in files outside the served root: no response may contain it."""
 
-IDLE_TIMEOUT = 5.0
-"""The preview's bound on waiting for a complete request (tools/preview.py, REQUEST_TIMEOUT)."""
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; script-src 'self' 'sha256-AAAA'; object-src 'none'",
@@ -237,7 +236,7 @@ def test_the_headers_file_itself_is_never_served(server) -> None:
         assert status == 404 and b"Content-Security-Policy" not in body, target
 
 
-def test_the_start_line_says_local_use_only(server) -> None:
+def test_the_start_line_says_local_use_only_and_names_a_real_host(server) -> None:
     _, start_line = server
     assert "local use only" in start_line and "hosting/nginx.conf" in start_line, start_line
 
@@ -323,7 +322,7 @@ def test_slow_and_idle_clients_block_no_one_and_are_closed_in_time(server) -> No
             started = time.monotonic()
             assert http_get(f"http://127.0.0.1:{port}/llms.txt")[0] == 200
             assert time.monotonic() - started < 1.0
-        limit = IDLE_TIMEOUT + 3
+        limit = REQUEST_TIMEOUT + 3
         for sock, answers in ((idle, []), (kept, [200]), (half, [408]), (trickle, [408])):
             seconds, received = _closed_after(sock, limit)
             assert seconds < limit, f"still open after {limit} s"
