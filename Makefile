@@ -10,7 +10,7 @@ ADDR ?= 127.0.0.1:8000
 export NO_MKDOCS_2_WARNING := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: serve build test check schema contract preview generate bench lock clean
+.PHONY: serve build test check schema contract preview generate bench lock load clean
 
 # The environments come from lock files with a hash for every file (requirements/, made by
 # `make lock`): pip refuses any file whose hash differs and any package the lock does not pin,
@@ -135,3 +135,7 @@ bench: $(STAMP)
 
 clean:
 	rm -rf site site.new site.old $(VENV)
+
+# The preview and nginx under 1, 16 and 64 concurrent clients (bench/load.py: a script, not a test).
+load: build
+	$(PY) bench/load.py
