@@ -75,7 +75,7 @@ serve: $(STAMP)
 # swap, and builds into a folder of its own (site.new/PID; the previous site goes to
 # site.old/PID), so none removes a folder another one is using and site/ is always one whole
 # build (absent only between the swap's two renames). site.new/ and site.old/ are ignored by git
-# and removed when empty. Only site/, site.new/ and site.old/ need to be writable.
+# and removed when empty. Only SITE's folder needs to be writable.
 # The lock is flock(2) on the folder, through Python because macOS has no flock(1): no lock file
 # to leave behind, and the kernel drops the lock when the build ends, even killed. The shell
 # below inherits the locked descriptor.
@@ -92,13 +92,17 @@ os.set_inheritable(fd, True)
 os.execvp(command[0], command)
 endef
 export LOCK_AND_RUN
+# SITE is where the site goes (default site/, beside mkdocs.yml): a checkout that is read-only
+# as a whole builds with SITE (and VENV) outside it. The lock is taken on SITE's folder.
+SITE ?= site
 build: $(STAMP)
 	$(BYTECODE)
-	$(PY) -c "$$LOCK_AND_RUN" . sh -c '\
-	mkdir -p site.new site.old && \
-	trap "rm -rf site.new/$$$$ site.old/$$$$; rmdir site.new site.old 2>/dev/null" EXIT && trap "exit 1" INT TERM HUP && \
-	$(PY) -m mkdocs build --strict --clean --site-dir site.new/$$$$ && \
-	if [ -d site ]; then mkdir site.old/$$$$ && mv site site.old/$$$$/; fi && mv site.new/$$$$ site'
+	mkdir -p $(dir $(SITE))
+	$(PY) -c "$$LOCK_AND_RUN" $(dir $(SITE)) sh -c '\
+	mkdir -p $(SITE).new $(SITE).old && \
+	trap "rm -rf $(SITE).new/$$$$ $(SITE).old/$$$$; rmdir $(SITE).new $(SITE).old 2>/dev/null" EXIT && trap "exit 1" INT TERM HUP && \
+	$(PY) -m mkdocs build --strict --clean --site-dir $(SITE).new/$$$$ && \
+	if [ -d $(SITE) ]; then mkdir $(SITE).old/$$$$ && mv $(SITE) $(SITE).old/$$$$/; fi && mv $(SITE).new/$$$$ $(SITE)'
 
 test: $(TEST_STAMP)
 	$(PY) -m pytest
@@ -120,7 +124,7 @@ contract: $(STAMP)
 # Serve the built site/ as a static host would (content types, redirects, 404), not mkdocs serve.
 PREVIEW_PORT ?= 8001
 preview: build
-	$(PY) -m errdocs preview site --port $(PREVIEW_PORT)
+	$(PY) -m errdocs preview $(SITE) --port $(PREVIEW_PORT)
 
 # Generated pages, twins, llms and contract files for an engine without hooks (no MkDocs used).
 OUT ?= generated

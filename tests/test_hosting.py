@@ -46,7 +46,8 @@ def test_deploy_workflow_builds_strictly_and_publishes_site() -> None:
     assert any(str(s.get("uses", "")).startswith("actions/deploy-pages") for s in workflow["jobs"]["deploy"]["steps"])
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
     build_recipe = re.search(r"^build:.*\n((?:\t.+\n)+)", makefile, re.M)[1]
-    assert "mkdocs build --strict" in build_recipe and "--site-dir site" in build_recipe
+    assert "mkdocs build --strict" in build_recipe and "--site-dir $(SITE)" in build_recipe
+    assert re.search(r"^SITE \?= site$", makefile, re.M)  # what the workflow uploads
 
 
 def _articles(site: Path) -> dict[str, str]:

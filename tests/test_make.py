@@ -88,25 +88,41 @@ def _can_mount_read_only() -> bool:
     return subprocess.run(["unshare", "-m", "true"], capture_output=True, timeout=30).returncode == 0
 
 
+READ_ONLY = ('for p in "$@"; do [ "$p" = -- ] && break; '
+             'mount --bind "$p" "$p" && mount -o remount,bind,ro "$p" "$p" || exit 98; done; '
+             'for p in "$@"; do [ "$p" = -- ] && break; '
+             'if [ -w "$p" ]; then echo "$p is writable"; exit 99; fi; done; '
+             'while [ "$1" != -- ]; do shift; done; shift; exec "$@"')
+"""``sh -c READ_ONLY sh PATH... -- COMMAND...``: PATHs made read-only, then COMMAND run.
+Root ignores permission bits, so chmod -R a-w proves nothing: the paths are made truly
+read-only by read-only bind mounts in a private mount namespace (writes fail with EROFS, as
+on a read-only volume)."""
+
+
+def build_read_only(paths: list[Path], command: list[str]) -> None:
+    run = subprocess.run(["unshare", "-m", "sh", "-c", READ_ONLY, "sh", *map(str, paths), "--", *command],
+                         capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stdout + run.stderr
+
+
 @pytest.mark.skipif(not _can_mount_read_only(), reason="needs root and `unshare -m` to mount files read-only")
 def test_a_checkout_with_read_only_sources_builds(tmp_path: Path) -> None:
     # Every file and folder of the checkout read-only but the folder itself, where site/ goes
-    # (its swap folders beside it): the byte-compile step used to fail here. Root ignores
-    # permission bits, so chmod -R a-w proves nothing: the sources are made truly read-only by
-    # read-only bind mounts in a private mount namespace (writes fail with EROFS, as on a
-    # read-only volume). The environment stays writable.
+    # (its swap folders beside it): the byte-compile step used to fail here. The environment
+    # stays writable.
     project = project_copy(tmp_path / "project")
-    sources = sorted(str(p) for p in project.iterdir())
-    read_only = ('for p in "$@"; do [ "$p" = -- ] && break; '
-                 'mount --bind "$p" "$p" && mount -o remount,bind,ro "$p" "$p" || exit 98; done; '
-                 'for p in "$@"; do [ "$p" = -- ] && break; '
-                 'if [ -w "$p" ]; then echo "$p is writable"; exit 99; fi; done; '
-                 'while [ "$1" != -- ]; do shift; done; shift; exec "$@"')
-    run = subprocess.run(["unshare", "-m", "sh", "-c", read_only, "sh", *sources, "--", *make_build(project)],
-                         capture_output=True, text=True, timeout=300)
-    assert run.returncode == 0, run.stdout + run.stderr
+    build_read_only(sorted(project.iterdir()), make_build(project))
     assert_whole_site(project / "site")
     assert not list((project / "hooks").rglob("__pycache__"))  # nothing was written among the sources
+
+
+@pytest.mark.skipif(not _can_mount_read_only(), reason="needs root and `unshare -m` to mount files read-only")
+def test_a_wholly_read_only_checkout_builds_into_a_site_outside_it(tmp_path: Path) -> None:
+    project = project_copy(tmp_path / "project")
+    site = tmp_path / "out" / "site"
+    build_read_only([project], [*make_build(project), f"SITE={site}"])
+    assert_whole_site(site)
+    assert not (project / "site").exists() and not list((project / "hooks").rglob("__pycache__"))
 
 
 
