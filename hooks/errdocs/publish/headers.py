@@ -26,7 +26,11 @@ _TAG = re.compile(
     r"<(?P<tag>script|style)\b(?P<attrs>(?:[^>\"']|\"[^\"]*\"|'[^']*')*)>(?P<body>.*?)</(?P=tag)\s*>",
     re.IGNORECASE | re.DOTALL,
 )
-"""An inline element whose content a browser hashes as written (raw text: no entity decoding)."""
+"""An inline element whose content a browser hashes as written (raw text: no entity decoding).
+A pattern, not html.parser: the standard parser takes 5.6 ms over a 32 kB code page against
+0.16 ms for this, about 55 s of every build at 10,000 codes. The HTML is the engine's own
+output, and registry text in it is escaped (no raw ``<script``), so the pattern sees what a
+browser sees; a missed element would show as a CSP violation in the browser tests."""
 _ATTR = re.compile(r"""(?P<name>[^\s=/>"']+)(?:\s*=\s*(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)'|(?P<bare>[^\s>]+)))?""")
 _JAVASCRIPT_TYPES = frozenset({
     "", "module", "text/javascript", "application/javascript", "application/ecmascript", "application/x-javascript",
