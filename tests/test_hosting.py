@@ -33,6 +33,17 @@ def test_preview_serves_pages_twins_and_llms_with_the_right_types(preview: str) 
     assert status == 404 and b"404" in body and headers["Content-Type"].startswith("text/html")
 
 
+def test_preview_sends_the_builds_security_headers_on_pages_twins_and_llms_txt(preview: str, agnes_site: Built) -> None:
+    block = (agnes_site.site / "_headers").read_text(encoding="utf-8").split("\n\n", 1)[0].splitlines()
+    assert block[0] == "/*"
+    published = dict(line.strip().split(": ", 1) for line in block[1:])
+    assert "'unsafe-inline'" not in published["Content-Security-Policy"].split("script-src", 1)[1].split(";", 1)[0]
+    for path in ("/", f"/errors/{SITE_CODE}/", f"/errors/{SITE_CODE}.md", "/llms.txt", "/no/such/page"):
+        _, headers, _ = http_get(preview + path)
+        assert {name: headers[name] for name in published} == published, path
+        assert headers["Server"] == "errdocs-preview", path  # no version named
+
+
 def test_deploy_workflow_builds_strictly_and_publishes_site() -> None:
     workflow = yaml.safe_load((ROOT / ".github" / "workflows" / "deploy.yml").read_text(encoding="utf-8"))
     triggers = workflow.get("on", workflow.get(True))  # YAML 1.1 reads a bare `on` as true
