@@ -167,8 +167,11 @@ def nginx(site: Path):
     with tempfile.TemporaryDirectory(prefix="errdocs-load-nginx-") as tmp:
         prefix, port = Path(tmp), free_port()
         shipped = (ROOT / "hosting" / "nginx.conf").read_text(encoding="utf-8")
+        # The build's security headers, installed where the shipped config includes them from.
+        shutil.copy(site / "_headers.nginx.conf", prefix / "docs-headers.conf")
         (prefix / "docs.conf").write_text(shipped.replace("    listen 80;\n", f"    listen 127.0.0.1:{port};\n").replace(
-            "    root /var/www/docs/site;\n", f"    root {site.resolve()};\n"), encoding="utf-8")
+            "    root /var/www/docs/site;\n", f"    root {site.resolve()};\n").replace(
+            "/etc/nginx/docs-headers.conf", str(prefix / "docs-headers.conf")), encoding="utf-8")
         temp = "".join(f"    {kind}_temp_path {prefix}/{kind};\n" for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
         (prefix / "nginx.conf").write_text(
             f"daemon off;\nworker_processes 1;\npid {prefix}/nginx.pid;\nerror_log {prefix}/error.log;\n"
