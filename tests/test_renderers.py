@@ -245,3 +245,16 @@ def test_a_note_of_several_paragraphs_stays_in_its_sdk_item(example_data) -> Non
         items = re.findall(r"<li>(.*?)</li>", html, re.S)
         assert len(items) == 2, html  # Python, TypeScript
         assert "First paragraph." in items[0] and "Second paragraph." in items[0] and "TypeScript" in items[1], html
+
+
+def test_reason_phrases_are_the_apis_own_and_a_bare_number_gets_the_standard_one(example_data) -> None:
+    from errdocs.publish.contract import errors_json
+
+    example_data["codes"]["thing_missing"]["http"] = ["402 Request Failed"]
+    example_data["codes"]["server_broke"]["http"] = 503
+    registry = _registry(example_data)
+    assert "`402 Request Failed`" in code_page(registry, "thing_missing")
+    assert example_markdown(registry, "server_broke").startswith("```http\nHTTP/1.1 503 Service Unavailable\n")
+    statuses = {name: code["http"] for name, code in errors_json(registry)["codes"].items()}
+    assert statuses == {"thing_missing": [{"status": 402, "reason": "Request Failed"}],
+                        "server_broke": [{"status": 503, "reason": "Service Unavailable"}]}
