@@ -50,13 +50,16 @@ def _number_as_text(value: Any) -> Any:
     return str(value) if type(value) is int else value
 
 
-def _status_line(value: str) -> str:
+def _status_form(value: str) -> str:
+    if not _STATUS_RE.fullmatch(value):
+        raise ValueError(f"expected a status line like '404 Not Found' or a status number like 404, got {value!r}")
+    return value
+
+
+def _complete(line: str) -> str:
     """``"402 Request Failed"`` as written (only the number is checked: the API's own phrase
     is its contract), or ``"402"`` completed with the standard phrase."""
-    match = _STATUS_RE.fullmatch(value)
-    if not match:
-        raise ValueError(f"expected a status line like '404 Not Found' or a status number like 404, got {value!r}")
-    status, reason = match.groups()
+    status, reason = _STATUS_RE.fullmatch(line).groups()  # type: ignore[union-attr]
     number = int(status)
     if not 400 <= number <= 599:
         raise ValueError(f"HTTP status {number} is not an error status (400-599)")
@@ -68,12 +71,13 @@ def _status_line(value: str) -> str:
 
 
 def _statuses(value: list[str]) -> list[str]:
-    numbers = [int(line[:3]) for line in value]
+    lines = [_complete(line) for line in value]
+    numbers = [int(line[:3]) for line in lines]
     if len({number // 100 for number in numbers}) > 1:
-        raise ValueError(f"statuses mix client (4xx) and server (5xx) errors: {value}")
+        raise ValueError(f"statuses mix client (4xx) and server (5xx) errors: {lines}")
     if len(set(numbers)) != len(numbers):
         raise ValueError("a status is listed twice")
-    return value
+    return lines
 
 
 def _one_or_list(value: Any) -> Any:
@@ -85,7 +89,7 @@ STATUS_LINE_PATTERN = r"^\d{3}( \S.*)?$"
 StatusLine = Annotated[
     str,
     BeforeValidator(_number_as_text, json_schema_input_type=Union[Annotated[int, Field(ge=400, le=599)], Annotated[str, Field(pattern=STATUS_LINE_PATTERN)]]),
-    AfterValidator(_status_line),
+    AfterValidator(_status_form),
 ]
 """``"404 Not Found"``, the API's own phrase (``"402 Request Failed"``), or the number alone (``404``)."""
 StatusLines = Annotated[

@@ -9,7 +9,7 @@ are unique and not newer than the registry's.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, Iterable
 
 from .document import Registry
 from .envelope import EnvelopeField, ItemField, envelope_roles
@@ -39,9 +39,13 @@ Loc = tuple[Any, ...]
 """Where in the registry: ``("codes", "forbidden", "retry", "policy")``."""
 
 
-def cross_reference_problems(registry: Registry) -> list[tuple[Loc, str]]:
-    """Rules that span entries, checked once the shape is valid: (path, message) pairs."""
-    problems: list[tuple[Loc, str]] = []
+def cross_reference_problems(registry: Registry, *, unread: Iterable[str] = ()) -> list[tuple[Loc, str]]:
+    """Rules that span entries, checked once the shape is valid: (path, message) pairs.
+
+    ``unread``: codes left out of ``registry`` for problems of their own. They exist, so
+    references to them stand; only their names are checked here."""
+    unread = set(unread)
+    problems: list[tuple[Loc, str]] = [(("codes", name), named) for name in sorted(unread) if (named := _code_name_problem(name))]
     declared = set(registry.site.sdks)
     problems += _envelope_problems(registry)
     free = {".".join(path) for path, role in envelope_roles(registry.envelope, registry.envelope_media_type)
@@ -67,7 +71,8 @@ def cross_reference_problems(registry: Registry) -> list[tuple[Loc, str]]:
             if replacement == name:
                 problems.append((where, "a code cannot replace itself"))
             elif replacement not in registry.codes:
-                problems.append((where, f"unknown code {replacement!r}"))
+                if replacement not in unread:  # an unread code exists; whether it is removed is unknown yet
+                    problems.append((where, f"unknown code {replacement!r}"))
             elif not registry.codes[replacement].returned:
                 problems.append((where, f"{replacement!r} is removed itself; point at a code clients still receive"))
         for index, rel in enumerate(code.related):
@@ -75,7 +80,7 @@ def cross_reference_problems(registry: Registry) -> list[tuple[Loc, str]]:
                 continue
             if rel.code == name:
                 problems.append((("codes", name, "related", index, "code"), "a code cannot relate to itself"))
-            elif rel.code not in registry.codes:
+            elif rel.code not in registry.codes and rel.code not in unread:
                 problems.append((("codes", name, "related", index, "code"), f"unknown code {rel.code!r}"))
     versions = [entry.version for entry in registry.changelog]
     for index, entry in enumerate(registry.changelog):

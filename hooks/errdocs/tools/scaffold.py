@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from string import Template
 
+from ..build import docs_tree
 from ..registry.load import DEFAULT_REGISTRY, RegistryError, load_registry
 from ..render.markup import text as markdown_text
 
@@ -88,7 +89,7 @@ def new_site(dest: Path, options: SiteOptions) -> list[Path]:
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(Template(source.read_text(encoding="utf-8")).substitute(fields), encoding="utf-8")
         try:
-            load_registry(staging / DEFAULT_REGISTRY, docs_dir=staging / "docs")
+            load_registry(staging / DEFAULT_REGISTRY, docs=docs_tree(staging / "docs"))
         except RegistryError as err:
             raise ScaffoldError(f"the options make an invalid registry: {' / '.join(str(err).splitlines())}") from None
         if dest.exists():
