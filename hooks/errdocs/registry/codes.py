@@ -127,8 +127,9 @@ class Example(Model):
 
     detail: json_data({str: str, dict: dict[str, Any], list: list[Any]})  # items: see `detail_items`
     """The message exactly as this code returns it: string, object or array (of ``detail_items``)."""
-    fields: dict[Annotated[str, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")], JsonValue] = {}
-    """Values of envelope fields no role fills, by dotted path: ``{error.decline_code: insufficient_funds}``."""
+    fields: dict[Annotated[str, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")], JsonValue | None] = {}
+    """Values of envelope fields no role fills, by dotted path: ``{error.decline_code: insufficient_funds}``
+    (``null`` for a ``nullable`` field)."""
     status: int | None = None
     """Which of the code's statuses the example shows (default: the first)."""
     headers: dict[HeaderName, one_of({str: str, int: int})] = {}

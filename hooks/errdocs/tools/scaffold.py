@@ -42,8 +42,6 @@ PACKAGE_PAGES = {
 }
 """Where each language's packages are published: the SDK's ``url``."""
 LABELS = {"javascript": "JavaScript", "typescript": "TypeScript", "csharp": "C#", "php": "PHP"}
-ERRORS = {"python": "raised", "ruby": "raised", "go": "returned", "rust": "returned"}
-"""How each language hands over an error (``thrown`` for the rest)."""
 
 
 class ScaffoldError(Exception):
@@ -124,8 +122,7 @@ def _sdk_lines(language: str, package: str) -> str:
         f"\n      label: {json.dumps(LABELS.get(language, language.title()))}"
         f"\n      package: {json.dumps(package)}"
         f"\n      url: {json.dumps(PACKAGE_PAGES[language].format(package=package))}"
-        f"\n      language: {language}"
-        f"\n      errors: {ERRORS.get(language, 'thrown')}"
+        f"\n      language: {language}"  # which also says how its errors reach the caller (Sdk.errors)
     )
 
 
