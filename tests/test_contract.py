@@ -58,16 +58,51 @@ def test_contract_files_are_linked_from_the_overview_and_llms(agnes_site: Built)
     assert "- [What changed in the error contract](https://docs.lasscyber.com/errors/changelog.md)" in llms
 
 
+def test_array_messages_are_in_the_contract_only_when_declared(example_data) -> None:
+    from errdocs.publish.contract import envelope_schema, errors_json, openapi_fragment
+
+    def shapes(registry) -> tuple:
+        message = envelope_schema(registry)["properties"]["detail"]["oneOf"]
+        return ("detail_items" in errors_json(registry), [branch["type"] for branch in message],
+                "$defs" in envelope_schema(registry), "ValidationItem" in openapi_fragment(registry)["components"]["schemas"])
+
+    assert shapes(validated(example_data)) == (False, ["string", "object"], False, False)
+    example_data["detail_items"] = [{"name": "param", "type": "string"}]
+    assert shapes(validated(example_data)) == (True, ["string", "object", "array"], True, True)
+    assert errors_json(validated(example_data))["detail_items"]["required"] == ["param"]
+
+
+def test_nullable_fields_show_in_the_schema_the_fields_table_and_the_examples(example_data) -> None:
+    from errdocs.publish.contract import envelope_schema, errors_json
+    from errdocs.registry.load import RegistryError
+    from errdocs.render.snippets import envelope_fields_table
+
+    example_data["envelope"].append({"name": "hint", "type": "string", "required": False, "nullable": True, "description": "A hint."})
+    example_data["envelope"][2]["nullable"] = True  # request_id, which its role fills
+    registry = validated(example_data)
+    assert "| `hint` | string or null (optional) | A hint. |" in envelope_fields_table(registry)
+    assert example_envelope(registry, "thing_missing")["hint"] is None  # no value given: null, as the API may send
+    schema = Draft202012Validator(envelope_schema(registry))
+    body = example_envelope(registry, "thing_missing")
+    assert schema.is_valid({**body, "request_id": None}) and not schema.is_valid({**body, "code": None})
+    assert [f["name"] for f in errors_json(registry)["envelope"] if f.get("nullable")] == ["request_id", "hint"]
+    example_data["envelope"][-1]["nullable"] = False
+    example_data["codes"]["thing_missing"]["example"]["fields"] = {"hint": None}
+    with pytest.raises(RegistryError, match=r"codes\.thing_missing\.example\.fields\.hint: 'hint' is not nullable"):
+        validated(example_data)
+
+
 def test_a_bad_example_fails_validation(tmp_path: Path) -> None:
     text = (EXAMPLE_SITE / "registry.yaml").read_text(encoding="utf-8")
     text = text.replace('example: {detail: "Thing 42 not found."}', "example: {detail: [{loc: [body], type: missing}]}")
+    text = text.replace("headers:\n", "detail_items: [{name: loc, type: array}, {name: msg, type: string}, {name: type, type: string}]\nheaders:\n", 1)
     (tmp_path / "registry.yaml").write_text(text, encoding="utf-8")
     result = subprocess.run([sys.executable, "-m", "errdocs", "check", "registry.yaml"], cwd=tmp_path,
                             capture_output=True, text=True, timeout=60, env={**os.environ, "PYTHONPATH": str(ROOT / "hooks")})
     assert result.returncode == 1
     # The problem names the item, the missing key and the shape every item must have.
     assert result.stderr == (
-        "registry.yaml:55:24: codes.thing_missing.example.detail[0].msg: required key is missing; "
+        "registry.yaml:56:24: codes.thing_missing.example.detail[0].msg: required key is missing; "
         "each item is {loc: array, msg: string, type: string}\n"
     )
 

@@ -154,6 +154,20 @@ def test_an_sdk_says_how_its_errors_reach_the_caller() -> None:
     assert line.startswith("site.sdks.python.errors: ") and "'raised', 'thrown' or 'returned'" in line
 
 
+@pytest.mark.parametrize("language, declared, style", [
+    ("python", None, "raised"), ("ruby", None, "raised"),
+    *((language, None, "thrown") for language in ("javascript", "typescript", "java", "csharp", "kotlin", "swift")),
+    ("go", None, "returned"), ("rust", None, "returned"),
+    ("go", "raised", "raised"), ("typescript", "returned", "returned"),  # a declared value wins
+])
+def test_sdk_wording_defaults_by_language_unless_declared(example_data, language: str, declared: str | None, style: str) -> None:
+    sdk = example_data["site"]["sdks"]["python"]
+    sdk["language"] = language
+    if declared:
+        sdk["errors"] = declared
+    assert validated(example_data).site.sdks["python"].error_style.value == style
+
+
 @pytest.mark.parametrize("edit, expected", [
     (lambda d: d["envelope"].pop(1),  # `code`
      "envelope: no field carries the code role: name a top-level field 'code' or give one `role: code`"),
@@ -194,12 +208,20 @@ def test_extra_fields_take_values_per_code() -> None:
     assert example_envelope(registry, "server_broke")["hint"] == "none"
 
 
+_FASTAPI_ITEMS = [{"name": "loc", "type": "array", "items": ["string", "integer"]}, {"name": "msg", "type": "string"},
+                  {"name": "type", "type": "string"}]
+
+
 @pytest.mark.parametrize("items, detail, expected", [
-    (None, [{"loc": ["body"], "msg": "x"}],
+    (None, [{"loc": ["body"], "msg": "x", "type": "t"}],
+     "codes.thing_missing.example.detail: an array message needs `detail_items` at the top level: the keys of each item "
+     "(`[]` if they vary)"),
+    ([], [{"anything": 1}, "text"], "codes.thing_missing.example.detail[1]: expected an item {any keys} (got a string)"),
+    (_FASTAPI_ITEMS, [{"loc": ["body"], "msg": "x"}],
      "codes.thing_missing.example.detail[0].type: required key is missing; each item is {loc: array, msg: string, type: string}"),
-    (None, [{"loc": "body", "msg": "x", "type": "t"}],
+    (_FASTAPI_ITEMS, [{"loc": "body", "msg": "x", "type": "t"}],
      "codes.thing_missing.example.detail[0].loc: expected array (got a string); each item is {loc: array, msg: string, type: string}"),
-    (None, [{"loc": [1.5], "msg": "x", "type": "t"}],
+    (_FASTAPI_ITEMS, [{"loc": [1.5], "msg": "x", "type": "t"}],
      "codes.thing_missing.example.detail[0].loc: members must be string or integer (got a number)"),
     ([{"name": "param", "type": "string"}, {"name": "reason", "type": "string", "required": False}],
      [{"param": "amount"}, "text"],

@@ -244,9 +244,9 @@ def item_fields(draw) -> list[dict[str, Any]]:
 
 
 @st.composite
-def details(draw, items: list[dict[str, Any]]) -> Any:
-    """A code's message: a string, an object, or an array of items of the registry's item shape."""
-    kind = draw(st.sampled_from(["string", "object", "array"]))
+def details(draw, items: list[dict[str, Any]] | None) -> Any:
+    """A code's message: a string, an object, or (when the registry declares ``detail_items``) an array of such items."""
+    kind = draw(st.sampled_from(["string", "object", *(["array"] if items is not None else [])]))
     if kind == "string":
         return draw(json_strings)
     if kind == "object":
@@ -288,14 +288,17 @@ def valid_registries(draw) -> dict[str, Any]:
     if media_type != JSON_MEDIA_TYPE or draw(st.booleans()):
         data["envelope_media_type"] = media_type
     data["envelope"] = envelope
-    items = [{"name": "loc", "type": "array", "items": ["string", "integer"]}, {"name": "msg", "type": "string"},
-             {"name": "type", "type": "string"}]  # the default: FastAPI's
+    items: list[dict[str, Any]] | None = None  # no array messages unless declared
     if draw(st.booleans()):
-        data["detail_items"] = items = draw(item_fields())
+        data["detail_items"] = items = draw(item_fields() | st.just([]))
     data["headers"] = [{"names": draw(st.lists(header_names, min_size=1, max_size=2)), "when": draw(texts), "meaning": draw(proses)}
                        for _ in range(draw(st.integers(0, 2)))]
+    if draw(st.booleans()):
+        data["headers"].append({"names": ["Retry-After"], "when": draw(texts), "meaning": draw(proses)})
+    declared = [name for header in data["headers"] for name in header["names"]]
     data["retry_guidance"] = {
-        "intro": draw(proses), "retry_after": draw(proses), "budget": draw(proses), "idempotency": draw(proses),
+        "intro": draw(proses), "budget": draw(proses), "idempotency": draw(proses),
+        **({"retry_after": draw(proses)} if "retry-after" in {name.lower() for name in declared} and draw(st.booleans()) else {}),
         "backoff": {"max_retries": draw(st.integers(0, 100)), "base_seconds": draw(st.integers(1, 60) | st.floats(0.01, 60)),
                     "max_seconds": draw(st.integers(1, 600) | st.floats(0.5, 600)), "jitter": draw(texts)},
     }
@@ -326,8 +329,8 @@ def valid_registries(draw) -> dict[str, Any]:
             example["status"] = int(draw(st.sampled_from(http))[:3])
         if free and draw(st.booleans()):
             example["fields"] = {path: draw(json_values) for path in draw(st.lists(st.sampled_from(free), max_size=2, unique=True))}
-        if draw(st.booleans()):
-            example["headers"] = draw(st.dictionaries(header_names, json_strings.filter(str.strip) | st.integers(0, 10**6), max_size=2))
+        if declared and draw(st.booleans()):
+            example["headers"] = draw(st.dictionaries(st.sampled_from(declared), json_strings.filter(str.strip) | st.integers(0, 10**6), max_size=2))
         if draw(st.booleans()):
             example["intro"] = draw(proses)
         if draw(st.booleans()):

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import re
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -157,7 +158,76 @@ def test_sdk_pages_say_raised_thrown_or_returned(site) -> None:
             continue
         twin = (built.site / registry.errors_path / f"{code}.md").read_text(encoding="utf-8")
         for sdk_id, sdk in registry.site.sdks.items():
-            assert f"{words[sdk.errors.value]} `{entry.sdk[sdk_id].exception}`" in twin, f"{name}/{code}/{sdk_id}"
+            assert f"{words[sdk.error_style.value]} `{entry.sdk[sdk_id].exception}`" in twin, f"{name}/{code}/{sdk_id}"
+
+
+def test_no_page_joins_sentences_with_a_stop_and_a_semicolon(site) -> None:
+    name, _, built = site
+    for path in [*built.site.rglob("*.html"), *built.site.rglob("*.md")]:
+        assert ".;" not in path.read_text(encoding="utf-8"), f"{name}: {path.relative_to(built.site)}"
+
+
+class _Sidebar(HTMLParser):
+    """(section title, entry title) for every entry of every section of Material's primary nav."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.items: list[dict] = []  # the open <li>s: their title and whether they are sections
+        self.pairs: list[tuple[str, str]] = []
+        self._in_title = False
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        classes = (dict(attrs).get("class") or "").split()
+        if tag == "li" and "md-nav__item" in classes:
+            self.items.append({"title": None, "section": "md-nav__item--nested" in classes})
+        self._in_title = tag == "span" and "md-ellipsis" in classes and bool(self.items) and self.items[-1]["title"] is None
+
+    def handle_data(self, data: str) -> None:
+        if self._in_title and data.strip():
+            self.items[-1]["title"] = data.strip()
+            self._in_title = False
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "li" and self.items:
+            item = self.items.pop()
+            if self.items and self.items[-1]["section"]:
+                self.pairs.append((self.items[-1]["title"], item["title"]))
+
+
+def test_no_sidebar_repeats_its_section_title(site) -> None:
+    name, _, built = site
+    for path in built.site.rglob("*.html"):
+        sidebar = _Sidebar()
+        sidebar.feed(path.read_text(encoding="utf-8"))
+        doubled = [pair for pair in sidebar.pairs if pair[0] == pair[1]]
+        assert not doubled, f"{name}: {path.relative_to(built.site)} shows {doubled[0][0]!r} › {doubled[0][1]!r}"
+
+
+def test_the_code_pages_run_from_the_codes_table_to_the_changelog(site) -> None:
+    """Previous and Next stay within the errors section: the first code's Previous is the
+    page with the codes table, never the changelog, which comes after the last code."""
+    name, registry, built = site
+    nav = [code for names in registry.code_groups().items() for code in names[1]]
+    def link(code: str, direction: str) -> str:  # the page's <link rel="prev|next">, footer or not
+        page = (built.site / registry.errors_path / code / "index.html").read_text(encoding="utf-8")
+        return re.search(rf'<link rel="{direction}" href="([^"]+)"', page)[1]
+
+    assert "changelog" not in link(nav[0], "prev"), f"{name}: the first code's Previous is the changelog"
+    assert link(nav[-1], "next").rstrip("/").endswith("changelog"), f"{name}: the last code's Next is not the changelog"
+
+
+def test_the_codes_table_is_grouped_under_the_group_names(site) -> None:
+    name, registry, built = site
+    from errdocs.render.nav import codes_table_page
+
+    import yaml
+
+    nav = yaml.safe_load((SITES[name] / "mkdocs.yml").read_text(encoding="utf-8"))["nav"]
+    holder = codes_table_page(nav, SITES[name] / "docs")
+    twin = (built.site / holder).read_text(encoding="utf-8")
+    for group, names in registry.code_groups().items():
+        table = twin.split(f"### {group}\n", 1)[1].lstrip("\n").split("\n\n", 1)[0]
+        assert [re.match(r"\| \[`([^`]+)`", row)[1] for row in table.splitlines()[2:]] == names, f"{name}: {group}"
 
 
 @pytest.mark.parametrize("n, grouped", [(400, True), (2000, True), (2000, False)])

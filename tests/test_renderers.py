@@ -41,7 +41,7 @@ def test_code_page_sections(example_registry) -> None:
     sdk = page[page.index("## SDK behaviour"):]
     assert "=== " not in sdk and "| SDK | Error |" in sdk
     assert "| Raises `example.ServerError` | `retry_after` (`int`): Seconds. |" in sdk
-    assert "| Raises `ServerError` | None |" in sdk  # no attributes, beside one with
+    assert "| Throws `ServerError` | None |" in sdk  # no attributes, beside one with; TypeScript throws
     assert "1. Wait.\n2. Retry." in page
 
 
@@ -49,9 +49,11 @@ def test_related_links_other_codes(example_registry) -> None:
     assert "- [`server_broke`](/errors/server_broke.md): The other one." in code_page(example_registry, "thing_missing")
 
 
-def test_codes_table_has_one_row_per_code(example_registry) -> None:
-    rows = [line for line in codes_table(example_registry).splitlines()[2:]]
-    assert [re.search(r"\[`(\w+)`\]", row)[1] for row in rows] == list(example_registry.codes)
+def test_codes_table_has_one_row_per_code_under_its_group(example_registry) -> None:
+    table = codes_table(example_registry)
+    assert re.findall(r"^### (.+)$", table, re.M) == list(example_registry.code_groups())
+    rows = re.findall(r"^\| \[`(\w+)`\]", table, re.M)
+    assert rows == list(example_registry.codes)
 
 
 def test_generated_pages_follow_registry(example_registry) -> None:
@@ -135,7 +137,7 @@ def test_many_groups_are_nested_so_no_level_is_wide(groups: int) -> None:
         assert top[0].startswith("G000 … ") and top[-1].endswith(f" … G{groups - 1:03d}")
     # Every code page once, in registry order.
     pages = nav_sections(nav)[0][1]
-    assert pages == ["errors/overview.md", "errors/changelog.md", *(f"errors/{name}.md" for name in registry.codes)]
+    assert pages == ["errors/overview.md", *(f"errors/{name}.md" for name in registry.codes), "errors/changelog.md"]
 
 
 def _registry(data):  # type: ignore[no-untyped-def]
@@ -205,8 +207,8 @@ def test_unconfirmed_facts_say_so_on_the_page_in_the_twin_and_in_errors_json(exa
     assert re.search(r"^\| \*\*Retry\?\*\* \| .* \(unconfirmed\) \|$", facts, re.M)
     assert "| **HTTP status** | `503 Service Unavailable` |" in facts  # confirmed facts are not marked
     assert "> **HTTP 503**: " in page
-    assert f"| **Unconfirmed** | Retry policy: Inferred from the 503.; SDK exceptions: {why} |" in facts or (
-        f"| **Unconfirmed** | SDK exceptions: {why}; Retry policy: Inferred from the 503. |" in facts)
+    # Joined as sentences, in the order the registry gives them.
+    assert f"| **Unconfirmed** | SDK exceptions: {why} Retry policy: Inferred from the 503. |" in facts
     sdk = page[page.index("## SDK behaviour"):]
     assert sdk.split("\n\n")[1] == f"**Unconfirmed**: {why}"  # said before the table it qualifies
     assert code_facts(registry, "server_broke")["unconfirmed"] == {"sdk_exceptions": why, "retry_policy": "Inferred from the 503."}
@@ -245,3 +247,35 @@ def test_a_note_of_several_paragraphs_stays_in_its_sdk_item(example_data) -> Non
         items = re.findall(r"<li>(.*?)</li>", html, re.S)
         assert len(items) == 2, html  # Python, TypeScript
         assert "First paragraph." in items[0] and "Second paragraph." in items[0] and "TypeScript" in items[1], html
+
+
+def test_reason_phrases_are_the_apis_own_and_a_bare_number_gets_the_standard_one(example_data) -> None:
+    from errdocs.publish.contract import errors_json
+
+    example_data["codes"]["thing_missing"]["http"] = ["402 Request Failed"]
+    example_data["codes"]["server_broke"]["http"] = 503
+    registry = _registry(example_data)
+    assert "`402 Request Failed`" in code_page(registry, "thing_missing")
+    assert example_markdown(registry, "server_broke").startswith("```http\nHTTP/1.1 503 Service Unavailable\n")
+    statuses = {name: code["http"] for name, code in errors_json(registry)["codes"].items()}
+    assert statuses == {"thing_missing": [{"status": 402, "reason": "Request Failed"}],
+                        "server_broke": [{"status": 503, "reason": "Service Unavailable"}]}
+
+
+def test_retry_guidance_and_examples_name_only_declared_headers(example_data) -> None:
+    from errdocs.publish.llms import agent_instructions
+    from errdocs.registry.load import RegistryError
+
+    example_data["headers"] = [h for h in example_data["headers"] if h["names"] != ["Retry-After"]]
+    with pytest.raises(RegistryError) as refused:
+        _registry(example_data)
+    assert [f"{p.path}: {p.message}" for p in refused.value.problems] == [
+        "retry_guidance.retry_after: the API declares no Retry-After header under `headers`; declare it, or leave this text out",
+        "codes.server_broke.example.headers.Retry-After: header 'Retry-After' is not declared under `headers`; "
+        "declare it, so pages say when it comes",
+    ]
+    del example_data["retry_guidance"]["retry_after"]
+    del example_data["codes"]["server_broke"]["example"]["headers"]
+    registry = _registry(example_data)
+    generated = [retry_guidance(registry), *agent_instructions(registry), *(code_page(registry, name) for name in registry.codes)]
+    assert not any("Retry-After" in text.replace(example_data["codes"]["server_broke"]["retry"]["label"], "") for text in generated)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -46,10 +47,12 @@ CASES = [
      "registry.yaml:52:5: codes.thing_missing.summary: duplicate key 'summary' (first defined on line 51)"),
     ("status-out-of-range", edit("    http: 404 Not Found", "    http: 302 Found"),
      "registry.yaml:50:11: codes.thing_missing.http: HTTP status 302 is not an error status (400-599)"),
-    ("status-not-a-status-line", edit("    http: 404 Not Found", "    http: 404"),
-     "registry.yaml:50:11: codes.thing_missing.http: expected a status line like '404 Not Found', got 404"),
-    ("status-reason-mismatch", edit("    http: 404 Not Found", "    http: 404 Gone"),
-     "registry.yaml:50:11: codes.thing_missing.http: reason 'Gone' does not match HTTP 404 (expected 'Not Found')"),
+    ("status-not-a-status-line", edit("    http: 404 Not Found", "    http: Not Found"),
+     "registry.yaml:50:11: codes.thing_missing.http[0]: expected a status line like '404 Not Found' or a status number like 404, got 'Not Found'"),
+    ("status-number-without-standard-phrase", edit("    http: 404 Not Found", "    http: 499"),
+     "registry.yaml:50:11: codes.thing_missing.http: HTTP 499 has no standard reason phrase; write the one the API sends after it, as in '499 <phrase>'"),
+    ("status-listed-twice", edit("    http: 404 Not Found", "    http: [404, 404 Gone]"),
+     "registry.yaml:50:11: codes.thing_missing.http: a status is listed twice"),
     ("status-class-mix", edit('    http: ["503 Service Unavailable"]', '    http: ["503 Service Unavailable", "429 Too Many Requests"]'),
      "registry.yaml:63:11: codes.server_broke.http: statuses mix client (4xx) and server (5xx) errors: ['503 Service Unavailable', '429 Too Many Requests']"),
     ("retry-policy", edit("policy: backoff", "policy: sometimes"),
@@ -72,11 +75,11 @@ CASES = [
 ]
 
 
-def run_check(tmp_path: Path, content: str | bytes) -> subprocess.CompletedProcess[str]:
+def run_check(tmp_path: Path, content: str | bytes, *options: str) -> subprocess.CompletedProcess[str]:
     path = tmp_path / "registry.yaml"
     path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
     return subprocess.run(
-        [sys.executable, "-m", "errdocs", "check", "registry.yaml"],
+        [sys.executable, "-m", "errdocs", "check", "registry.yaml", *options],
         cwd=tmp_path, capture_output=True, text=True, timeout=60,
         env={**os.environ, "PYTHONPATH": str(ROOT / "hooks")},
     )
@@ -101,7 +104,58 @@ def test_missing_file(tmp_path: Path) -> None:
 
 def test_good_registry_passes(tmp_path: Path) -> None:
     result = run_check(tmp_path, GOOD)
-    assert (result.returncode, result.stdout) == (0, "registry.yaml: OK (2 codes, version 2.3.0)\n")
+    assert (result.returncode, result.stdout) == (
+        0, "registry.yaml: OK (2 codes, version 2.3.0; no docs folder, so links to site pages were not checked)\n")
+    shutil.copytree(EXAMPLE_SITE / "docs", tmp_path / "docs")
+    assert run_check(tmp_path, GOOD).stdout == "registry.yaml: OK (2 codes, version 2.3.0)\n"
+
+
+def test_check_prints_every_problem_at_once_each_at_its_line(tmp_path: Path) -> None:
+    # An unknown key, a bad value, a link to a page docs/ does not have and an unknown
+    # related code: no one of them hides another.
+    shutil.copytree(EXAMPLE_SITE / "docs", tmp_path / "docs")
+    content = (
+        edit("    summary: The thing does not exist.", "    summary: The thing does not exist.\n    titel: Missing thing")
+        .replace("policy: backoff", "policy: sometimes")
+        .replace("    when: The id names no thing.", "    when: See [the guide](/guides/missing.md).")
+        .replace("{code: server_broke, note: The other one.}", "{code: server_brokn, note: The other one.}")
+    )
+    result = run_check(tmp_path, content)
+    assert (result.returncode, result.stdout) == (1, "")
+    assert result.stderr.splitlines() == [
+        "registry.yaml:52:5: codes.thing_missing.titel: unknown key 'titel'; did you mean 'title'?",
+        "registry.yaml:55:11: codes.thing_missing.when: link '/guides/missing.md' reaches no page: "
+        "docs/guides/missing.md does not exist and the build adds no such file",
+        "registry.yaml:62:16: codes.thing_missing.related[0].code: unknown code 'server_brokn'",
+        "registry.yaml:67:21: codes.server_broke.retry.policy: 'sometimes' is not allowed; "
+        "expected one of 'never', 'after_action', 'backoff' or 'once'",
+    ]
+
+
+def test_a_code_with_problems_of_its_own_still_counts_as_a_code(tmp_path: Path) -> None:
+    # thing_missing lacks its summary; server_broke's link to it still stands, its own mistake is still found.
+    content = edit("    summary: The thing does not exist.\n", "").replace(
+        "    sdk_note: Both SDKs retry.", "    sdk_note: Both SDKs retry.\n    related: [{code: thing_missing}, {code: nothing_here}]")
+    result = run_check(tmp_path, content)
+    assert result.stderr.splitlines() == [
+        "registry.yaml:50:5: codes.thing_missing.summary: required field is missing",
+        "registry.yaml:77:45: codes.server_broke.related[1].code: unknown code 'nothing_here'",
+    ]
+
+
+def test_check_reads_the_docs_folder_from_mkdocs_yml_or_takes_it_as_an_option(tmp_path: Path) -> None:
+    linked = edit("    when: The id names no thing.", "    when: See [the guide](/guides/ids.md).")
+    (tmp_path / "pages" / "guides").mkdir(parents=True)
+    (tmp_path / "pages" / "guides" / "ids.md").write_text("# Ids\n", encoding="utf-8")
+    (tmp_path / "mkdocs.yml").write_text("site_name: X\ndocs_dir: pages\n", encoding="utf-8")
+    assert run_check(tmp_path, linked).stdout == "registry.yaml: OK (2 codes, version 2.3.0)\n"
+    (tmp_path / "mkdocs.yml").unlink()
+    (tmp_path / "docs").mkdir()
+    missing = run_check(tmp_path, linked)
+    assert (missing.returncode, missing.stderr) == (1, "registry.yaml:54:11: codes.thing_missing.when: link '/guides/ids.md' "
+                                                       "reaches no page: docs/guides/ids.md does not exist and the build adds no such file\n")
+    given = run_check(tmp_path, linked, "--docs-dir", "pages")
+    assert (given.returncode, given.stdout) == (0, "registry.yaml: OK (2 codes, version 2.3.0)\n")
 
 
 def _alias_bomb() -> str:
@@ -139,3 +193,14 @@ def test_build_fails_cleanly_and_leaves_the_previous_site_alone(tmp_path: Path) 
     assert "ERROR   -  registry.yaml:66:21: codes.server_broke.retry.policy: 'sometimes' is not allowed" in built.output
     after = {p: p.read_bytes() for p in (project / "site").rglob("*") if p.is_file()}
     assert after == before
+
+
+def test_a_build_names_the_registry_line_of_a_link_to_a_missing_page(tmp_path: Path) -> None:
+    project = copy_project(EXAMPLE_SITE, tmp_path / "project")
+    (project / "registry.yaml").write_text(
+        edit("    when: The id names no thing.", "    when: See [the guide](/guides/missing.md)."), encoding="utf-8")
+    built = mkdocs_build(project)
+    assert built.returncode == 1
+    assert ("ERROR   -  registry.yaml:54:11: codes.thing_missing.when: link '/guides/missing.md' reaches no page: "
+            "docs/guides/missing.md does not exist and the build adds no such file") in built.output
+    assert "thing_missing.md" not in built.output  # not the generated page's name

@@ -31,7 +31,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "contract":
         return run_contract(args.registry, args.base)
     if args.command == "check":
-        return run_check(args.registry)
+        return run_check(args.registry, args.docs_dir)
     return run_schema(args.output)
 
 
@@ -52,6 +52,8 @@ def _parser() -> argparse.ArgumentParser:
                      help="an SDK the errors reach users through, e.g. python=example-sdk (repeatable)")
     check = sub.add_parser("check", help="validate a registry and print every problem with its line")
     check.add_argument("registry", nargs="?", default=DEFAULT_REGISTRY, type=Path, help=f"the registry file (default: {DEFAULT_REGISTRY})")
+    check.add_argument("--docs-dir", type=Path, help="the site's docs folder, to check links to its pages (default: the docs_dir "
+                       "of the mkdocs.yml beside the registry, else the docs folder beside it)")
     schema = sub.add_parser("schema", help="print the registry's JSON Schema, for editors")
     schema.add_argument("--output", "-o", type=Path, help="write to this file instead of stdout")
     contract = sub.add_parser("contract", help="breaking-change gate: exit 1 on a breaking change not recorded as intended")
@@ -82,14 +84,35 @@ def run_new(args: argparse.Namespace) -> int:
     return 0
 
 
-def run_check(path: Path) -> int:
+def run_check(path: Path, docs_dir: Path | None) -> int:
+    """Everything a build would refuse about the registry, its links to the docs included."""
+    from .build import docs_tree
+
+    if docs_dir is not None and not docs_dir.is_dir():
+        print(f"errdocs check: --docs-dir {docs_dir} is not a folder", file=sys.stderr)
+        return 1
+    docs_dir = docs_dir or default_docs_dir(path)
     try:
-        registry = load_registry(path, display_name=str(path))
+        registry = load_registry(path, display_name=str(path), docs=docs_tree(docs_dir) if docs_dir.is_dir() else None)
     except RegistryError as err:
         print(err, file=sys.stderr)
         return 1
-    print(f"{path}: OK ({len(registry.codes)} codes, version {registry.version})")
+    unchecked = "" if docs_dir.is_dir() else f"; no {docs_dir} folder, so links to site pages were not checked"
+    print(f"{path}: OK ({len(registry.codes)} codes, version {registry.version}{unchecked})")
     return 0
+
+
+def default_docs_dir(registry: Path) -> Path:
+    """The docs folder of the site a registry belongs to: the ``docs_dir`` of the ``mkdocs.yml``
+    beside it, else ``docs`` beside it (MkDocs' default)."""
+    from .tools.generate import GenerateError, read_config
+
+    config_file = registry.parent / "mkdocs.yml"
+    try:
+        configured = read_config(config_file).get("docs_dir") if config_file.is_file() else None
+    except (GenerateError, yaml.YAMLError, OSError, UnicodeDecodeError):
+        configured = None  # MkDocs will say what is wrong with its file; the registry is checked against the default
+    return registry.parent / (configured if isinstance(configured, str) else "docs")
 
 
 def run_schema(output: Path | None) -> int:

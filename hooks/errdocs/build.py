@@ -16,6 +16,7 @@ from .publish.contract import CONTRACT_FILES, contract_files
 from .publish.llms import NavSection
 from .publish.publisher import Publisher
 from .publish.twins import page_doc
+from .registry.docs_tree import DocsTree
 from .registry.load import DEFAULT_REGISTRY
 from .registry.model import Registry
 from .render.includes import expand_includes
@@ -121,3 +122,13 @@ def site_url_problem(site_url: str | None, registry: Registry, *, registry_file:
         f"site_url {site_url!r} differs from {registry_file} site.docs_url {registry.site.docs_url!r}; "
         "doc_url values would not be this site's addresses"
     )
+
+
+def generated_files(registry: Registry) -> list[str]:
+    """Every docs path a build of ``registry`` adds: its pages and the contract files."""
+    return [page.src_uri for page in generated_pages(registry)] + list(CONTRACT_FILES)
+
+
+def docs_tree(folder: Path) -> DocsTree:
+    """A site's docs folder with what builds add to it, to check a registry against (``load_registry``)."""
+    return DocsTree(folder, generated_files)

@@ -22,7 +22,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
-from ..build import Build, site_url_problem
+from ..build import Build, docs_tree, site_url_problem
 from ..publish.headers import HEADERS_FILE
 from ..publish.twins import twin_path
 from ..registry.load import RegistryError, load_registry
@@ -76,7 +76,7 @@ class ErrdocsPlugin(BasePlugin[ErrdocsConfig]):
         path = Path(config.config_file_path).parent / name
         problems: list[str] = []
         try:
-            registry = load_registry(path, display_name=name, docs_dir=Path(config.docs_dir))
+            registry = load_registry(path, display_name=name, docs=docs_tree(Path(config.docs_dir)))
         except Exception as err:  # a RegistryError, or, under serve, anything unforeseen
             if not self.serving or self.last_good is None:
                 if isinstance(err, RegistryError):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from ..registry.model import ROLES, EnvelopeField, Registry, envelope_paths, envelope_roles
+from ..registry.model import ROLES, EnvelopeField, ItemField, Registry, envelope_paths, envelope_roles
 from ..render.markup import html_safe, indented_json
 from ..render.snippets import example_envelope
 
@@ -56,19 +56,19 @@ def errors_json(registry: Registry) -> dict[str, Any]:
         "media_type": registry.envelope_media_type,
         "envelope": [
             {"name": ".".join(path), "type": f.type, "required": f.required, "description": f.description,
-             **({"role": role.value} if role else {})}
+             **({"nullable": True} if f.nullable else {}), **({"role": role.value} if role else {})}
             for (path, role), (_, f) in zip(roles, envelope_paths(registry.envelope))
         ],
-        "detail_items": _item_schema(registry),
+        **({"detail_items": _item_schema(registry.detail_items)} if registry.detail_items is not None else {}),
         "headers": [{"names": h.names, "when": h.when, "meaning": h.meaning} for h in registry.headers],
         "codes": codes,
     }
 
 
-def _item_schema(registry: Registry) -> dict[str, Any]:
+def _item_schema(items: list[ItemField]) -> dict[str, Any]:
     """JSON Schema of one item of an array message, from ``detail_items``."""
     properties: dict[str, Any] = {}
-    for field in registry.detail_items:
+    for field in items:
         types = field.types
         schema: dict[str, Any] = {"type": types[0] if len(types) == 1 else types}
         if field.item_types:
@@ -79,12 +79,12 @@ def _item_schema(registry: Registry) -> dict[str, Any]:
         properties[field.name] = schema
     return {
         "type": "object",
-        "required": [f.name for f in registry.detail_items if f.required],
+        "required": [f.name for f in items if f.required],
         "properties": properties,
     }
 
 
-def _object_schema(registry: Registry, fields: list[EnvelopeField], prefix: tuple[str, ...], item_ref: str) -> dict[str, Any]:
+def _object_schema(registry: Registry, fields: list[EnvelopeField], prefix: tuple[str, ...], item_ref: str | None) -> dict[str, Any]:
     roles = {path: role for role, path in registry.roles.items()}
     properties: dict[str, Any] = {}
     for field in fields:
@@ -95,24 +95,37 @@ def _object_schema(registry: Registry, fields: list[EnvelopeField], prefix: tupl
             schema = ROLES[roles[path]].schema(registry.codes, registry.site, item_ref)
         else:
             schema = {}
+        if field.nullable and schema:  # an empty schema allows null already
+            schema = {"anyOf": [schema, {"type": "null"}]}
         properties[field.name] = {**schema, "description": field.description}
     return {"type": "object", "required": [f.name for f in fields if f.required], "properties": properties}
 
 
+_ITEM_SCHEMA = "ValidationItem"
+"""The name of an array message's item schema, in ``$defs`` and in OpenAPI's ``components``."""
+
+
+def _item_schemas(registry: Registry) -> dict[str, Any]:
+    """``{"ValidationItem": schema}`` when the registry declares array messages, else nothing."""
+    return {} if registry.detail_items is None else {_ITEM_SCHEMA: _item_schema(registry.detail_items)}
+
+
 def envelope_schema(registry: Registry) -> dict[str, Any]:
-    body = _object_schema(registry, registry.envelope, (), "#/$defs/ValidationItem")
+    items = _item_schemas(registry)
+    body = _object_schema(registry, registry.envelope, (), f"#/$defs/{_ITEM_SCHEMA}" if items else None)
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": registry.site.docs_url + ENVELOPE_SCHEMA,
         "title": f"{registry.site.name} error envelope",
         "description": f"Body of every error response (contract version {registry.version}).",
         **body,
-        "$defs": {"ValidationItem": _item_schema(registry)},
+        **({"$defs": items} if items else {}),
     }
 
 
 def openapi_fragment(registry: Registry) -> dict[str, Any]:
-    body = _object_schema(registry, registry.envelope, (), "#/components/schemas/ValidationItem")
+    items = _item_schemas(registry)
+    body = _object_schema(registry, registry.envelope, (), f"#/components/schemas/{_ITEM_SCHEMA}" if items else None)
     by_status: dict[int, list[str]] = {}
     reasons: dict[int, str] = {}
     for name, code in registry.codes.items():
@@ -149,7 +162,7 @@ def openapi_fragment(registry: Registry) -> dict[str, Any]:
         "components": {
             "schemas": {
                 "ErrorEnvelope": body,
-                "ValidationItem": _item_schema(registry),
+                **items,
             },
             "responses": responses,
         },

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Mapping, Protocol
 
-from ..registry.model import EnvelopeRole, Fact, LifecycleState, Registry, RetryPolicy
+from ..registry.model import RETRY_AFTER, EnvelopeRole, Fact, LifecycleState, Registry, RetryPolicy
 from ..render import markup
 from ..render.groups import parts
 from ..render.snippets import if_unconfirmed
@@ -154,8 +154,8 @@ def agent_instructions(registry: Registry) -> list[str]:
         "- Follow each code's retry policy: retry as sent only the codes marked retryable; for any other, "
         "change the request or fix the cause first, as its page says.",
     ]
-    if any(name.lower() == "retry-after" for header in registry.headers for name in header.names):
-        lines.append("- When a response carries `Retry-After`, wait at least that many seconds before the next attempt.")
+    if registry.declares_header(RETRY_AFTER):
+        lines.append(f"- When a response carries `{RETRY_AFTER}`, wait at least that many seconds before the next attempt.")
     if EnvelopeRole.request_id in roles:
         lines.append(f"- Quote {roles[EnvelopeRole.request_id]} when you report a problem: {registry.site.support_url}")
     # Named by address, not linked: the sections link documentation pages, each with a

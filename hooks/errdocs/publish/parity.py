@@ -26,24 +26,23 @@ _LLMS_CODE_LINE = re.compile(r"^- \[(?P<name>[^\]]+)\]\((?P<url>[^)\s]+)\): HTTP
 
 
 def codes_table_rows(markdown: str, errors_path: str) -> list[str] | None:
-    """Codes listed by the codes table in a page's Markdown, or None if it has none.
+    """Codes listed by the codes tables in a page's Markdown (one per group), or None if it has none.
 
     A row is named by the page it links: ``/<errors_path><code>.md`` names ``<code>``; a
     link elsewhere keeps its whole path, which names no code."""
     if _CODES_TABLE_HEADER not in markdown:  # most pages: no need to split them into lines
         return None
     lines = markdown.split("\n")
+    rows = []
     for index, line in enumerate(lines):
         if line.strip() == _CODES_TABLE_HEADER:
-            rows = []
             for row in lines[index + 2 :]:
                 match = _CODES_TABLE_ROW.match(row)
                 if not match:
                     break
                 target = match["target"]
                 rows.append(target[len(errors_path):] if target.startswith(errors_path) else target)
-            return rows
-    return None
+    return rows
 
 
 def _missing(expected: Iterable[str], found: Iterable[str], where: str) -> list[str]:

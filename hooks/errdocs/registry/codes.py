@@ -9,10 +9,10 @@ from typing import Annotated, Any, Union
 from pydantic import AfterValidator, BeforeValidator, Field, Strict, model_validator
 
 from .field_types import Date, HeaderName, Identifier, JsonValue, Markdown, Model, Text, Version, json_data, one_of
-from .http_status import reason_matches, standard_reason
+from .http_status import standard_reason
 from .links import link_problem
 
-_STATUS_RE = re.compile(r"^(\d{3}) (\S.*)$")
+_STATUS_RE = re.compile(r"^(\d{3})(?: (\S.*))?$")
 
 
 class RetryPolicy(str, Enum):
@@ -45,34 +45,39 @@ def _type_name(value: str) -> str:
     return value
 
 
-def _no_bare_number(value: Any) -> Any:
-    # `http: 404` parses as an integer; say what is missing rather than "expected a string".
-    if type(value) in (int, float):
-        raise ValueError(f"expected a status line like '404 Not Found', got {value!r}")
-    return value
+def _number_as_text(value: Any) -> Any:
+    # `http: 402` parses as an integer: the number alone is a status line without its phrase.
+    return str(value) if type(value) is int else value
 
 
-def _status_line(value: str) -> str:
+def _status_form(value: str) -> str:
     if not _STATUS_RE.fullmatch(value):
-        raise ValueError(f"expected a status line like '404 Not Found', got {value!r}")
+        raise ValueError(f"expected a status line like '404 Not Found' or a status number like 404, got {value!r}")
     return value
+
+
+def _complete(line: str) -> str:
+    """``"402 Request Failed"`` as written (only the number is checked: the API's own phrase
+    is its contract), or ``"402"`` completed with the standard phrase."""
+    status, reason = _STATUS_RE.fullmatch(line).groups()  # type: ignore[union-attr]
+    number = int(status)
+    if not 400 <= number <= 599:
+        raise ValueError(f"HTTP status {number} is not an error status (400-599)")
+    if reason is None:
+        reason = standard_reason(number)
+        if not reason:
+            raise ValueError(f"HTTP {number} has no standard reason phrase; write the one the API sends after it, as in '{number} <phrase>'")
+    return f"{number} {reason}"
 
 
 def _statuses(value: list[str]) -> list[str]:
-    classes = set()
-    for line in value:
-        status, reason = _STATUS_RE.fullmatch(line).groups()  # type: ignore[union-attr]
-        number = int(status)
-        if not 400 <= number <= 599:
-            raise ValueError(f"HTTP status {number} is not an error status (400-599)")
-        if not reason_matches(number, reason):
-            raise ValueError(f"reason {reason!r} does not match HTTP {number} (expected {standard_reason(number)!r})")
-        classes.add(number // 100)
-    if len(classes) > 1:
-        raise ValueError(f"statuses mix client (4xx) and server (5xx) errors: {value}")
-    if len(set(value)) != len(value):
+    lines = [_complete(line) for line in value]
+    numbers = [int(line[:3]) for line in lines]
+    if len({number // 100 for number in numbers}) > 1:
+        raise ValueError(f"statuses mix client (4xx) and server (5xx) errors: {lines}")
+    if len(set(numbers)) != len(numbers):
         raise ValueError("a status is listed twice")
-    return value
+    return lines
 
 
 def _one_or_list(value: Any) -> Any:
@@ -80,12 +85,16 @@ def _one_or_list(value: Any) -> Any:
     return value if isinstance(value, list) else [value]
 
 
-StatusLine = Annotated[str, Field(pattern=r"^\d{3} \S.*$"), AfterValidator(_status_line)]
-# Before-validators run last-listed first: a bare number is named before it is wrapped in a list.
+STATUS_LINE_PATTERN = r"^\d{3}( \S.*)?$"
+StatusLine = Annotated[
+    str,
+    BeforeValidator(_number_as_text, json_schema_input_type=Union[Annotated[int, Field(ge=400, le=599)], Annotated[str, Field(pattern=STATUS_LINE_PATTERN)]]),
+    AfterValidator(_status_form),
+]
+"""``"404 Not Found"``, the API's own phrase (``"402 Request Failed"``), or the number alone (``404``)."""
 StatusLines = Annotated[
     list[StatusLine],
     BeforeValidator(_one_or_list, json_schema_input_type=Union[StatusLine, list[StatusLine]]),
-    BeforeValidator(_no_bare_number),
     Field(min_length=1),
     AfterValidator(_statuses),
 ]
@@ -118,8 +127,9 @@ class Example(Model):
 
     detail: json_data({str: str, dict: dict[str, Any], list: list[Any]})  # items: see `detail_items`
     """The message exactly as this code returns it: string, object or array (of ``detail_items``)."""
-    fields: dict[Annotated[str, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")], JsonValue] = {}
-    """Values of envelope fields no role fills, by dotted path: ``{error.decline_code: insufficient_funds}``."""
+    fields: dict[Annotated[str, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")], JsonValue | None] = {}
+    """Values of envelope fields no role fills, by dotted path: ``{error.decline_code: insufficient_funds}``
+    (``null`` for a ``nullable`` field)."""
     status: int | None = None
     """Which of the code's statuses the example shows (default: the first)."""
     headers: dict[HeaderName, one_of({str: str, int: int})] = {}
@@ -240,7 +250,8 @@ class Code(Model):
     """One canonical error code."""
 
     http: StatusLines
-    """HTTP status(es) with reason phrase, e.g. ``["400 Bad Request", "410 Gone"]``."""
+    """HTTP status(es), each with the reason phrase the API sends (``["402 Request Failed", "410 Gone"]``),
+    or the number alone for the standard phrase (``[400, 410]``)."""
     summary: Text
     """One-line summary: the page's lead and its ``llms.txt`` note."""
     title: Text | None = None

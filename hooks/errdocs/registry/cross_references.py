@@ -9,12 +9,13 @@ are unique and not newer than the registry's.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, Iterable
 
 from .document import Registry
 from .envelope import EnvelopeField, ItemField, envelope_roles
 from .envelope_roles import REQUIRED_ROLES, ROLES, EnvelopeRole
 from .field_types import kind
+from .guidance import RETRY_AFTER
 from .semver import semver
 
 CODE_PATTERN = r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$"
@@ -39,9 +40,13 @@ Loc = tuple[Any, ...]
 """Where in the registry: ``("codes", "forbidden", "retry", "policy")``."""
 
 
-def cross_reference_problems(registry: Registry) -> list[tuple[Loc, str]]:
-    """Rules that span entries, checked once the shape is valid: (path, message) pairs."""
-    problems: list[tuple[Loc, str]] = []
+def cross_reference_problems(registry: Registry, *, unread: Iterable[str] = ()) -> list[tuple[Loc, str]]:
+    """Rules that span entries, checked once the shape is valid: (path, message) pairs.
+
+    ``unread``: codes left out of ``registry`` for problems of their own. They exist, so
+    references to them stand; only their names are checked here."""
+    unread = set(unread)
+    problems: list[tuple[Loc, str]] = [(("codes", name), named) for name in sorted(unread) if (named := _code_name_problem(name))]
     declared = set(registry.site.sdks)
     problems += _envelope_problems(registry)
     free = {".".join(path) for path, role in envelope_roles(registry.envelope, registry.envelope_media_type)
@@ -50,12 +55,24 @@ def cross_reference_problems(registry: Registry) -> list[tuple[Loc, str]]:
         named = _code_name_problem(name)
         if named:
             problems.append((("codes", name), named))
-        for key in code.example.fields:
+        for key, value in code.example.fields.items():
             if key not in free:
                 problems.append((("codes", name, "example", "fields", key),
                                  f"{key!r} is not an envelope field without a role (fields: {', '.join(sorted(free)) or 'none'})"))
+            elif value is None and not _field_at(registry.envelope, tuple(key.split("."))).nullable:
+                problems.append((("codes", name, "example", "fields", key),
+                                 f"{key!r} is not nullable; give it a value, or declare `nullable: true` on the field"))
         if isinstance(code.example.detail, list):
-            problems += _detail_item_problems(registry.detail_items, code.example.detail, ("codes", name, "example", "detail"))
+            where = ("codes", name, "example", "detail")
+            if registry.detail_items is None:
+                problems.append((where, "an array message needs `detail_items` at the top level: the keys of each item "
+                                        "(`[]` if they vary)"))
+            else:
+                problems += _detail_item_problems(registry.detail_items, code.example.detail, where)
+        for header in code.example.headers:
+            if not registry.declares_header(header):
+                problems.append((("codes", name, "example", "headers", header),
+                                 f"header {header!r} is not declared under `headers`; declare it, so pages say when it comes"))
         for sdk_id in code.sdk:
             if sdk_id not in declared:
                 problems.append((("codes", name, "sdk", sdk_id), f"unknown SDK {sdk_id!r} (declared in site.sdks: {', '.join(sorted(declared)) or 'none'})"))
@@ -67,7 +84,8 @@ def cross_reference_problems(registry: Registry) -> list[tuple[Loc, str]]:
             if replacement == name:
                 problems.append((where, "a code cannot replace itself"))
             elif replacement not in registry.codes:
-                problems.append((where, f"unknown code {replacement!r}"))
+                if replacement not in unread:  # an unread code exists; whether it is removed is unknown yet
+                    problems.append((where, f"unknown code {replacement!r}"))
             elif not registry.codes[replacement].returned:
                 problems.append((where, f"{replacement!r} is removed itself; point at a code clients still receive"))
         for index, rel in enumerate(code.related):
@@ -75,8 +93,11 @@ def cross_reference_problems(registry: Registry) -> list[tuple[Loc, str]]:
                 continue
             if rel.code == name:
                 problems.append((("codes", name, "related", index, "code"), "a code cannot relate to itself"))
-            elif rel.code not in registry.codes:
+            elif rel.code not in registry.codes and rel.code not in unread:
                 problems.append((("codes", name, "related", index, "code"), f"unknown code {rel.code!r}"))
+    if registry.retry_guidance.retry_after and not registry.declares_header(RETRY_AFTER):
+        problems.append((("retry_guidance", "retry_after"), f"the API declares no {RETRY_AFTER} header under `headers`; "
+                                                            "declare it, or leave this text out"))
     versions = [entry.version for entry in registry.changelog]
     for index, entry in enumerate(registry.changelog):
         if versions.index(entry.version) != index:
@@ -119,7 +140,7 @@ def _envelope_problems(registry: Registry) -> list[tuple[Loc, str]]:
 def item_shape(items: list[ItemField]) -> str:
     """The item shape as a reader writes it: ``{loc: array, msg: string, type: string}``."""
     parts = [f"{f.name}: {' or '.join(f.types)}{'' if f.required else ' (optional)'}" for f in items]
-    return "{" + ", ".join(parts) + "}"
+    return "{" + (", ".join(parts) or "any keys") + "}"
 
 
 _JSON_TYPES: dict[str, tuple[type, ...]] = {

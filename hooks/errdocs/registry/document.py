@@ -9,7 +9,7 @@ from pydantic import Field, field_validator
 
 from .changelog import ChangelogEntry
 from .codes import RETURNED, Code, LifecycleState
-from .envelope import FASTAPI_ITEMS, EnvelopeField, ItemField, envelope_roles
+from .envelope import EnvelopeField, ItemField, envelope_roles
 from .envelope_roles import JSON_MEDIA_TYPE, EnvelopeRole
 from .field_types import Model, Version
 from .guidance import Header, RetryGuidance
@@ -30,8 +30,9 @@ class Registry(Model):
     """Media type of error bodies; ``application/problem+json`` for RFC 9457 problem details."""
     envelope: Annotated[list[EnvelopeField], Field(min_length=1)]
     """Fields of the error envelope, in order."""
-    detail_items: Annotated[list[ItemField], Field(min_length=1)] = list(FASTAPI_ITEMS)
-    """The keys of each item of an array message (default: FastAPI's ``loc``, ``msg``, ``type``)."""
+    detail_items: list[ItemField] | None = None
+    """The keys of each item of an array message. Without it the API sends no array messages;
+    ``[]`` declares them with items whose keys are not listed (FastAPI's are ``loc``, ``msg``, ``type``)."""
     headers: list[Header] = []
     """Standard response headers on errors."""
     retry_guidance: RetryGuidance
@@ -52,6 +53,10 @@ class Registry(Model):
         for name, code in codes.items():
             groups.setdefault(code.nav_group, []).append(name)
         return {name: codes[name] for names in groups.values() for name in names}
+
+    def declares_header(self, name: str) -> bool:
+        """Whether ``headers`` lists ``name`` (header names are case-insensitive)."""
+        return any(declared.lower() == name.lower() for header in self.headers for declared in header.names)
 
     @property
     def budgets(self) -> Budgets:

@@ -26,6 +26,9 @@ class EnvelopeField(Model):
     """What the field holds."""
     required: bool = True
     """Whether every error response carries it."""
+    nullable: bool = False
+    """Whether it may be ``null`` (the schema allows it, the fields table says so, and an example
+    without a value for it shows ``null``)."""
     # Described from EnvelopeRole, not by a docstring, so the schema names a new role unasked.
     role: Annotated[EnvelopeRole, Strict(False)] | None = Field(None, description=_ROLE_HELP)
     example: JsonValue | None = None
@@ -58,14 +61,6 @@ class ItemField(Model):
     @property
     def item_types(self) -> list[str]:
         return [] if self.items is None else [self.items] if isinstance(self.items, str) else list(self.items)
-
-
-FASTAPI_ITEMS = (
-    ItemField(name="loc", type="array", items=["string", "integer"], description="Where the problem is."),
-    ItemField(name="msg", type="string", description="What is wrong there."),
-    ItemField(name="type", type="string", description="The kind of problem."),
-)
-"""The default item shape of array details: FastAPI's ``{loc, msg, type}``."""
 
 
 def envelope_paths(fields: list[EnvelopeField], prefix: tuple[str, ...] = ()) -> list[tuple[tuple[str, ...], EnvelopeField]]:

@@ -49,8 +49,9 @@ class RoleSpec:
     """Media type -> the top-level field name that carries the role when no field declares it."""
     example: Callable[[str, Code, Site], Any]
     """Its value in a code's example envelope: ``example(code name, code, site)``."""
-    schema: Callable[[dict[str, Code], Site, str], dict[str, Any]]
-    """Its JSON Schema in the contract files: ``schema(codes, site, $ref of an item of an array message)``."""
+    schema: Callable[[dict[str, Code], Site, str | None], dict[str, Any]]
+    """Its JSON Schema in the contract files: ``schema(codes, site, $ref of an item of an array message)``;
+    the ``$ref`` is None when the registry declares no array messages (no ``detail_items``)."""
 
 
 class RoleTable(dict[EnvelopeRole, RoleSpec]):
@@ -87,7 +88,7 @@ ROLES = RoleTable({
         implied_by={JSON_MEDIA_TYPE: "detail", PROBLEM_MEDIA_TYPE: "detail"},
         example=lambda name, code, site: code.example.detail,
         schema=lambda codes, site, item_ref: {
-            "oneOf": [{"type": "string"}, {"type": "object"}, {"type": "array", "items": {"$ref": item_ref}}]},
+            "oneOf": [{"type": "string"}, {"type": "object"}, *([{"type": "array", "items": {"$ref": item_ref}}] if item_ref else [])]},
     ),
     EnvelopeRole.request_id: RoleSpec(
         required=False,

@@ -11,7 +11,7 @@ Validators raise ``ValueError`` with a message that continues a line like
 from __future__ import annotations
 
 import datetime
-from typing import Annotated, Any, Union
+from typing import Annotated, Any, Iterable, Union
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PlainValidator, TypeAdapter
 from pydantic_core import PydanticCustomError
@@ -46,6 +46,11 @@ def _safe_markdown(value: str) -> str:
             if problem:
                 raise ValueError(f"link {problem}")
     return value
+
+
+def holds_markdown(metadata: Iterable[Any]) -> bool:
+    """Whether a field's annotation metadata makes it ``Markdown`` (for walkers of registry prose)."""
+    return any(getattr(item, "func", None) is _safe_markdown for item in metadata)
 
 
 def _one_line(value: str) -> str:

@@ -9,6 +9,10 @@ from pydantic import Field
 from .field_types import HeaderName, Markdown, Model, Text
 
 
+RETRY_AFTER = "Retry-After"
+"""The standard header that tells a client how long to wait; only mentioned where the registry declares it."""
+
+
 class Header(Model):
     """A response header (or group of related headers) on error responses."""
 
@@ -38,8 +42,8 @@ class RetryGuidance(Model):
 
     intro: Markdown
     """Opening paragraph."""
-    retry_after: Markdown
-    """How to treat the ``Retry-After`` header."""
+    retry_after: Markdown | None = None
+    """How to treat the ``Retry-After`` header; only for an API that declares it under ``headers``."""
     backoff: Backoff
     """Timing when the server gives none."""
     budget: Markdown

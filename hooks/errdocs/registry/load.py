@@ -8,6 +8,7 @@ down it, giving lines like ``registry.yaml:12:5: codes.x.http: ...``.
 
 from __future__ import annotations
 
+import copy
 import difflib
 import json
 import re
@@ -20,6 +21,7 @@ from typing import Any, Iterable, NamedTuple
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from .docs_tree import DocsTree, docs_problems
 from .model import Loc, Registry, cross_reference_problems, kind
 from .strict_yaml import PLAIN_LOADER as _PLAIN_LOADER
 from .strict_yaml import RefusedYaml, StrictLoader, read_yaml
@@ -51,40 +53,71 @@ class RegistryError(Exception):
         super().__init__("\n".join(str(p) for p in self.problems))
 
 
-def load_registry(path: Path | str, *, display_name: str | None = None, docs_dir: Path | None = None) -> Registry:
+def load_registry(path: Path | str, *, display_name: str | None = None, docs: DocsTree | None = None) -> Registry:
     """Read, parse and validate the registry at ``path``; raise ``RegistryError`` on any problem.
 
-    With ``docs_dir``, a code whose page would take the place of a hand-written page there
-    is a problem of the registry too (found before anything is built)."""
+    With ``docs`` (the site's docs folder and what a build adds to it), what would break
+    against it is a problem of the registry too, found before anything is built: a code page
+    that would replace a hand-written page, a link from registry text to no page."""
     path = Path(path)
     name = display_name or path.name
     text = _read_text(path, name)
-    registry = validate_registry(_parse(text, name), text=text, file=name)
-    if docs_dir is not None:
-        taken = [
-            (("codes", code), f"the page of code {code!r} would replace the hand-written docs/{page}; choose another code name")
-            for code in registry.codes
-            if (docs_dir / (page := registry.code_page_path(code))).exists()
-        ]
-        if taken:
-            raise RegistryError(_locate_all(taken, text, name))
-    return registry
+    return validate_registry(_parse(text, name), text=text, file=name, docs=docs)
 
 
-def validate_registry(data: Any, *, text: str, file: str) -> Registry:
-    """Validate parsed YAML; ``text`` is only used to locate problems."""
+def validate_registry(data: Any, *, text: str, file: str, docs: DocsTree | None = None) -> Registry:
+    """Validate parsed YAML, reporting every problem at once; ``text`` is only used to locate them."""
     if data is None:
         raise RegistryError([Problem(1, 1, "(file)", "the file is empty; expected a mapping with version, site, envelope, retry_guidance and codes", file)])
     if not isinstance(data, dict):
         raise RegistryError([Problem(1, 1, "(file)", f"the top level must be a mapping, got {kind(data)}", file)])
+    unread: set[str] = set()
     try:
-        registry = Registry.model_validate(data)
+        registry: Registry | None = Registry.model_validate(data)
+        problems: list[tuple[Loc, str]] = []
     except ValidationError as err:
-        raise RegistryError(_locate_all([_problem(error) for error in err.errors()], text, file)) from None
-    cross = cross_reference_problems(registry)
-    if cross:
-        raise RegistryError(_locate_all(cross, text, file))
+        errors = err.errors()
+        problems = [_problem(error) for error in errors]
+        registry, unread = _readable_part(data, errors)
+    if registry is not None:
+        problems += cross_reference_problems(registry, unread=unread)
+        if docs is not None:
+            problems += docs_problems(registry, docs)
+    if problems:
+        raise RegistryError(_locate_all(problems, text, file))
+    assert registry is not None  # no problem: the whole registry validated
     return registry
+
+
+def _readable_part(data: dict[str, Any], errors: list[Any]) -> tuple[Registry | None, set[str]]:
+    """The registry without what its shape problems touch, so that the rules across entries
+    and the docs tree can still be checked: unknown keys are dropped (they carry nothing the
+    rules read) and codes with problems of their own are set aside (returned by name: they
+    exist, so references to them stand). None when a problem lies outside the codes."""
+    part = copy.deepcopy(data)
+    unread: set[str] = set()
+    for error in errors:
+        loc = tuple(error["loc"])
+        if error["type"] == "extra_forbidden":
+            _drop(part, loc)
+        elif len(loc) >= 2 and loc[0] == "codes" and isinstance(part.get("codes"), dict):
+            unread.add(str(loc[1]))
+        else:
+            return None, unread
+    codes = {name: code for name, code in part.get("codes", {}).items() if name not in unread}
+    if not codes:
+        return None, unread
+    try:
+        return Registry.model_validate({**part, "codes": codes}), unread
+    except ValidationError:
+        return None, unread
+
+
+def _drop(data: Any, loc: Loc) -> None:
+    """Delete the key at ``loc`` (its parents are mappings and lists as the error found them)."""
+    for part in loc[:-1]:
+        data = data[part]
+    del data[loc[-1]]
 
 
 # --- pydantic's errors -> the registry's words ---------------------------------------------------

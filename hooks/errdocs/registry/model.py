@@ -40,7 +40,7 @@ from .codes import (
 )
 from .cross_references import CODE_PATTERN, MAX_CODE_LENGTH, RESERVED_NAMES, Loc, cross_reference_problems, item_shape
 from .document import GROUP_PAGE_PREFIX, Registry
-from .envelope import FASTAPI_ITEMS, EnvelopeField, ItemField, JsonType, envelope_paths, envelope_roles
+from .envelope import EnvelopeField, ItemField, JsonType, envelope_paths, envelope_roles
 from .envelope_roles import (
     JSON_MEDIA_TYPE,
     MEDIA_TYPES,
@@ -67,6 +67,6 @@ from .field_types import (
     kind,
     one_of,
 )
-from .guidance import Backoff, Header, RetryGuidance
+from .guidance import RETRY_AFTER, Backoff, Header, RetryGuidance
 from .semver import VERSION_PATTERN, major_version, semver
-from .site import AGENT_BUDGET, ERRORS_DIR, FOLDER_PATTERN, Budgets, ErrorStyle, Sdk, Site
+from .site import AGENT_BUDGET, ERRORS_DIR, FOLDER_PATTERN, LANGUAGE_ERROR_STYLES, Budgets, ErrorStyle, Sdk, Site

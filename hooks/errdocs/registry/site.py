@@ -39,9 +39,19 @@ class ErrorStyle(str, Enum):
     raised = "raised"
     """Raised as an exception (Python, Ruby)."""
     thrown = "thrown"
-    """Thrown (TypeScript, Java, C#, Kotlin)."""
+    """Thrown (JavaScript, TypeScript, Java, C#, Kotlin, Swift, PHP)."""
     returned = "returned"
     """Returned as an error value (Go's ``error``, Rust's ``Result``)."""
+
+
+LANGUAGE_ERROR_STYLES: dict[str, ErrorStyle] = {
+    **dict.fromkeys(("python", "py", "ruby", "rb"), ErrorStyle.raised),
+    **dict.fromkeys(("javascript", "js", "typescript", "ts", "java", "csharp", "c#", "cs", "kotlin", "kt", "swift", "php"),
+                    ErrorStyle.thrown),
+    **dict.fromkeys(("go", "golang", "rust", "rs"), ErrorStyle.returned),
+}
+"""How an SDK in each language (``Sdk.language``, with its usual short names) hands over errors,
+unless it says otherwise; any other language raises."""
 
 
 class Sdk(Model):
@@ -55,8 +65,15 @@ class Sdk(Model):
     """Package page (PyPI, npm, pkg.go.dev, ...)."""
     language: Annotated[str, Field(pattern=r"^[a-z0-9+#-]+$")]
     """Code-fence language used for this SDK's snippets, e.g. ``python``."""
-    errors: Annotated[ErrorStyle, Strict(False)] = ErrorStyle.raised
-    """How errors reach the caller: ``raised``, ``thrown`` or ``returned``."""
+    errors: Annotated[ErrorStyle, Strict(False)] | None = None
+    """How errors reach the caller: ``raised``, ``thrown`` or ``returned`` (default by ``language``:
+    raised in Python and Ruby; thrown in JavaScript, TypeScript, Java, C#, Kotlin, Swift and PHP;
+    returned in Go and Rust; raised in any other)."""
+
+    @property
+    def error_style(self) -> ErrorStyle:
+        """``errors`` as declared, else the usual way of its language."""
+        return self.errors or LANGUAGE_ERROR_STYLES.get(self.language, ErrorStyle.raised)
 
 
 AGENT_BUDGET = 50_000

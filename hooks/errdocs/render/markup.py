@@ -162,6 +162,15 @@ def cell(value: str) -> str:
     return prose(" ".join(value.split())).replace("|", "\\|")
 
 
+_SENTENCE_ENDS = (".", "!", "?")
+
+
+def sentences(parts: Iterable[str]) -> str:
+    """``parts`` joined as sentences: each ends with its own stop (a full stop is added where
+    one has none), then a space. Joining with ``;`` would read ``Seen once.; Guessed.``"""
+    return " ".join(part if part.endswith(_SENTENCE_ENDS) else part + "." for part in parts)
+
+
 def fence(content: str, language: str) -> str:
     """A fenced code block whose fence no line of ``content`` can close."""
     longest = max((len(m) for m in re.findall(r"^\s*(`{3,})", content, re.M)), default=0) if "```" in content else 0

@@ -68,7 +68,7 @@ def lists_code_pages(nav: list[Any], registry: Registry) -> bool:
 
 
 def add_code_groups(nav: list[Any], registry: Registry, *, codes_page: str | None = None) -> list[Any]:
-    """A copy of ``nav`` whose errors section ends with the changelog and one sub-section per group of codes.
+    """A copy of ``nav`` whose errors section ends with one sub-section per group of codes, then the changelog.
 
     The errors section is the nav list that holds ``codes_page`` (the page with the codes
     table), else the one that holds a page under ``site.errors_path``. Sub-sections keep
@@ -82,8 +82,6 @@ def add_code_groups(nav: list[Any], registry: Registry, *, codes_page: str | Non
     if target is None:
         return nav
     listed = {_path_of(item) for item in target}
-    if registry.changelog_path not in listed:
-        target.append(registry.changelog_path)
     sections: list[tuple[str, list[Any]]] = []
     # Removed codes keep their page, outside the navigation.
     for title, names in registry.code_groups().items():
@@ -100,6 +98,9 @@ def add_code_groups(nav: list[Any], registry: Registry, *, codes_page: str | Non
         # Themes print nav titles into HTML as they are: escape the registry's text.
         sections.append((html.escape(title, quote=True), items))
     target.extend({title: items} for title, items in _nest_sections(sections))
+    # After the codes, not before: the first code's "Previous" is the page listing them.
+    if registry.changelog_path not in listed:
+        target.append(registry.changelog_path)
     return nav
 
 

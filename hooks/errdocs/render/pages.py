@@ -149,7 +149,7 @@ def _facts(name: str, code: Code) -> str:
         ["**Retry?**", markup.cell(code.retry.label) + if_unconfirmed(code, Fact.retry_policy)],
     ]
     if code.unconfirmed:
-        rows.append(["**Unconfirmed**", "; ".join(f"{FACT_LABELS[fact]}: {markup.text(why)}" for fact, why in code.unconfirmed.items())])
+        rows.append(["**Unconfirmed**", markup.sentences(f"{FACT_LABELS[fact]}: {markup.text(why)}" for fact, why in code.unconfirmed.items())])
     return markup.table(["", ""], rows)
 
 
@@ -169,9 +169,9 @@ def _sdk(registry: Registry, code: Code) -> str:
     for sdk_id, sdk in sdks.items():
         raised = code.sdk[sdk_id]
         row = [f"{markup.text(sdk.label)} ([{markup.code(sdk.package)}]({sdk.url}))",
-               _HANDS[sdk.errors].format(type=markup.code(raised.exception))]
+               _HANDS[sdk.error_style].format(type=markup.code(raised.exception))]
         if with_attributes:
-            row.append("; ".join(
+            row.append(markup.sentences(
                 f"{markup.code(a.name)} ({markup.code(a.type)}): {markup.cell(a.description)}" for a in raised.attributes
             ) or "None")
         rows.append(row)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..registry.http_status import standard_reason
-from ..registry.model import ROLES, Code, EnvelopeField, Fact, LifecycleState, Registry, RetryPolicy, envelope_paths
+from ..registry.model import RETRY_AFTER, ROLES, Code, EnvelopeField, Fact, LifecycleState, Registry, RetryPolicy, envelope_paths
 from . import markup
 
 
@@ -21,7 +21,7 @@ def example_envelope(registry: Registry, name: str) -> dict[str, Any]:
 
     Each field's value comes from its role, else from the code's ``example.fields``, else
     from the field's own ``example``. An optional field with no value is left out; a
-    required one shows ``null`` rather than an invented value.
+    required or nullable one shows ``null`` rather than an invented value.
     """
     code = registry.codes[name]
     by_path = {path: ROLES[role].example(name, code, registry.site) for role, path in registry.roles.items()}
@@ -38,7 +38,7 @@ def _object(fields: list[EnvelopeField], prefix: tuple[str, ...], by_path: dict[
             body[field.name] = by_path[path]
         elif ".".join(path) in code.example.fields:
             body[field.name] = code.example.fields[".".join(path)]
-        elif field.example is not None or field.required:
+        elif field.example is not None or field.required or field.nullable:
             body[field.name] = field.example
     return body
 
@@ -92,10 +92,10 @@ def _when(registry: Registry, code: Code) -> str:
 
 
 def envelope_fields_table(registry: Registry) -> str:
-    """Every field, members of objects as dotted paths (``error.code``), optional ones marked."""
+    """Every field, members of objects as dotted paths (``error.code``), optional and nullable ones marked."""
     rows = [
-        [markup.code(".".join(path)), markup.text(field.type) + ("" if field.required else " (optional)"),
-         markup.cell(field.description)]
+        [markup.code(".".join(path)), markup.text(field.type) + (" or null" if field.nullable else "")
+         + ("" if field.required else " (optional)"), markup.cell(field.description)]
         for path, field in envelope_paths(registry.envelope)
     ]
     return markup.table(["Field", "Type", "Description"], rows)
@@ -123,9 +123,12 @@ def code_rows(registry: Registry, names: list[str]) -> list[list[str]]:
 
 
 def codes_table(registry: Registry) -> str:
-    """Codes clients can receive (removed ones are gone from the wire, not from their pages)."""
-    returned = [name for name, code in registry.codes.items() if code.returned]
-    return markup.table(CODES_TABLE_HEADER, code_rows(registry, returned))
+    """Codes clients can receive (removed ones are gone from the wire, not from their pages),
+    one table per group under the group's name (H3: the include sits under an H2)."""
+    return "\n\n".join(
+        f"### {markup.text(group)}\n\n" + markup.table(CODES_TABLE_HEADER, code_rows(registry, names))
+        for group, names in registry.code_groups().items()
+    )
 
 
 # --- retry guidance -------------------------------------------------------------------------------
@@ -173,9 +176,9 @@ def retry_guidance(registry: Registry, *, group_links: list[str] = ()) -> str:  
             + ", ".join(code_link(registry, name) for name in never)
             + "."
         )
+    if guidance.retry_after:  # only an API that declares the header has this text (cross_references)
+        parts += [f"### Honour `{RETRY_AFTER}`", markup.prose(guidance.retry_after)]
     parts += [
-        "### Honour `Retry-After`",
-        markup.prose(guidance.retry_after),
         "### Back off when the server gives no delay",
         (
             f"Wait {_seconds(backoff.base_seconds)} before the first retry, double the wait on each further "

@@ -20,7 +20,7 @@ from typing import Any
 
 import yaml
 
-from ..build import Build
+from ..build import Build, docs_tree
 from ..registry.load import DEFAULT_REGISTRY, load_registry
 from ..render.includes import IncludeError
 from ..render.nav import add_code_groups, codes_table_page
@@ -71,7 +71,7 @@ def generate(config_path: Path, out: Path, *, registry_file: str | None = None) 
     project = config_path.parent
     docs_dir = project / str(config.get("docs_dir") or "docs")
     registry_file = registry_file or registry_option(config)
-    registry = load_registry(project / registry_file, display_name=registry_file, docs_dir=docs_dir)
+    registry = load_registry(project / registry_file, display_name=registry_file, docs=docs_tree(docs_dir))
     docs_out, extra_out = out / "docs", out / "extra"
     for folder in (docs_out, extra_out):
         if folder.exists():

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from string import Template
 
+from ..build import docs_tree
 from ..registry.load import DEFAULT_REGISTRY, RegistryError, load_registry
 from ..render.markup import text as markdown_text
 
@@ -41,8 +42,6 @@ PACKAGE_PAGES = {
 }
 """Where each language's packages are published: the SDK's ``url``."""
 LABELS = {"javascript": "JavaScript", "typescript": "TypeScript", "csharp": "C#", "php": "PHP"}
-ERRORS = {"python": "raised", "ruby": "raised", "go": "returned", "rust": "returned"}
-"""How each language hands over an error (``thrown`` for the rest)."""
 
 
 class ScaffoldError(Exception):
@@ -88,7 +87,7 @@ def new_site(dest: Path, options: SiteOptions) -> list[Path]:
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(Template(source.read_text(encoding="utf-8")).substitute(fields), encoding="utf-8")
         try:
-            load_registry(staging / DEFAULT_REGISTRY, docs_dir=staging / "docs")
+            load_registry(staging / DEFAULT_REGISTRY, docs=docs_tree(staging / "docs"))
         except RegistryError as err:
             raise ScaffoldError(f"the options make an invalid registry: {' / '.join(str(err).splitlines())}") from None
         if dest.exists():
@@ -123,8 +122,7 @@ def _sdk_lines(language: str, package: str) -> str:
         f"\n      label: {json.dumps(LABELS.get(language, language.title()))}"
         f"\n      package: {json.dumps(package)}"
         f"\n      url: {json.dumps(PACKAGE_PAGES[language].format(package=package))}"
-        f"\n      language: {language}"
-        f"\n      errors: {ERRORS.get(language, 'thrown')}"
+        f"\n      language: {language}"  # which also says how its errors reach the caller (Sdk.errors)
     )
 
 
