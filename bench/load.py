@@ -18,9 +18,6 @@ import argparse
 import contextlib
 import http.client
 import os
-import shutil
-import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -31,7 +28,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
+sys.path.insert(0, str(ROOT / "hosting"))
+from local_servers import NGINX, free_port, nginx, stop, wait_until_listening  # noqa: E402  (shared with the tests)
 
 
 @dataclass(frozen=True)
@@ -122,32 +120,6 @@ def run_level(port: int, mix: list[Probe], *, concurrency: int, requests: int) -
     return Level(concurrency, time.perf_counter() - started, latencies, failed)
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_until_up(port: int, seconds: float = 30.0) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        with contextlib.suppress(OSError):
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return
-        time.sleep(0.1)
-    raise SystemExit(f"nothing listens on 127.0.0.1:{port} after {seconds} s")
-
-
-def stop(proc: subprocess.Popen, sig: int = signal.SIGTERM) -> None:
-    """Stop a server this script started, by its PID (killed if it lingers past 10 s)."""
-    proc.send_signal(sig)
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait(timeout=10)
-
-
 @contextlib.contextmanager
 def preview(site: Path):
     port = free_port()
@@ -155,37 +127,17 @@ def preview(site: Path):
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                             env={**os.environ, "PYTHONPATH": str(ROOT / "hooks")})
     try:
-        wait_until_up(port)
+        wait_until_listening(port)
         yield port
     finally:
         stop(proc)
 
 
 @contextlib.contextmanager
-def nginx(site: Path):
-    """hosting/nginx.conf on 127.0.0.1 over ``site``, configured as tests/test_nginx.py does."""
-    with tempfile.TemporaryDirectory(prefix="errdocs-load-nginx-") as tmp:
-        prefix, port = Path(tmp), free_port()
-        shipped = (ROOT / "hosting" / "nginx.conf").read_text(encoding="utf-8")
-        # The build's security headers, installed where the shipped config includes them from.
-        shutil.copy(site / "_headers.nginx.conf", prefix / "docs-headers.conf")
-        (prefix / "docs.conf").write_text(shipped.replace("    listen 80;\n", f"    listen 127.0.0.1:{port};\n").replace(
-            "    root /var/www/docs/site;\n", f"    root {site.resolve()};\n").replace(
-            "/etc/nginx/docs-headers.conf", str(prefix / "docs-headers.conf")), encoding="utf-8")
-        temp = "".join(f"    {kind}_temp_path {prefix}/{kind};\n" for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
-        (prefix / "nginx.conf").write_text(
-            f"daemon off;\nworker_processes 1;\npid {prefix}/nginx.pid;\nerror_log {prefix}/error.log;\n"
-            + ("user root;\n" if os.geteuid() == 0 else "")
-            + f"events {{}}\nhttp {{\n    access_log off;\n{temp}    include {prefix}/docs.conf;\n}}\n",
-            encoding="utf-8",
-        )
-        proc = subprocess.Popen([NGINX, "-p", str(prefix), "-c", str(prefix / "nginx.conf")],
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        try:
-            wait_until_up(port)
-            yield port
-        finally:
-            stop(proc, signal.SIGQUIT)  # graceful stop of master and worker
+def nginx_server(site: Path):
+    """hosting/nginx.conf on 127.0.0.1 over ``site``, run as the tests run it."""
+    with tempfile.TemporaryDirectory(prefix="errdocs-load-nginx-") as tmp, nginx(site, prefix=Path(tmp)) as port:
+        yield port
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -201,7 +153,7 @@ def main(argv: list[str] | None = None) -> int:
     levels = [int(level) for level in args.levels.split(",")]
     servers = {"preview": preview}
     if not args.no_nginx and Path(NGINX).exists():
-        servers["nginx"] = nginx
+        servers["nginx"] = nginx_server
     mix = request_mix(args.site)
     print(f"{args.requests} requests per level, a new connection each; mix: {', '.join(p.path for p in mix)}")
     print(HEADER, flush=True)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import copy
 import os
-import signal
 import shutil
 import subprocess
 import sys
@@ -18,6 +17,7 @@ from typing import Any, Callable
 import pytest
 import yaml
 from hypothesis import strategies as st
+from local_servers import NGINX, free_port, nginx, stop  # hosting/: shared with `make load`
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE_SITE = ROOT / "tests" / "fixtures" / "example_site"
@@ -175,14 +175,6 @@ def agnes_site(tmp_path_factory: pytest.TempPathFactory) -> Built:
     return built
 
 
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def wait_for_http(url: str, *, seconds: float = 30.0) -> None:
     """Poll ``url`` until it answers (bounded: at most ``seconds``)."""
     import time
@@ -199,16 +191,6 @@ def wait_for_http(url: str, *, seconds: float = 30.0) -> None:
         except OSError:
             time.sleep(0.1)
     raise TimeoutError(f"nothing answered at {url} within {seconds} s")
-
-
-def stop(proc: subprocess.Popen, sig: int = signal.SIGTERM) -> None:
-    """Stop a server this test session started (by its PID): ``sig``, then a kill if it lingers past 10 s."""
-    proc.send_signal(sig)
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait(timeout=10)
 
 
 @contextlib.contextmanager
@@ -268,9 +250,6 @@ def published_headers(site: Path) -> dict[str, str]:
     return block
 
 
-NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
-NGINX_HEADERS = "/etc/nginx/docs-headers.conf"
-"""Where hosting/nginx.conf includes the build's ``_headers.nginx.conf`` from (README, nginx recipe)."""
 OUTSIDE = "outside"
 """The name of the files beside the site root that nginx must never return (``outside.txt``, ``outside.md``)."""
 
@@ -304,32 +283,8 @@ def nginx_site(agnes_site: Built, tmp_path_factory: pytest.TempPathFactory):
         (site.parent / f"{OUTSIDE}{suffix}").write_bytes(sentinel)
         (site / f"escape{suffix}").symlink_to(f"../{OUTSIDE}{suffix}")
     (site / "escape-dir").symlink_to("..", target_is_directory=True)
-    from errdocs.publish.headers import NGINX_HEADERS_FILE
-
-    shutil.copy(site / NGINX_HEADERS_FILE, prefix / "docs-headers.conf")
-    port = free_port()
-    shipped = (ROOT / "hosting" / "nginx.conf").read_text(encoding="utf-8")
-    assert "    listen 80;\n" in shipped and "    root /var/www/docs/site;\n" in shipped and NGINX_HEADERS in shipped
-    site_conf = shipped.replace("    listen 80;\n", f"    listen 127.0.0.1:{port};\n").replace(
-        "    root /var/www/docs/site;\n", f"    root {site};\n").replace(NGINX_HEADERS, str(prefix / "docs-headers.conf"))
-    (prefix / "docs.conf").write_text(site_conf, encoding="utf-8")
-    temp = "".join(f"    {kind}_temp_path {prefix}/{kind};\n" for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
-    (prefix / "nginx.conf").write_text(
-        f"daemon off;\nworker_processes 1;\npid {prefix}/nginx.pid;\nerror_log {prefix}/error.log;\n"
-        + ("user root;\n" if os.geteuid() == 0 else "")
-        + f"events {{}}\nhttp {{\n    access_log off;\n{temp}    include {prefix}/docs.conf;\n}}\n",
-        encoding="utf-8",
-    )
-    check = subprocess.run([NGINX, "-t", "-p", str(prefix), "-c", str(prefix / "nginx.conf")], capture_output=True, text=True)
-    assert check.returncode == 0, check.stderr
-    proc = subprocess.Popen([NGINX, "-p", str(prefix), "-c", str(prefix / "nginx.conf")],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        base = f"http://127.0.0.1:{port}"
-        wait_for_http(base + "/", seconds=20)
-        yield Nginx(base, site, sentinel)
-    finally:
-        stop(proc, signal.SIGQUIT)  # graceful stop of master and worker
+    with nginx(site, prefix=prefix) as port:
+        yield Nginx(f"http://127.0.0.1:{port}", site, sentinel)
 
 
 def publish(registry, pages: dict, nav: list, out: Path):

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import ROOT, SITE_CODE, Built, copy_project, free_port, http_get, wait_for_http
+from conftest import ROOT, SITE_CODE, Built, copy_project, http_get
 
 pytestmark = pytest.mark.build
 
