@@ -12,8 +12,8 @@ import re
 from typing import Any, Iterable
 
 from .document import Registry
-from .envelope import EnvelopeField, ItemField, envelope_roles
-from .envelope_roles import REQUIRED_ROLES, ROLES, EnvelopeRole
+from .envelope import ItemField, envelope_roles, field_at
+from .envelope_roles import LISTED_ROLES, REQUIRED_ROLES, ROLES, EnvelopeRole
 from .field_types import kind
 from .guidance import RETRY_AFTER
 from .semver import semver
@@ -50,7 +50,7 @@ def cross_reference_problems(registry: Registry, *, unread: Iterable[str] = ()) 
     declared = set(registry.site.sdks)
     problems += _envelope_problems(registry)
     free = {".".join(path) for path, role in envelope_roles(registry.envelope, registry.envelope_media_type)
-            if role is None and not _field_at(registry.envelope, path).fields}
+            if role is None and not field_at(registry.envelope, path).fields}
     for name, code in registry.codes.items():
         named = _code_name_problem(name)
         if named:
@@ -59,7 +59,7 @@ def cross_reference_problems(registry: Registry, *, unread: Iterable[str] = ()) 
             if key not in free:
                 problems.append((("codes", name, "example", "fields", key),
                                  f"{key!r} is not an envelope field without a role (fields: {', '.join(sorted(free)) or 'none'})"))
-            elif value is None and not _field_at(registry.envelope, tuple(key.split("."))).nullable:
+            elif value is None and not field_at(registry.envelope, tuple(key.split("."))).nullable:
                 problems.append((("codes", name, "example", "fields", key),
                                  f"{key!r} is not nullable; give it a value, or declare `nullable: true` on the field"))
         if isinstance(code.example.detail, list):
@@ -109,20 +109,21 @@ def cross_reference_problems(registry: Registry, *, unread: Iterable[str] = ()) 
     return problems
 
 
-def _field_at(fields: list[EnvelopeField], path: tuple[str, ...]) -> EnvelopeField:
-    field = next(f for f in fields if f.name == path[0])
-    return field if len(path) == 1 else _field_at(field.fields, path[1:])
-
-
 def _envelope_problems(registry: Registry) -> list[tuple[Loc, str]]:
     problems: list[tuple[Loc, str]] = []
     roles = envelope_roles(registry.envelope, registry.envelope_media_type)
     played: dict[EnvelopeRole, list[str]] = {}
     for path, role in roles:
+        field = field_at(registry.envelope, path)
         if role is not None:
             played.setdefault(role, []).append(".".join(path))
-            if _field_at(registry.envelope, path).fields:
+            if field.fields:
                 problems.append((("envelope", *path), f"field {'.'.join(path)!r} has member fields, so it cannot carry the {role.value} role"))
+        if field.closed and role not in LISTED_ROLES:
+            listed = " or ".join(r.value for r in LISTED_ROLES)
+            problems.append((("envelope", *path, "closed"), f"only a field whose values the registry lists can be closed "
+                                                            f"(the {listed} role); {'.'.join(path)!r} has "
+                                                            + (f"the {role.value} role" if role else "no role")))
     for role in REQUIRED_ROLES:
         if role not in played:
             implied = ROLES[role].implied_by[registry.envelope_media_type]
