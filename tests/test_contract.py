@@ -120,7 +120,7 @@ def test_only_a_field_with_listed_values_can_be_closed(example_data) -> None:
 
     next(f for f in example_data["envelope"] if f["name"] == "detail")["closed"] = True
     with pytest.raises(RegistryError, match=r"envelope\.detail\.closed: only a field whose values the registry lists can be "
-                                            r"closed \(the code or status role\); 'detail' has the message role"):
+                                            r"closed \(the code, status or category role\); 'detail' has the message role"):
         validated(example_data)
 
 
@@ -300,6 +300,15 @@ def test_opening_a_closed_set_of_codes_is_breaking_and_closing_an_open_one_is_no
     assert [str(c) for c in compare(open_codes, closed_codes)] == ["compatible: error.code: closed: the API sends only the documented values"]
     assert [str(c) for c in compare(closed_codes, open_codes)] == [
         "breaking: error.code: opened: values the registry does not document may arrive"]
+
+
+def test_a_changed_category_is_breaking_and_a_first_one_compatible() -> None:
+    old = copy.deepcopy(_registry_data("payments_site"))
+    new = copy.deepcopy(old)
+    new["codes"]["expired_card"]["category"] = "invalid_request_error"
+    assert [str(c) for c in compare(old, new)] == ["breaking: expired_card: category card_error -> invalid_request_error"]
+    del old["codes"]["expired_card"]["category"]
+    assert [str(c) for c in compare(old, new)] == ["compatible: expired_card: category invalid_request_error given"]
 
 
 # --- lifecycle -----------------------------------------------------------------------------------

@@ -33,6 +33,7 @@ def errors_json(registry: Registry) -> dict[str, Any]:
         codes[name] = {
             "http": [{"status": int(line[:3]), "reason": line[4:]} for line in code.http],
             "summary": code.summary,
+            **({"category": code.category} if code.category is not None else {}),
             "retry": {
                 "policy": code.retry.policy.value,
                 "retryable": code.retryable,

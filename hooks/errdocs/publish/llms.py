@@ -71,8 +71,11 @@ def code_line(registry: Registry, name: str) -> str:
         state = f"removed in {life.since}" + (f", use {life.replaced_by}" if life.replaced_by else "") + "; "
     else:
         state = ""
-    http = f"HTTP {statuses}{if_unconfirmed(code, Fact.http_status)}"
-    notes = f"{http}; {state}{_RETRY_NOTES[code.retry.policy]}{if_unconfirmed(code, Fact.retry_policy)}; {markup.text(code.summary)}"
+    head = f"HTTP {statuses}{if_unconfirmed(code, Fact.http_status)}"
+    category = registry.roles.get(EnvelopeRole.category)
+    if category and code.category is not None:
+        head += f"; {'.'.join(category)}: {markup.text(code.category)}"
+    notes = f"{head}; {state}{_RETRY_NOTES[code.retry.policy]}{if_unconfirmed(code, Fact.retry_policy)}; {markup.text(code.summary)}"
     return f"- [{name}]({url}): {notes}"
 
 

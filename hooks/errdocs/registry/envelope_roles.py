@@ -37,6 +37,8 @@ class EnvelopeRole(str, Enum):
     """The HTTP status of the example."""
     title = "title"
     """The code's ``title`` (RFC 9457's ``title``; default: its summary)."""
+    category = "category"
+    """The code's ``category``: the class it belongs to, such as ``card_error``."""
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,8 @@ class RoleSpec:
     those values, as the schema lists them. Such a field may be ``closed``."""
     value_type: str = "string"
     """The JSON type of ``values``."""
+    per_example: bool = False
+    """Whether a code's ``example.fields`` may give the field another value than the role's."""
 
     def __post_init__(self) -> None:
         if (self.schema is None) == (self.values is None):
@@ -96,6 +100,11 @@ class RoleTable(dict[EnvelopeRole, RoleSpec]):
 def _returned(codes: dict[str, Code]) -> list[str]:
     # A schema lists only what a client can receive: removed codes are never sent.
     return [name for name, code in codes.items() if code.returned]
+
+
+def _categories(codes: dict[str, Code]) -> list[str]:
+    # Each once, in the order of the codes that use them.
+    return list(dict.fromkeys(codes[name].category for name in _returned(codes) if codes[name].category is not None))
 
 
 def _regex_escape(text: str) -> str:
@@ -141,10 +150,19 @@ ROLES = RoleTable({
         example=lambda name, code, site: code.title or code.summary,
         schema=lambda codes, site, item_ref: {"type": "string", "minLength": 1},
     ),
+    EnvelopeRole.category: RoleSpec(
+        required=False,
+        implied_by={},  # `type` is too common a name to mean a category by itself
+        example=lambda name, code, site: code.category,
+        values=_categories,
+        per_example=True,
+    ),
 })
 
 REQUIRED_ROLES = tuple(role for role, spec in ROLES.items() if spec.required)
 """The roles every envelope must have a field for (from ``ROLES``)."""
+PER_EXAMPLE_ROLES = tuple(role for role, spec in ROLES.items() if spec.per_example)
+"""The roles whose field a code's ``example.fields`` may set (from ``ROLES``)."""
 LISTED_ROLES = tuple(role for role, spec in ROLES.items() if spec.values is not None)
 """The roles whose values the registry documents one by one: their fields may be ``closed`` (from ``ROLES``)."""
 ROLE_NAMES = {media_type: {spec.implied_by[media_type]: role for role, spec in ROLES.items() if media_type in spec.implied_by}

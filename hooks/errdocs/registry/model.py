@@ -45,6 +45,7 @@ from .envelope_roles import (
     JSON_MEDIA_TYPE,
     LISTED_ROLES,
     MEDIA_TYPES,
+    PER_EXAMPLE_ROLES,
     PROBLEM_MEDIA_TYPE,
     REQUIRED_ROLES,
     ROLE_NAMES,

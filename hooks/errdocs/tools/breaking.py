@@ -15,7 +15,7 @@ BREAKING, COMPATIBLE, DOCS_ONLY = "breaking", "compatible", "docs-only"
 
 # Fields of a code whose change is covered by a dedicated rule below; every other
 # field is prose or presentation, so a change there is docs-only.
-_RULED = {"http", "retry", "sdk", "lifecycle"}
+_RULED = {"http", "retry", "sdk", "lifecycle", "category"}
 
 
 @dataclass(frozen=True)
@@ -55,6 +55,16 @@ def _exceptions(code: dict[str, Any]) -> dict[str, str | None]:
     return {sdk_id: (value or {}).get("exception") for sdk_id, value in (code.get("sdk") or {}).items()}
 
 
+def _category_change(name: str, before: Any, after: Any) -> Iterable[ContractChange]:
+    # Clients branch on a category (SDKs map it to error classes): only a first one is harmless.
+    if before == after:
+        return
+    if before is None:
+        yield ContractChange(COMPATIBLE, name, f"category {after} given")
+    else:
+        yield ContractChange(BREAKING, name, f"category {before} -> {after}")
+
+
 def _code_changes(name: str, old: dict[str, Any], new: dict[str, Any]) -> Iterable[ContractChange]:
     old_state, new_state = _state(old), _state(new)
     if old_state != new_state:
@@ -73,6 +83,7 @@ def _code_changes(name: str, old: dict[str, Any], new: dict[str, Any]) -> Iterab
         yield ContractChange(BREAKING, name, f"{word[old_retryable]} -> {word[new_retryable]}")
     elif old_policy != new_policy:
         yield ContractChange(COMPATIBLE, name, f"retry policy {old_policy} -> {new_policy}")
+    yield from _category_change(name, old.get("category"), new.get("category"))
     old_sdk, new_sdk = _exceptions(old), _exceptions(new)
     for sdk_id in sorted(set(old_sdk) | set(new_sdk)):
         before, after = old_sdk.get(sdk_id), new_sdk.get(sdk_id)
