@@ -39,6 +39,11 @@ def validated(data: Any):
     return validate_registry(data, text=dump_registry(data), file="registry.yaml")
 
 
+def documented_values(schema: dict[str, Any]) -> list[Any]:
+    """The values a field's JSON Schema lists, whether its set is open (``anyOf: [{enum}, {type}]``) or closed (``enum``)."""
+    return schema["enum"] if "enum" in schema else schema["anyOf"][0]["enum"]
+
+
 MARKDOWN_EXTENSIONS = ["admonition", "attr_list", "tables", "pymdownx.superfences", "pymdownx.tabbed"]
 """The Markdown extensions the sites use (their ``mkdocs.yml``), for rendering pages without MkDocs."""
 

@@ -21,7 +21,7 @@ from openapi_spec_validator import validate
 from errdocs.tools.breaking import compare
 from errdocs.render.snippets import example_envelope
 
-from conftest import EXAMPLE_SITE, ROOT, Built, copy_project, dump_registry, mkdocs_build, read_yaml, validated
+from conftest import EXAMPLE_SITE, ROOT, Built, copy_project, documented_values, dump_registry, mkdocs_build, read_yaml, validated
 
 
 def test_contract_files_are_published(agnes_site: Built, agnes_registry) -> None:
@@ -37,11 +37,13 @@ def test_contract_files_are_published(agnes_site: Built, agnes_registry) -> None
 
     schema = json.loads(agnes_site.page("envelope.schema.json"))
     Draft202012Validator.check_schema(schema)
-    assert schema["properties"]["code"]["enum"] == list(agnes_registry.codes)
+    assert documented_values(schema["properties"]["code"]) == list(agnes_registry.codes)
     validator = Draft202012Validator(schema)
     for name in agnes_registry.codes:
         assert list(validator.iter_errors(example_envelope(agnes_registry, name))) == [], name
-    assert list(validator.iter_errors({"detail": "x", "code": "made_up", "request_id": "r", "doc_url": "https://docs.lasscyber.com/errors/x"}))
+    body = {"detail": "x", "code": "made_up", "request_id": "r", "doc_url": "https://docs.lasscyber.com/errors/x"}
+    assert validator.is_valid(body)  # the set of codes is open: a new code is still an error response
+    assert not validator.is_valid({**body, "code": 42})
 
     openapi = json.loads(agnes_site.page("errors.openapi.json"))
     validate(openapi)  # raises on an invalid OpenAPI document
@@ -89,6 +91,36 @@ def test_nullable_fields_show_in_the_schema_the_fields_table_and_the_examples(ex
     example_data["envelope"][-1]["nullable"] = False
     example_data["codes"]["thing_missing"]["example"]["fields"] = {"hint": None}
     with pytest.raises(RegistryError, match=r"codes\.thing_missing\.example\.fields\.hint: 'hint' is not nullable"):
+        validated(example_data)
+
+
+def test_a_closed_code_set_refuses_an_undocumented_code_that_the_open_one_accepts(example_data) -> None:
+    from errdocs.publish.contract import envelope_schema, errors_json, openapi_fragment
+
+    def accepts_new_code(registry) -> list[bool]:
+        body = {**example_envelope(registry, "thing_missing"), "code": "thing_not_documented_yet"}
+        openapi = openapi_fragment(registry)
+        # OpenAPI 3.1 schema objects are JSON Schema 2020-12: the fragment's envelope is read as is.
+        return [Draft202012Validator(envelope_schema(registry)).is_valid(body),
+                Draft202012Validator({**openapi, "$ref": "#/components/schemas/ErrorEnvelope"}).is_valid(body)]
+
+    registry = validated(example_data)
+    assert accepts_new_code(registry) == [True, True]
+    assert documented_values(envelope_schema(registry)["properties"]["code"]) == list(registry.codes)
+    code_field = next(f for f in example_data["envelope"] if f["name"] == "code")
+    code_field["closed"] = True
+    closed = validated(example_data)
+    assert accepts_new_code(closed) == [False, False]
+    assert envelope_schema(closed)["properties"]["code"]["enum"] == list(closed.codes)
+    assert next(f for f in errors_json(closed)["envelope"] if f["name"] == "code")["closed"] is True
+
+
+def test_only_a_field_with_listed_values_can_be_closed(example_data) -> None:
+    from errdocs.registry.load import RegistryError
+
+    next(f for f in example_data["envelope"] if f["name"] == "detail")["closed"] = True
+    with pytest.raises(RegistryError, match=r"envelope\.detail\.closed: only a field whose values the registry lists can be "
+                                            r"closed \(the code, status or category role\); 'detail' has the message role"):
         validated(example_data)
 
 
@@ -248,6 +280,8 @@ def test_a_recorded_major_version_lets_a_breaking_change_through(repo: Path) -> 
          "compatible: hint: optional envelope field added"),
         (lambda d: d["codes"]["thing_missing"].update(lifecycle={"state": "removed", "since": "2.4.0"}),
          "breaking: thing_missing: code removed"),
+        # An open set of codes (the default) changes nothing here: clients handle the documented ones.
+        (lambda d: d["codes"].pop("thing_missing"), "breaking: thing_missing: code deleted from the registry"),
     ],
 )
 def test_classification(mutate, expected: str) -> None:
@@ -255,6 +289,26 @@ def test_classification(mutate, expected: str) -> None:
     new = yaml.safe_load((EXAMPLE_SITE / "registry.yaml").read_text(encoding="utf-8"))
     mutate(new)
     assert any(str(change).startswith(expected) for change in compare(old, new)), compare(old, new)
+
+
+def test_opening_a_closed_set_of_codes_is_breaking_and_closing_an_open_one_is_not() -> None:
+    # Nested fields are compared by their dotted path, as errors.json names them.
+    open_codes = copy.deepcopy(_registry_data("payments_site"))
+    closed_codes = copy.deepcopy(open_codes)
+    field = next(f for f in closed_codes["envelope"][0]["fields"] if f["name"] == "code")
+    field["closed"] = True
+    assert [str(c) for c in compare(open_codes, closed_codes)] == ["compatible: error.code: closed: the API sends only the documented values"]
+    assert [str(c) for c in compare(closed_codes, open_codes)] == [
+        "breaking: error.code: opened: values the registry does not document may arrive"]
+
+
+def test_a_changed_category_is_breaking_and_a_first_one_compatible() -> None:
+    old = copy.deepcopy(_registry_data("payments_site"))
+    new = copy.deepcopy(old)
+    new["codes"]["expired_card"]["category"] = "invalid_request_error"
+    assert [str(c) for c in compare(old, new)] == ["breaking: expired_card: category card_error -> invalid_request_error"]
+    del old["codes"]["expired_card"]["category"]
+    assert [str(c) for c in compare(old, new)] == ["compatible: expired_card: category invalid_request_error given"]
 
 
 # --- lifecycle -----------------------------------------------------------------------------------
@@ -286,7 +340,7 @@ def test_deprecated_and_removed_codes(tmp_path: Path) -> None:
     removed = built.page("errors/method_not_allowed/index.html")  # the old doc_url still answers
     assert "Removed in version 2.0.0" in removed and 'href="../bad_request/"' in removed
     assert (built.site / "errors" / "method_not_allowed.md").is_file()
-    assert "method_not_allowed" not in json.loads(built.page("envelope.schema.json"))["properties"]["code"]["enum"]
+    assert "method_not_allowed" not in documented_values(json.loads(built.page("envelope.schema.json"))["properties"]["code"])
     overview = built.page("errors/overview/index.html")
     assert 'href="../method_not_allowed/"' not in overview
     assert "[method_not_allowed]" in optional

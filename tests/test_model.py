@@ -178,7 +178,7 @@ def test_sdk_wording_defaults_by_language_unless_declared(example_data, language
     (lambda d: d["envelope"][1].update(fields=[{"name": "x", "type": "string", "description": "X."}]),
      "envelope.code: field 'code' has member fields, so it cannot carry the code role"),
     (_set("codes.thing_missing.example.fields", {"nope": 1}),
-     "codes.thing_missing.example.fields.nope: 'nope' is not an envelope field without a role (fields: none)"),
+     "codes.thing_missing.example.fields.nope: 'nope' is not an envelope field an example sets (fields: none)"),
     (_set("envelope_media_type", "text/json"),
      "envelope_media_type: 'text/json' is not allowed; expected 'application/json' or 'application/problem+json'"),
 ])
@@ -206,6 +206,35 @@ def test_extra_fields_take_values_per_code() -> None:
     registry = validate_registry(data, text="", file="registry.yaml")
     assert example_envelope(registry, "thing_missing")["hint"] == "check the id"
     assert example_envelope(registry, "server_broke")["hint"] == "none"
+
+
+def _with_category_field(data: dict[str, Any], **field: Any) -> None:
+    data["envelope"].append({"name": "kind", "type": "string", "role": "category", "description": "The class.", **field})
+    for code in data["codes"].values():
+        code["category"] = "lookup_error" if code["http"][0].startswith("4") else "server_error"
+
+
+@pytest.mark.parametrize("edit, expected", [
+    (_set("codes.thing_missing.category", "lookup_error"),
+     "codes.thing_missing.category: no envelope field carries the category role; give the field that sends it `role: category`"),
+    (lambda d: (_with_category_field(d), d["codes"]["server_broke"].pop("category")),
+     "codes.server_broke: missing `category`: the envelope sends one in 'kind' with every code"),
+    (lambda d: (_with_category_field(d, closed=True), d["codes"]["thing_missing"]["example"].update(fields={"kind": "made_up"})),
+     "codes.thing_missing.example.fields.kind: 'made_up' is not a category the registry lists, and 'kind' is closed"),
+])
+def test_a_category_needs_its_envelope_field_and_every_code_gives_one(edit, expected: str) -> None:
+    assert problems(edit) == [expected]
+
+
+def test_examples_take_the_category_from_the_code_unless_their_fields_say_otherwise() -> None:
+    from errdocs.render.snippets import example_envelope
+
+    data = copy.deepcopy(EXAMPLE_DATA)
+    _with_category_field(data)
+    data["codes"]["server_broke"]["example"]["fields"] = {"kind": "upstream_error"}  # open set: any value
+    registry = validated(data)
+    assert example_envelope(registry, "thing_missing")["kind"] == "lookup_error"
+    assert example_envelope(registry, "server_broke")["kind"] == "upstream_error"
 
 
 _FASTAPI_ITEMS = [{"name": "loc", "type": "array", "items": ["string", "integer"]}, {"name": "msg", "type": "string"},

@@ -263,6 +263,11 @@ def details(draw, items: list[dict[str, Any]] | None) -> Any:
     return detail
 
 
+def _declared_roles(fields: list[dict[str, Any]]) -> set[str]:
+    """The roles the fields (and their members) declare with ``role:``."""
+    return {role for field in fields for role in [field.get("role"), *_declared_roles(field.get("fields", []))] if role}
+
+
 @st.composite
 def valid_registries(draw) -> dict[str, Any]:
     """A registry the model accepts, varied in every part the model leaves free."""
@@ -302,6 +307,7 @@ def valid_registries(draw) -> dict[str, Any]:
         "backoff": {"max_retries": draw(st.integers(0, 100)), "base_seconds": draw(st.integers(1, 60) | st.floats(0.01, 60)),
                     "max_seconds": draw(st.integers(1, 600) | st.floats(0.5, 600)), "jitter": draw(texts)},
     }
+    roles = _declared_roles(envelope)
     count = draw(st.sampled_from(range(1, 7)))
     names = draw(st.lists(code_names, min_size=count, max_size=count, unique=True))
     states = ["active"] + [draw(st.sampled_from(["active", "active", "deprecated", "removed"])) for _ in names[1:]]
@@ -335,6 +341,8 @@ def valid_registries(draw) -> dict[str, Any]:
             example["intro"] = draw(proses)
         if draw(st.booleans()):
             code["title"] = draw(texts)
+        if "category" in roles:  # then every code has one
+            code["category"] = draw(texts)
         if draw(st.booleans()):
             code["group"] = draw(st.sampled_from(groups))
         if sdk_ids and draw(st.booleans()):

@@ -2,10 +2,11 @@
 
 * ``example_site``: a flat envelope like Agnes', two SDKs;
 * ``payments_site``: a nested, Stripe-style envelope (``error: {...}``), Python, Node.js and
-  Go SDKs (raised, thrown, returned), ``{param, message, reason}`` detail items, an extra
-  envelope field with per-code values, codes with two statuses;
+  Go SDKs (raised, thrown, returned), ``{param, message, reason}`` detail items, a category
+  field (``error.type``), an extra envelope field with per-code values, codes with two statuses;
 * ``problem_site``: RFC 9457 problem details (``application/problem+json``), Java, C# and
-  Rust SDKs, code pages under ``problems/`` and the codes table on ``reference/problems.md``.
+  Rust SDKs, code pages under ``problems/``, the codes table on ``reference/problems.md``, and
+  a closed set of codes (the others' are open).
 
 Each is built once with ``mkdocs build --strict``, and every check here is about the
 generator, not about a registry's content: a team that swaps in its own registry only adds
@@ -23,7 +24,7 @@ import pytest
 from jsonschema import Draft202012Validator
 from openapi_spec_validator import validate
 
-from conftest import ROOT, dump_registry, mkdocs_build
+from conftest import ROOT, Built, documented_values, dump_registry, mkdocs_build
 from errdocs.registry.model import EnvelopeRole
 
 pytestmark = pytest.mark.build
@@ -94,6 +95,59 @@ def test_examples_follow_the_declared_envelope_and_pass_its_schema(site) -> None
         assert _at(body, roles["message"]) == entry.example.detail
         if "status" in roles:
             assert _at(body, roles["status"]) == (entry.example.status or entry.statuses[0])
+
+
+def _property(schema: dict, path: tuple[str, ...]) -> dict:
+    for key in path:
+        schema = schema["properties"][key]
+    return schema
+
+
+def test_an_undocumented_code_passes_both_schemas_unless_the_registry_closes_the_set(site) -> None:
+    name, registry, built = site
+    closed = registry.role_field(EnvelopeRole.code).closed
+    path = registry.roles[EnvelopeRole.code]
+    schema = json.loads((built.site / "envelope.schema.json").read_text(encoding="utf-8"))
+    openapi = json.loads((built.site / "errors.openapi.json").read_text(encoding="utf-8"))
+    returned = [code for code, entry in registry.codes.items() if entry.returned]
+    for listed in (schema, openapi["components"]["schemas"]["ErrorEnvelope"]):
+        assert documented_values(_property(listed, path)) == returned, name
+    body = _example((built.site / registry.errors_path / f"{returned[0]}.md").read_text(encoding="utf-8"))
+    _at(body, path[:-1])[path[-1]] = "code_not_documented_yet"
+    # OpenAPI 3.1 schema objects are JSON Schema 2020-12: the fragment's envelope is validated as published.
+    for validator in (Draft202012Validator(schema), Draft202012Validator({**openapi, "$ref": "#/components/schemas/ErrorEnvelope"})):
+        assert validator.is_valid(body) is not closed, f"{name}: closed={closed}"
+    llms = (built.site / "llms.txt").read_text(encoding="utf-8")
+    assert ("this index does not list can still arrive" in llms) is not closed, name
+
+
+def test_categories_show_in_the_overview_errors_json_twins_llms_txt_and_examples(site) -> None:
+    """Where the envelope has a category field, every code's category is in each place; elsewhere in none."""
+    from errdocs.render.nav import codes_table_page
+
+    import yaml
+
+    name, registry, built = site
+    path = registry.roles.get(EnvelopeRole.category)
+    nav = yaml.safe_load((SITES[name] / "mkdocs.yml").read_text(encoding="utf-8"))["nav"]
+    overview = (built.site / codes_table_page(nav, SITES[name] / "docs")).read_text(encoding="utf-8")
+    assert ("| Code | HTTP | Category | When | Retry? |" in overview) is bool(path), name
+    errors = json.loads((built.site / "errors.json").read_text(encoding="utf-8"))
+    llms = (built.site / "llms.txt").read_text(encoding="utf-8")
+    for code, entry in registry.codes.items():
+        twin = (built.site / registry.errors_path / f"{code}.md").read_text(encoding="utf-8")
+        head = twin.split("\n---\n", 1)[0]
+        line = next(line for line in llms.splitlines() if line.startswith(f"- [{code}]("))
+        if path is None:
+            assert entry.category is None and "category" not in errors["codes"][code] and "\ncategory: " not in head
+            continue
+        assert errors["codes"][code]["category"] == entry.category, f"{name}/{code}"
+        assert f'\ncategory: "{entry.category}"' in head, f"{name}/{code}"
+        assert f"; {'.'.join(path)}: {entry.category};" in line, f"{name}/{code}"
+        if entry.returned:
+            assert re.search(rf"^\| \[`{code}`\]\([^)]*\) \| [^|]+ \| `{entry.category}` \|", overview, re.M), f"{name}/{code}"
+            expected = entry.example.fields.get(".".join(path), entry.category)
+            assert _at(_example(twin), path) == expected, f"{name}/{code}"
 
 
 def test_the_media_type_reaches_pages_and_contract_files(site) -> None:

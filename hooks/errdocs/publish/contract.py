@@ -20,7 +20,7 @@ CONTRACT_FILES = (ERRORS_JSON, ENVELOPE_SCHEMA, OPENAPI_FRAGMENT)
 
 CONTRACT_NOTES = {
     ERRORS_JSON: "every code with its HTTP status, retry policy, SDK exceptions, doc_url and lifecycle",
-    ENVELOPE_SCHEMA: "JSON Schema (2020-12) of the error envelope; `code` is an enum of the codes",
+    ENVELOPE_SCHEMA: "JSON Schema (2020-12) of the error envelope; `code` lists the documented codes",
     OPENAPI_FRAGMENT: "OpenAPI 3.1 components (ErrorEnvelope schema, one response per status) to $ref",
 }
 
@@ -33,6 +33,7 @@ def errors_json(registry: Registry) -> dict[str, Any]:
         codes[name] = {
             "http": [{"status": int(line[:3]), "reason": line[4:]} for line in code.http],
             "summary": code.summary,
+            **({"category": code.category} if code.category is not None else {}),
             "retry": {
                 "policy": code.retry.policy.value,
                 "retryable": code.retryable,
@@ -56,7 +57,8 @@ def errors_json(registry: Registry) -> dict[str, Any]:
         "media_type": registry.envelope_media_type,
         "envelope": [
             {"name": ".".join(path), "type": f.type, "required": f.required, "description": f.description,
-             **({"nullable": True} if f.nullable else {}), **({"role": role.value} if role else {})}
+             **({"nullable": True} if f.nullable else {}), **({"closed": True} if f.closed else {}),
+             **({"role": role.value} if role else {})}
             for (path, role), (_, f) in zip(roles, envelope_paths(registry.envelope))
         ],
         **({"detail_items": _item_schema(registry.detail_items)} if registry.detail_items is not None else {}),
@@ -92,7 +94,7 @@ def _object_schema(registry: Registry, fields: list[EnvelopeField], prefix: tupl
         if field.fields:
             schema = _object_schema(registry, field.fields, path, item_ref)
         elif path in roles:
-            schema = ROLES[roles[path]].schema(registry.codes, registry.site, item_ref)
+            schema = ROLES[roles[path]].json_schema(registry.codes, registry.site, item_ref, closed=field.closed)
         else:
             schema = {}
         if field.nullable and schema:  # an empty schema allows null already

@@ -71,8 +71,11 @@ def code_line(registry: Registry, name: str) -> str:
         state = f"removed in {life.since}" + (f", use {life.replaced_by}" if life.replaced_by else "") + "; "
     else:
         state = ""
-    http = f"HTTP {statuses}{if_unconfirmed(code, Fact.http_status)}"
-    notes = f"{http}; {state}{_RETRY_NOTES[code.retry.policy]}{if_unconfirmed(code, Fact.retry_policy)}; {markup.text(code.summary)}"
+    head = f"HTTP {statuses}{if_unconfirmed(code, Fact.http_status)}"
+    category = registry.roles.get(EnvelopeRole.category)
+    if category and code.category is not None:
+        head += f"; {'.'.join(category)}: {markup.text(code.category)}"
+    notes = f"{head}; {state}{_RETRY_NOTES[code.retry.policy]}{if_unconfirmed(code, Fact.retry_policy)}; {markup.text(code.summary)}"
     return f"- [{name}]({url}): {notes}"
 
 
@@ -149,6 +152,7 @@ def agent_instructions(registry: Registry) -> list[str]:
         "",
         f"- Branch on {roles[EnvelopeRole.code]}, never on the text of {roles[EnvelopeRole.message]}: codes are "
         "stable across releases, messages are not.",
+        unlisted_codes(registry, roles[EnvelopeRole.code]),
         f"- {roles[EnvelopeRole.doc_url]} in every error is the address of that code's page; its Markdown is "
         "the same address plus `.md`.",
         "- Follow each code's retry policy: retry as sent only the codes marked retryable; for any other, "
@@ -163,6 +167,14 @@ def agent_instructions(registry: Registry) -> list[str]:
     lines.append("- The contract as data, for code generation and validation:")
     lines += [f"  - `{docs}{name}`: {CONTRACT_NOTES[name]}" for name in CONTRACT_FILES]
     return lines
+
+
+def unlisted_codes(registry: Registry, field: str) -> str:
+    """What an agent should make of a code this index does not list: the registry says whether the set is closed."""
+    if registry.role_field(EnvelopeRole.code).closed:
+        return f"- The API sends no {field} but the ones listed here."
+    return (f"- A {field} this index does not list can still arrive (new codes come without a breaking change): "
+            "handle it by its HTTP status.")
 
 
 def index_files(registry: Registry, pages: Mapping[str, Listed], nav: list[NavSection]) -> dict[str, str]:

@@ -19,7 +19,10 @@ from ..registry.model import GROUP_PAGE_PREFIX, Registry
 from .llms import LLMS_TXT
 from .twins import twin_path
 
-_CODES_TABLE_HEADER = "| Code | HTTP | When | Retry? |"
+_CODES_TABLE_HEADER = re.compile(r"^\| Code \| HTTP \|(?: Category \|)? When \| Retry\? \|$")
+_CODES_TABLE_START = "| Code | HTTP |"
+"""A cheap test first: most pages have no codes table, and need not be split into lines (another
+table may start the same way: the header itself says)."""
 _CODES_TABLE_ROW = re.compile(r"^\s*\| \[`(?P<code>[^`]+)`\]\(/(?P<target>[^)]+)\.md\) \|")
 _LLMS_LINK = re.compile(r"^- \[[^\]]*\]\((?P<url>[^)\s]+)\)", re.M)
 _LLMS_CODE_LINE = re.compile(r"^- \[(?P<name>[^\]]+)\]\((?P<url>[^)\s]+)\): HTTP \d", re.M)
@@ -30,12 +33,13 @@ def codes_table_rows(markdown: str, errors_path: str) -> list[str] | None:
 
     A row is named by the page it links: ``/<errors_path><code>.md`` names ``<code>``; a
     link elsewhere keeps its whole path, which names no code."""
-    if _CODES_TABLE_HEADER not in markdown:  # most pages: no need to split them into lines
+    if _CODES_TABLE_START not in markdown:
         return None
     lines = markdown.split("\n")
-    rows = []
+    rows: list[str] | None = None
     for index, line in enumerate(lines):
-        if line.strip() == _CODES_TABLE_HEADER:
+        if _CODES_TABLE_HEADER.match(line.strip()):
+            rows = rows or []
             for row in lines[index + 2 :]:
                 match = _CODES_TABLE_ROW.match(row)
                 if not match:

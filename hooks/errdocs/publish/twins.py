@@ -116,6 +116,7 @@ def code_facts(registry: Registry, name: str) -> dict[str, Any]:
     return {
         "code": name,
         "http_status": code.statuses,
+        **({"category": code.category} if code.category is not None else {}),
         "retryable": code.retryable,
         "retry_policy": code.retry.policy.value,
         "sdk_retries": code.retry.sdk_retries,

@@ -256,6 +256,9 @@ class Code(Model):
     """One-line summary: the page's lead and its ``llms.txt`` note."""
     title: Text | None = None
     """A short title of the problem, for an envelope field with the ``title`` role (default: the summary)."""
+    category: Text | None = None
+    """The class of errors it belongs to (``card_error``), sent in the envelope field with the
+    ``category`` role: required for every code when the envelope has one, refused otherwise."""
     overview: Overview
     """Wording of the overview table row."""
     retry: Retry

@@ -12,8 +12,8 @@ import re
 from typing import Any, Iterable
 
 from .document import Registry
-from .envelope import EnvelopeField, ItemField, envelope_roles
-from .envelope_roles import REQUIRED_ROLES, ROLES, EnvelopeRole
+from .envelope import ItemField, envelope_roles, field_at
+from .envelope_roles import LISTED_ROLES, PER_EXAMPLE_ROLES, REQUIRED_ROLES, ROLES, EnvelopeRole
 from .field_types import kind
 from .guidance import RETRY_AFTER
 from .semver import semver
@@ -49,19 +49,13 @@ def cross_reference_problems(registry: Registry, *, unread: Iterable[str] = ()) 
     problems: list[tuple[Loc, str]] = [(("codes", name), named) for name in sorted(unread) if (named := _code_name_problem(name))]
     declared = set(registry.site.sdks)
     problems += _envelope_problems(registry)
-    free = {".".join(path) for path, role in envelope_roles(registry.envelope, registry.envelope_media_type)
-            if role is None and not _field_at(registry.envelope, path).fields}
+    settable = _settable_fields(registry)
     for name, code in registry.codes.items():
         named = _code_name_problem(name)
         if named:
             problems.append((("codes", name), named))
-        for key, value in code.example.fields.items():
-            if key not in free:
-                problems.append((("codes", name, "example", "fields", key),
-                                 f"{key!r} is not an envelope field without a role (fields: {', '.join(sorted(free)) or 'none'})"))
-            elif value is None and not _field_at(registry.envelope, tuple(key.split("."))).nullable:
-                problems.append((("codes", name, "example", "fields", key),
-                                 f"{key!r} is not nullable; give it a value, or declare `nullable: true` on the field"))
+        problems += _example_field_problems(registry, name, settable)
+        problems += _category_problems(registry, name)
         if isinstance(code.example.detail, list):
             where = ("codes", name, "example", "detail")
             if registry.detail_items is None:
@@ -109,9 +103,38 @@ def cross_reference_problems(registry: Registry, *, unread: Iterable[str] = ()) 
     return problems
 
 
-def _field_at(fields: list[EnvelopeField], path: tuple[str, ...]) -> EnvelopeField:
-    field = next(f for f in fields if f.name == path[0])
-    return field if len(path) == 1 else _field_at(field.fields, path[1:])
+def _settable_fields(registry: Registry) -> dict[str, EnvelopeRole | None]:
+    """Dotted path -> role of the fields a code's ``example.fields`` may set: those no role fills, and
+    those whose role lets an example differ (``PER_EXAMPLE_ROLES``)."""
+    return {".".join(path): role for path, role in envelope_roles(registry.envelope, registry.envelope_media_type)
+            if (role is None or role in PER_EXAMPLE_ROLES) and not field_at(registry.envelope, path).fields}
+
+
+def _example_field_problems(registry: Registry, name: str, settable: dict[str, EnvelopeRole | None]) -> list[tuple[Loc, str]]:
+    problems: list[tuple[Loc, str]] = []
+    for key, value in registry.codes[name].example.fields.items():
+        where = ("codes", name, "example", "fields", key)
+        if key not in settable:
+            problems.append((where, f"{key!r} is not an envelope field an example sets (fields: {', '.join(sorted(settable)) or 'none'})"))
+            continue
+        field, role = field_at(registry.envelope, tuple(key.split("."))), settable[key]
+        if value is None and not field.nullable:
+            problems.append((where, f"{key!r} is not nullable; give it a value, or declare `nullable: true` on the field"))
+        elif role is not None and field.closed and value is not None and value not in ROLES[role].values(registry.codes):  # type: ignore[misc]
+            problems.append((where, f"{value!r} is not a {role.value} the registry lists, and {key!r} is closed"))
+    return problems
+
+
+def _category_problems(registry: Registry, name: str) -> list[tuple[Loc, str]]:
+    """A code has a category exactly when the envelope has a field to send it in."""
+    path = registry.roles.get(EnvelopeRole.category)
+    category = registry.codes[name].category
+    if path is None and category is not None:
+        return [(("codes", name, "category"), "no envelope field carries the category role; give the field that sends it "
+                                              "`role: category`")]
+    if path is not None and category is None:
+        return [(("codes", name), f"missing `category`: the envelope sends one in {'.'.join(path)!r} with every code")]
+    return []
 
 
 def _envelope_problems(registry: Registry) -> list[tuple[Loc, str]]:
@@ -119,10 +142,17 @@ def _envelope_problems(registry: Registry) -> list[tuple[Loc, str]]:
     roles = envelope_roles(registry.envelope, registry.envelope_media_type)
     played: dict[EnvelopeRole, list[str]] = {}
     for path, role in roles:
+        field = field_at(registry.envelope, path)
         if role is not None:
             played.setdefault(role, []).append(".".join(path))
-            if _field_at(registry.envelope, path).fields:
+            if field.fields:
                 problems.append((("envelope", *path), f"field {'.'.join(path)!r} has member fields, so it cannot carry the {role.value} role"))
+        if field.closed and role not in LISTED_ROLES:
+            names = [r.value for r in LISTED_ROLES]
+            listed = " or ".join(filter(None, [", ".join(names[:-1]), names[-1]]))
+            problems.append((("envelope", *path, "closed"), f"only a field whose values the registry lists can be closed "
+                                                            f"(the {listed} role); {'.'.join(path)!r} has "
+                                                            + (f"the {role.value} role" if role else "no role")))
     for role in REQUIRED_ROLES:
         if role not in played:
             implied = ROLES[role].implied_by[registry.envelope_media_type]

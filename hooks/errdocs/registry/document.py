@@ -9,7 +9,7 @@ from pydantic import Field, field_validator
 
 from .changelog import ChangelogEntry
 from .codes import RETURNED, Code, LifecycleState
-from .envelope import EnvelopeField, ItemField, envelope_roles
+from .envelope import EnvelopeField, ItemField, envelope_roles, field_at
 from .envelope_roles import JSON_MEDIA_TYPE, EnvelopeRole
 from .field_types import Model, Version
 from .guidance import Header, RetryGuidance
@@ -92,6 +92,10 @@ class Registry(Model):
     def roles(self) -> dict[EnvelopeRole, tuple[str, ...]]:
         """Each role -> the path of the field that plays it (``("error", "code")``); see ``envelope_roles``."""
         return {role: path for path, role in envelope_roles(self.envelope, self.envelope_media_type) if role}
+
+    def role_field(self, role: EnvelopeRole) -> EnvelopeField:
+        """The envelope field that plays ``role`` (which must be played)."""
+        return field_at(self.envelope, self.roles[role])
 
     @property
     def doc_url_key(self) -> str:

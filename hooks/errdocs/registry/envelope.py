@@ -31,6 +31,10 @@ class EnvelopeField(Model):
     without a value for it shows ``null``)."""
     # Described from EnvelopeRole, not by a docstring, so the schema names a new role unasked.
     role: Annotated[EnvelopeRole, Strict(False)] | None = Field(None, description=_ROLE_HELP)
+    closed: bool = False
+    """Whether the API sends no value but the ones the registry documents for this field (the
+    codes, their statuses): the schema then refuses any other. By default it lists them and
+    accepts new ones, so a client that validates responses survives a new code."""
     example: JsonValue | None = None
     """Its value in the examples when no role fills it and the code gives none (``example.fields``)."""
     fields: list[EnvelopeField] = []
@@ -70,6 +74,12 @@ def envelope_paths(fields: list[EnvelopeField], prefix: tuple[str, ...] = ()) ->
         out.append(((*prefix, field.name), field))
         out += envelope_paths(field.fields, (*prefix, field.name))
     return out
+
+
+def field_at(fields: list[EnvelopeField], path: tuple[str, ...]) -> EnvelopeField:
+    """The field at ``path`` (``("error", "code")``), which must exist."""
+    field = next(f for f in fields if f.name == path[0])
+    return field if len(path) == 1 else field_at(field.fields, path[1:])
 
 
 def envelope_roles(fields: list[EnvelopeField], media_type: str) -> list[tuple[tuple[str, ...], EnvelopeRole | None]]:

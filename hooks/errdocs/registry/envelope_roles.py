@@ -37,6 +37,8 @@ class EnvelopeRole(str, Enum):
     """The HTTP status of the example."""
     title = "title"
     """The code's ``title`` (RFC 9457's ``title``; default: its summary)."""
+    category = "category"
+    """The code's ``category``: the class it belongs to, such as ``card_error``."""
 
 
 @dataclass(frozen=True)
@@ -49,9 +51,43 @@ class RoleSpec:
     """Media type -> the top-level field name that carries the role when no field declares it."""
     example: Callable[[str, Code, Site], Any]
     """Its value in a code's example envelope: ``example(code name, code, site)``."""
-    schema: Callable[[dict[str, Code], Site, str | None], dict[str, Any]]
+    schema: Callable[[dict[str, Code], Site, str | None], dict[str, Any]] | None = None
     """Its JSON Schema in the contract files: ``schema(codes, site, $ref of an item of an array message)``;
-    the ``$ref`` is None when the registry declares no array messages (no ``detail_items``)."""
+    the ``$ref`` is None when the registry declares no array messages (no ``detail_items``).
+    None for a role with ``values``, whose schema is the set of those values."""
+    values: Callable[[dict[str, Code]], list[Any]] | None = None
+    """For a role whose values the registry documents one by one (the codes, their statuses):
+    those values, as the schema lists them. Such a field may be ``closed``."""
+    value_type: str = "string"
+    """The JSON type of ``values``."""
+    per_example: bool = False
+    """Whether a code's ``example.fields`` may give the field another value than the role's."""
+
+    def __post_init__(self) -> None:
+        if (self.schema is None) == (self.values is None):
+            raise ValueError("a role has either a schema or documented values, not both")
+
+    def json_schema(self, codes: dict[str, Code], site: Site, item_ref: str | None, *, closed: bool) -> dict[str, Any]:
+        """The schema of a field with this role; ``closed`` refuses values the registry does not document."""
+        if self.schema is not None:
+            return self.schema(codes, site, item_ref)
+        return value_set(self.value_type, self.values(codes), closed=closed)  # type: ignore[misc]
+
+
+UNDOCUMENTED_VALUE = "A value this version of the contract does not list: later versions add values without a breaking change, so accept it."
+
+
+def value_set(json_type: str, values: list[Any], *, closed: bool) -> dict[str, Any]:
+    """The documented ``values`` as a schema: exactly those when ``closed``, else those or any other of ``json_type``.
+
+    The open form is ``anyOf: [{enum}, {type}]`` rather than ``examples`` or an ``x-`` extension:
+    every JSON Schema validator and OpenAPI 3.1 reader then accepts a new value, while editors
+    (which collect ``enum`` values from every ``anyOf`` branch for completion) and client
+    generators that know this open-enum idiom still see the documented ones."""
+    documented = {"type": json_type, "enum": values}
+    if closed:
+        return documented
+    return {"anyOf": [documented, {"type": json_type, "description": UNDOCUMENTED_VALUE}]}
 
 
 class RoleTable(dict[EnvelopeRole, RoleSpec]):
@@ -66,6 +102,11 @@ def _returned(codes: dict[str, Code]) -> list[str]:
     return [name for name, code in codes.items() if code.returned]
 
 
+def _categories(codes: dict[str, Code]) -> list[str]:
+    # Each once, in the order of the codes that use them.
+    return list(dict.fromkeys(codes[name].category for name in _returned(codes) if codes[name].category is not None))
+
+
 def _regex_escape(text: str) -> str:
     return "".join("\\" + ch if ch in r".^$*+?()[]{}|\/" else ch for ch in text)
 
@@ -75,7 +116,7 @@ ROLES = RoleTable({
         required=True,
         implied_by={JSON_MEDIA_TYPE: "code", PROBLEM_MEDIA_TYPE: "code"},
         example=lambda name, code, site: name,
-        schema=lambda codes, site, item_ref: {"type": "string", "enum": _returned(codes)},
+        values=_returned,
     ),
     EnvelopeRole.doc_url: RoleSpec(
         required=True,
@@ -100,8 +141,8 @@ ROLES = RoleTable({
         required=False,
         implied_by={PROBLEM_MEDIA_TYPE: "status"},
         example=lambda name, code, site: code.example_status,
-        schema=lambda codes, site, item_ref: {
-            "type": "integer", "enum": sorted({status for name in _returned(codes) for status in codes[name].statuses})},
+        values=lambda codes: sorted({status for name in _returned(codes) for status in codes[name].statuses}),
+        value_type="integer",
     ),
     EnvelopeRole.title: RoleSpec(
         required=False,
@@ -109,10 +150,21 @@ ROLES = RoleTable({
         example=lambda name, code, site: code.title or code.summary,
         schema=lambda codes, site, item_ref: {"type": "string", "minLength": 1},
     ),
+    EnvelopeRole.category: RoleSpec(
+        required=False,
+        implied_by={},  # `type` is too common a name to mean a category by itself
+        example=lambda name, code, site: code.category,
+        values=_categories,
+        per_example=True,
+    ),
 })
 
 REQUIRED_ROLES = tuple(role for role, spec in ROLES.items() if spec.required)
 """The roles every envelope must have a field for (from ``ROLES``)."""
+PER_EXAMPLE_ROLES = tuple(role for role, spec in ROLES.items() if spec.per_example)
+"""The roles whose field a code's ``example.fields`` may set (from ``ROLES``)."""
+LISTED_ROLES = tuple(role for role, spec in ROLES.items() if spec.values is not None)
+"""The roles whose values the registry documents one by one: their fields may be ``closed`` (from ``ROLES``)."""
 ROLE_NAMES = {media_type: {spec.implied_by[media_type]: role for role, spec in ROLES.items() if media_type in spec.implied_by}
               for media_type in MEDIA_TYPES}
 """The role a top-level field's name gives it when no field declares that role, by media type (from ``ROLES``)."""

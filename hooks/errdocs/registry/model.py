@@ -40,10 +40,12 @@ from .codes import (
 )
 from .cross_references import CODE_PATTERN, MAX_CODE_LENGTH, RESERVED_NAMES, Loc, cross_reference_problems, item_shape
 from .document import GROUP_PAGE_PREFIX, Registry
-from .envelope import EnvelopeField, ItemField, JsonType, envelope_paths, envelope_roles
+from .envelope import EnvelopeField, ItemField, JsonType, envelope_paths, envelope_roles, field_at
 from .envelope_roles import (
     JSON_MEDIA_TYPE,
+    LISTED_ROLES,
     MEDIA_TYPES,
+    PER_EXAMPLE_ROLES,
     PROBLEM_MEDIA_TYPE,
     REQUIRED_ROLES,
     ROLE_NAMES,
@@ -51,6 +53,7 @@ from .envelope_roles import (
     EnvelopeRole,
     RoleSpec,
     RoleTable,
+    value_set,
 )
 from .field_types import (
     KINDS,

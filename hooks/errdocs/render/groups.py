@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from ..registry.model import Registry
 from . import markup
-from .snippets import CODES_TABLE_HEADER, code_rows, codes_table, retry_guidance, status_summary
+from .snippets import code_rows, codes_table, retry_guidance, status_summary
 
 TABLE_SHARE = 0.4
 """Past this share of the twin budget, one codes table would crowd its page: groups take over."""

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..registry.model import FACT_LABELS, ChangeKind, Code, ErrorStyle, Fact, LifecycleState, Registry, semver
+from ..registry.model import FACT_LABELS, ChangeKind, Code, EnvelopeRole, ErrorStyle, Fact, LifecycleState, Registry, semver
 from . import markup
 from .groups import GroupPage, group_pages
-from .snippets import CODES_TABLE_HEADER, code_link, code_rows, example_markdown, if_unconfirmed, status_summary
+from .snippets import code_link, code_table, example_markdown, if_unconfirmed, status_summary
 
 CHANGELOG_TITLE = "What changed in the error contract"
 _KIND_WORDS = {
@@ -79,7 +79,7 @@ def group_page(registry: Registry, group: GroupPage) -> str:
         markup.front_matter(group.title, description),
         f"# {markup.text(group.title)}",
         f"> {markup.text(description)}",
-        markup.table(CODES_TABLE_HEADER, code_rows(registry, list(group.names))),
+        code_table(registry, list(group.names)),
     ]) + "\n"
 
 
@@ -96,7 +96,7 @@ def code_page(registry: Registry, name: str) -> str:
         f"# {name}",
         f"> **HTTP {status_summary(code.statuses)}**{if_unconfirmed(code, Fact.http_status)}: {markup.text(code.summary)}",
         *([_deprecation(registry, code)] if code.state is LifecycleState.deprecated else []),
-        _facts(name, code),
+        _facts(registry, name),
         "## When this happens",
         markup.prose(code.when),
         "## Example response",
@@ -135,17 +135,20 @@ def _removed_page(registry: Registry, name: str) -> str:
         f'!!! danger "Removed in version {markup.text(life.since or "")}"\n\n'
         + markup.indent(f"The API no longer returns `{name}`. {instead} This page stays so that every `doc_url` "
                         "ever sent keeps answering."),
-        _facts(name, code),
+        _facts(registry, name),
     ]
     if code.related:
         sections += ["## Related", _related(registry, code)]
     return "\n\n".join(sections) + "\n"
 
 
-def _facts(name: str, code: Code) -> str:
+def _facts(registry: Registry, name: str) -> str:
+    code = registry.codes[name]
+    category = registry.roles.get(EnvelopeRole.category)
     rows = [
         ["**HTTP status**", " or ".join(markup.code(line) for line in code.http) + if_unconfirmed(code, Fact.http_status)],
         ["**Code**", markup.code(name)],
+        *([["**Category**", f"{markup.code(code.category or '')} (in {markup.code('.'.join(category))})"]] if category else []),
         ["**Retry?**", markup.cell(code.retry.label) + if_unconfirmed(code, Fact.retry_policy)],
     ]
     if code.unconfirmed:

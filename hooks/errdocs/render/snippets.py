@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..registry.http_status import standard_reason
-from ..registry.model import RETRY_AFTER, ROLES, Code, EnvelopeField, Fact, LifecycleState, Registry, RetryPolicy, envelope_paths
+from ..registry.model import RETRY_AFTER, ROLES, Code, EnvelopeField, EnvelopeRole, Fact, LifecycleState, Registry, RetryPolicy, envelope_paths
 from . import markup
 
 
@@ -19,12 +19,14 @@ from . import markup
 def example_envelope(registry: Registry, name: str) -> dict[str, Any]:
     """The JSON body a client receives for ``name``, with this page's real ``doc_url``.
 
-    Each field's value comes from its role, else from the code's ``example.fields``, else
-    from the field's own ``example``. An optional field with no value is left out; a
-    required or nullable one shows ``null`` rather than an invented value.
+    Each field's value comes from the code's ``example.fields`` (which sets a field with a role
+    only where the role allows it, such as a category), else from its role, else from the
+    field's own ``example``. An optional field with no value is left out; a required or
+    nullable one shows ``null`` rather than an invented value.
     """
     code = registry.codes[name]
-    by_path = {path: ROLES[role].example(name, code, registry.site) for role, path in registry.roles.items()}
+    by_path = {path: value for role, path in registry.roles.items()
+               if (value := ROLES[role].example(name, code, registry.site)) is not None}
     return _object(registry.envelope, (), by_path, code)
 
 
@@ -34,10 +36,10 @@ def _object(fields: list[EnvelopeField], prefix: tuple[str, ...], by_path: dict[
         path = (*prefix, field.name)
         if field.fields:
             body[field.name] = _object(field.fields, path, by_path, code)
-        elif path in by_path:
-            body[field.name] = by_path[path]
         elif ".".join(path) in code.example.fields:
             body[field.name] = code.example.fields[".".join(path)]
+        elif path in by_path:
+            body[field.name] = by_path[path]
         elif field.example is not None or field.required or field.nullable:
             body[field.name] = field.example
     return body
@@ -109,24 +111,33 @@ def headers_table(registry: Registry) -> str:
     return markup.table(["Header", "When", "What it means"], rows)
 
 
-CODES_TABLE_HEADER = ["Code", "HTTP", "When", "Retry?"]
+def _has_categories(registry: Registry) -> bool:
+    return EnvelopeRole.category in registry.roles
 
 
 def code_rows(registry: Registry, names: list[str]) -> list[list[str]]:
-    """The codes table's rows of ``names``."""
+    """The codes table's rows of ``names`` (a Category cell when the envelope sends categories)."""
+    categories = _has_categories(registry)
     return [
-        [code_link(registry, name), status_summary(code.statuses) + if_unconfirmed(code, Fact.http_status), _when(registry, code),
+        [code_link(registry, name), status_summary(code.statuses) + if_unconfirmed(code, Fact.http_status),
+         *([markup.code(code.category or "")] if categories else []), _when(registry, code),
          markup.text(code.overview.retry) + if_unconfirmed(code, Fact.retry_policy)]
         for name in names
         for code in [registry.codes[name]]
     ]
 
 
+def code_table(registry: Registry, names: list[str]) -> str:
+    """One codes table: the codes ``names``, with their status, category (if any), when and retry."""
+    header = ["Code", "HTTP", *(["Category"] if _has_categories(registry) else []), "When", "Retry?"]
+    return markup.table(header, code_rows(registry, names))
+
+
 def codes_table(registry: Registry) -> str:
     """Codes clients can receive (removed ones are gone from the wire, not from their pages),
     one table per group under the group's name (H3: the include sits under an H2)."""
     return "\n\n".join(
-        f"### {markup.text(group)}\n\n" + markup.table(CODES_TABLE_HEADER, code_rows(registry, names))
+        f"### {markup.text(group)}\n\n" + code_table(registry, names)
         for group, names in registry.code_groups().items()
     )
 

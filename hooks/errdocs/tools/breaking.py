@@ -15,7 +15,7 @@ BREAKING, COMPATIBLE, DOCS_ONLY = "breaking", "compatible", "docs-only"
 
 # Fields of a code whose change is covered by a dedicated rule below; every other
 # field is prose or presentation, so a change there is docs-only.
-_RULED = {"http", "retry", "sdk", "lifecycle"}
+_RULED = {"http", "retry", "sdk", "lifecycle", "category"}
 
 
 @dataclass(frozen=True)
@@ -55,6 +55,16 @@ def _exceptions(code: dict[str, Any]) -> dict[str, str | None]:
     return {sdk_id: (value or {}).get("exception") for sdk_id, value in (code.get("sdk") or {}).items()}
 
 
+def _category_change(name: str, before: Any, after: Any) -> Iterable[ContractChange]:
+    # Clients branch on a category (SDKs map it to error classes): only a first one is harmless.
+    if before == after:
+        return
+    if before is None:
+        yield ContractChange(COMPATIBLE, name, f"category {after} given")
+    else:
+        yield ContractChange(BREAKING, name, f"category {before} -> {after}")
+
+
 def _code_changes(name: str, old: dict[str, Any], new: dict[str, Any]) -> Iterable[ContractChange]:
     old_state, new_state = _state(old), _state(new)
     if old_state != new_state:
@@ -73,6 +83,7 @@ def _code_changes(name: str, old: dict[str, Any], new: dict[str, Any]) -> Iterab
         yield ContractChange(BREAKING, name, f"{word[old_retryable]} -> {word[new_retryable]}")
     elif old_policy != new_policy:
         yield ContractChange(COMPATIBLE, name, f"retry policy {old_policy} -> {new_policy}")
+    yield from _category_change(name, old.get("category"), new.get("category"))
     old_sdk, new_sdk = _exceptions(old), _exceptions(new)
     for sdk_id in sorted(set(old_sdk) | set(new_sdk)):
         before, after = old_sdk.get(sdk_id), new_sdk.get(sdk_id)
@@ -93,6 +104,43 @@ def _code_changes(name: str, old: dict[str, Any], new: dict[str, Any]) -> Iterab
         yield ContractChange(DOCS_ONLY, name, "edited " + ", ".join(prose))
 
 
+def _envelope_fields(fields: Any, prefix: str = "") -> dict[str, dict[str, Any]]:
+    """Every envelope field by its dotted path (``error.code``), members of objects included."""
+    out: dict[str, dict[str, Any]] = {}
+    for field in fields or []:
+        path = prefix + str(field.get("name"))
+        out[path] = field
+        out.update(_envelope_fields(field.get("fields"), path + "."))
+    return out
+
+
+def _envelope_changes(old: dict[str, dict[str, Any]], new: dict[str, dict[str, Any]]) -> Iterable[ContractChange]:
+    for path, before in old.items():
+        after = new.get(path)
+        if after is None:
+            yield ContractChange(BREAKING, path, "envelope field removed")
+            continue
+        # An object's members are compared one by one: its own entry is the rest.
+        before, after = ({k: v for k, v in f.items() if k != "fields"} for f in (before, after))
+        if before == after:
+            continue
+        if before.get("type") != after.get("type") or before.get("required", True) != after.get("required", True):
+            yield ContractChange(BREAKING, path, "envelope field type or requiredness changed")
+        elif bool(before.get("closed")) != bool(after.get("closed")):
+            if after.get("closed"):
+                yield ContractChange(COMPATIBLE, path, "closed: the API sends only the documented values")
+            else:  # a client that relied on the closed set may now meet a value it cannot parse
+                yield ContractChange(BREAKING, path, "opened: values the registry does not document may arrive")
+        else:
+            yield ContractChange(DOCS_ONLY, path, "envelope field description edited")
+    for path, spec in new.items():
+        if path not in old:
+            if spec.get("required", True):
+                yield ContractChange(BREAKING, path, "required envelope field added")
+            else:
+                yield ContractChange(COMPATIBLE, path, "optional envelope field added")
+
+
 def compare(old: dict[str, Any], new: dict[str, Any]) -> list[ContractChange]:
     """Every contract change from ``old`` to ``new`` (both parsed registry.yaml data)."""
     changes: list[ContractChange] = []
@@ -105,23 +153,7 @@ def compare(old: dict[str, Any], new: dict[str, Any]) -> list[ContractChange]:
             changes.append(ContractChange(COMPATIBLE, name, "code added"))
         else:
             changes += _code_changes(name, old_codes[name] or {}, code or {})
-    old_fields = {f.get("name"): f for f in old.get("envelope") or []}
-    new_fields = {f.get("name"): f for f in new.get("envelope") or []}
-    for field in old_fields:
-        if field not in new_fields:
-            changes.append(ContractChange(BREAKING, field, "envelope field removed"))
-        elif old_fields[field] != new_fields[field]:
-            before, after = old_fields[field], new_fields[field]
-            if before.get("type") != after.get("type") or before.get("required", True) != after.get("required", True):
-                changes.append(ContractChange(BREAKING, field, "envelope field type or requiredness changed"))
-            else:
-                changes.append(ContractChange(DOCS_ONLY, field, "envelope field description edited"))
-    for field, spec in new_fields.items():
-        if field not in old_fields:
-            if spec.get("required", True):
-                changes.append(ContractChange(BREAKING, field, "required envelope field added"))
-            else:
-                changes.append(ContractChange(COMPATIBLE, field, "optional envelope field added"))
+    changes += _envelope_changes(_envelope_fields(old.get("envelope")), _envelope_fields(new.get("envelope")))
     old_headers = {n: h for h in old.get("headers") or [] for n in h.get("names") or []}
     new_headers = {n: h for h in new.get("headers") or [] for n in h.get("names") or []}
     for header in old_headers:
