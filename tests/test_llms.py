@@ -322,6 +322,46 @@ def test_large_registries_shard_llms_txt_by_group(example_data, tmp_path: Path) 
     assert [p for p in problems if "llms.txt" in p] == []
 
 
+def test_deprecated_and_removed_codes_are_sharded_like_groups(example_data, tmp_path: Path) -> None:
+    """Once llms.txt is sharded, the deprecated and removed codes leave ``## Optional`` for shards
+    of their own, linked from it, and a state with more lines than one shard holds is split into parts."""
+    from errdocs.registry.model import Registry
+
+    base = example_data["codes"]["thing_missing"]
+    example_data["codes"] = {}
+    for i in range(60):
+        code = copy.deepcopy(base)
+        code.update(group=f"Family {i % 3}", related=[], summary=f"Thing number {i} is missing.")
+        if 30 <= i < 57:
+            code["lifecycle"] = {"state": "deprecated", "since": "2.0.0", "replaced_by": "thing_00", "removal_date": "2027-01-01"}
+        elif i >= 57:
+            code["lifecycle"] = {"state": "removed", "since": "2.0.0"}
+        example_data["codes"][f"thing_{i:02d}"] = code
+    example_data["site"]["budgets"] = {"llms_txt": 4000}
+    registry = Registry.model_validate(example_data)
+    pages = {}
+    for page in generated_pages(registry):
+        if page.code:
+            pages[page.src_uri] = PageDoc(page.src_uri, page.code, None, render_page(registry, page).split("---\n", 2)[2], code=page.code)
+    publisher = publish(registry, pages, [NavSection("Errors", list(pages))], tmp_path)
+    files = files_under(tmp_path)
+    optional = [e.url.removeprefix(DOCS) for e in parse_llms_file(files["llms.txt"]).sections["Optional"]]
+    assert optional[:-1] == ["llms/lifecycle/deprecated-codes-1-of-2.txt", "llms/lifecycle/deprecated-codes-2-of-2.txt",
+                             "llms/lifecycle/removed-codes.txt"]
+    def listed(path: str) -> list[str]:
+        return [e.title for section in parse_llms_file(files[path]).sections.values() for e in section]
+
+    in_order = list(registry.codes)  # a group's codes together, as everywhere
+    assert listed(optional[0]) + listed(optional[1]) == [n for n in in_order if 30 <= int(n[-2:]) < 57]
+    assert listed(optional[2]) == [n for n in in_order if int(n[-2:]) >= 57]
+    assert listed("llms/family-0.txt") == [f"thing_{i:02d}" for i in range(0, 30, 3)]
+    assert all(len(text) <= 4000 for path, text in files.items() if path != "llms-full.txt")
+    from errdocs.publish.contract import CONTRACT_FILES
+
+    problems = publisher.problems(site_dir=None, sources=set(pages) | set(CONTRACT_FILES))
+    assert [p for p in problems if "llms" in p] == []  # the gate counts the codes of every shard
+
+
 class _TextBeforeArticle(HTMLParser):
     """The text of a page as a reader of its HTML meets it, and how much comes before <article>."""
 

@@ -317,3 +317,51 @@ def test_large_registries_build_with_default_budgets(tmp_path: Path, n: int, gro
     assert sorted(listed) == sorted(registry.codes)
     indexes = "".join((built.site / path).read_text(encoding="utf-8") for path in sizes if path.startswith("llms") and path != "llms-full.txt")
     assert all(f"/errors/{code}.md)" in indexes for code in registry.codes)
+
+
+def test_two_thousand_codes_a_tenth_retired_build_with_every_file_in_its_budget(tmp_path: Path) -> None:
+    """2,000 codes, 100 deprecated and 100 removed, default settings. Built by ``errdocs generate``
+    (the build's core without MkDocs, which runs the same budgets and parity gate in a few
+    seconds; a strict MkDocs build of 2,000 codes is already covered above): it succeeds, every
+    file an agent reads fits its budget, the retired codes' lines are in shards linked under
+    Optional, and the group pages are listed with the codes."""
+    import sys
+
+    import yaml
+    from llms_txt import parse_llms_file
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    from synthetic import mkdocs_yml, registry, write_site
+
+    from errdocs.registry.model import AGENT_BUDGET
+    from errdocs.tools.generate import generate
+
+    project = write_site(1, tmp_path / "project")  # the pages around the codes; its first code is the 2,000's first
+    data = registry(2000)
+    names = list(data["codes"])
+    retired = {"deprecated": names[5::20], "removed": names[15::20]}
+    for name in retired["deprecated"]:
+        data["codes"][name]["lifecycle"] = {"state": "deprecated", "since": "2.0.0", "replaced_by": names[0], "removal_date": "2027-01-01"}
+    for name in retired["removed"]:
+        data["codes"][name]["lifecycle"] = {"state": "removed", "since": "2.0.0", "replaced_by": names[0]}
+    # libyaml's dumper: the pure-Python one takes seconds over 2,000 codes
+    (project / "registry.yaml").write_text(yaml.dump(data, Dumper=getattr(yaml, "CSafeDumper", yaml.SafeDumper), sort_keys=False), encoding="utf-8")
+    (project / "mkdocs.yml").write_text(mkdocs_yml("  - index.md\n  - Errors:\n    - errors/overview.md\n", hooks=True), encoding="utf-8")
+
+    generate(project / "mkdocs.yml", tmp_path / "out")
+
+    extra = tmp_path / "out" / "extra"
+    texts = {p.relative_to(extra).as_posix(): p.read_text(encoding="utf-8") for p in extra.rglob("*") if p.suffix in (".md", ".txt")}
+    assert {path: len(text) for path, text in texts.items() if len(text) > AGENT_BUDGET and path != "llms-full.txt"} == {}
+    index = parse_llms_file(texts["llms.txt"])
+    optional = {entry.url.removeprefix("https://docs.example.test/") for entry in index.sections["Optional"]}
+    for state, codes in retired.items():
+        shards = sorted(path for path in optional if path.startswith(f"llms/lifecycle/{state}"))
+        listed = [m for path in shards for m in re.findall(r"^- \[([a-z0-9_]+)\]", texts[path], re.M)]
+        assert listed == codes, state
+    lines = [m for path, text in texts.items() if path.startswith("llms") and path != "llms-full.txt"
+             for m in re.findall(r"^- \[([a-z0-9_]+)\]\(", text, re.M)]
+    assert sorted(lines) == sorted(names)
+    errors = [entry.url.removeprefix("https://docs.example.test/") for entry in index.sections["Errors"]]
+    assert [path for path in errors if path.startswith("errors/codes-")] == sorted(p for p in texts if p.startswith("errors/codes-"))
+    assert "Other pages" not in index.sections

@@ -27,6 +27,8 @@ WELL_KNOWN_LLMS_TXT = ".well-known/llms.txt"
 SHARD_DIR = "llms"
 SHARD_SHARE = 0.9
 """Most of the llms.txt budget the code lines of one shard take; a bigger group is split into parts."""
+RETIRED_DIR = "lifecycle"
+"""Folder of the shards of deprecated and removed codes, inside ``SHARD_DIR``."""
 OPTIONAL = "Optional"
 
 
@@ -90,16 +92,14 @@ def llms_txt(
     nav: list[NavSection],
     *,
     optional: list[str],
-    shards: dict[str, str] | None = None,
-    members: dict[str, list[str]] | None = None,
+    shards: Shards | None = None,
 ) -> str:
-    """The index. ``optional`` holds ready-made lines for the ``## Optional`` section.
+    """The index. ``optional`` holds ready-made lines for the end of the ``## Optional`` section.
 
-    With ``shards`` (group title -> shard file), active codes are not listed here but
-    in their group's shard file, and each section links its shards instead.
+    With ``shards``, no code is listed here: each section links the shards of its groups'
+    codes, and ``## Optional`` the shards of the deprecated and removed codes.
     """
     site = registry.site
-    part_of = {name: title for title, names in (members or {}).items() for name in names}
     fields = ", ".join(f"`{field.name}`" for field in registry.envelope)
     lines = [
         f"# {markup.text(site.name)}",
@@ -113,34 +113,55 @@ def llms_txt(
         ),
         "",
         *agent_instructions(registry),
+        *_sections(registry, pages, nav, shards),
     ]
-    # Deprecated and removed codes are secondary material: they go under Optional.
-    secondary = [src for src, page in pages.items() if page.code and registry.codes[page.code].state is not LifecycleState.active]
-    listed: set[str] = set(secondary)
+    if shards is None:
+        optional = [code_line(registry, pages[src].code) for src in _retired(registry, pages)] + optional  # type: ignore[arg-type]
+    else:
+        optional = [shard_line(registry, shard) for shard in shards.retired] + optional
+    lines += ["", f"## {OPTIONAL}", "", *optional]
+    return "\n".join(lines) + "\n"
+
+
+def _retired(registry: Registry, pages: Mapping[str, Listed]) -> list[str]:
+    """The pages of deprecated and removed codes: secondary material, listed under Optional."""
+    return [src for src, page in pages.items() if page.code and registry.codes[page.code].state is not LifecycleState.active]
+
+
+def _sections(registry: Registry, pages: Mapping[str, Listed], nav: list[NavSection], shards: Shards | None) -> list[str]:
+    """One section per part of the navigation, then the pages outside it (``## Other pages``)."""
+    docs_url = registry.site.docs_url
+    # Group pages sit outside the navigation; they belong with the codes they list.
+    grouped = [src for src in pages if src.startswith(registry.group_pages_prefix)]
+    listed: set[str] = {*_retired(registry, pages), *grouped}
+    shard_of = {name: shard for shard in shards.groups for name in shard.names} if shards else {}
+    lines: list[str] = []
     for section in nav:
         entries = []
-        linked: set[str] = set()
+        linked: set[str] = set()  # the shards this section links already
         for src in section.pages:
-            if src in pages and src not in listed:
-                listed.add(src)
-                page = pages[src]
-                if page.code and shards is not None:
-                    group = part_of[page.code]
-                    if group not in linked:
-                        linked.add(group)
-                        entries.append(shard_line(registry, group, shards[group], (members or {})[group]))
-                    continue
-                entries.append(code_line(registry, page.code) if page.code else page_line(page, site.docs_url))
+            if src not in pages or src in listed:
+                continue
+            listed.add(src)
+            page = pages[src]
+            if page.code and grouped:  # the first code of the site: the group pages come before the codes
+                entries += [page_line(pages[group], docs_url) for group in grouped]
+                grouped = []
+            if not page.code:
+                entries.append(page_line(page, docs_url))
+            elif shards is None:
+                entries.append(code_line(registry, page.code))
+            elif shard_of[page.code].path not in linked:
+                linked.add(shard_of[page.code].path)
+                entries.append(shard_line(registry, shard_of[page.code]))
         if entries:
             lines += ["", f"## {section.title}", "", *entries]
     # Pages outside the navigation are still pages: an index must not drop them silently.
-    rest = [src for src in pages if src not in listed and not (shards is not None and pages[src].code)]
+    rest = grouped + [src for src in pages if src not in listed and not (shards is not None and pages[src].code)]
     if rest:
         lines += ["", "## Other pages", ""]
-        lines += [code_line(registry, pages[s].code) if pages[s].code else page_line(pages[s], site.docs_url) for s in rest]  # type: ignore[arg-type]
-    optional = [code_line(registry, pages[src].code) for src in secondary] + optional  # type: ignore[arg-type]
-    lines += ["", f"## {OPTIONAL}", "", *optional]
-    return "\n".join(lines) + "\n"
+        lines += [code_line(registry, pages[s].code) if pages[s].code else page_line(pages[s], docs_url) for s in rest]  # type: ignore[arg-type]
+    return lines
 
 
 def agent_instructions(registry: Registry) -> list[str]:
@@ -178,19 +199,16 @@ def unlisted_codes(registry: Registry, field: str) -> str:
 
 
 def index_files(registry: Registry, pages: Mapping[str, Listed], nav: list[NavSection]) -> dict[str, str]:
-    """``llms.txt``, plus one shard file per group of codes when a single index would exceed the budget."""
+    """``llms.txt``, plus the shard files of its code lines when a single index would exceed the budget."""
     docs_url = registry.site.docs_url
     optional = [f"- [Full documentation]({docs_url}{LLMS_FULL_TXT}): every page above in one Markdown file"]
     out = {LLMS_TXT: llms_txt(registry, pages, nav, optional=optional)}
     if len(out[LLMS_TXT]) > registry.budgets.llms_txt:
-        # Too many codes for one index: each group of codes gets its own llms file,
-        # linked from llms.txt, so every code keeps its line and every file its budget.
-        groups = registry.code_groups(states=frozenset({LifecycleState.active}))
-        members = _parts(registry, groups, int(registry.budgets.llms_txt * SHARD_SHARE))
-        shards = shard_paths(members)
-        out[LLMS_TXT] = llms_txt(registry, pages, nav, optional=optional, shards=shards, members=members)
-        for group, path in shards.items():
-            out[path] = shard_text(registry, group, members[group])
+        # Too many codes for one index: their lines move into shard files linked from
+        # llms.txt, so every code keeps its line and every file its budget.
+        shards = sharded(registry)
+        out[LLMS_TXT] = llms_txt(registry, pages, nav, optional=optional, shards=shards)
+        out.update((shard.path, shard_text(registry, shard)) for shard in [*shards.groups, *shards.retired])
     return out
 
 
@@ -200,35 +218,74 @@ def full_header(registry: Registry) -> str:
     return "\n\n".join([f"# {markup.text(registry.site.name)}", f"> {markup.text(registry.site.summary)}", notice])
 
 
+@dataclass(frozen=True)
+class Shard:
+    """One file of code lines moved out of ``llms.txt``."""
+
+    title: str
+    path: str
+    names: list[str]
+    about: str
+    """The sentence that opens it: which codes it holds."""
 
 
-def _parts(registry: Registry, groups: dict[str, list[str]], size: int) -> dict[str, list[str]]:
-    """``groups`` with each group too big for one shard split into "Group (1 of 3)"... parts."""
-    out: dict[str, list[str]] = {}
+@dataclass(frozen=True)
+class Shards:
+    """Every code line of a sharded index, in its shard."""
+
+    groups: list[Shard]
+    """The active codes: one shard per group, or per part of a big group."""
+    retired: list[Shard]
+    """The deprecated and removed codes: one shard per state (or part of one), linked under Optional."""
+
+
+_RETIRED = {
+    LifecycleState.deprecated: ("Deprecated codes", "The {n} codes the API still returns but is phasing out, each with its replacement."),
+    LifecycleState.removed: ("Removed codes", "The {n} codes the API no longer returns; their pages stay."),
+}
+"""The title of the shard of each state but active, and its opening sentence."""
+
+
+def sharded(registry: Registry) -> Shards:
+    """The shards of every code: active ones by group, the others by lifecycle state, each
+    cut into parts where its lines would take more than ``SHARD_SHARE`` of the budget."""
+    groups = registry.code_groups(states=frozenset({LifecycleState.active}))
+    retired: list[Shard] = []
+    for state, (title, about) in _RETIRED.items():
+        names = [name for name, code in registry.codes.items() if code.state is state]
+        # A folder of their own: no group's shard can take one of their names.
+        retired += _shards(registry, {title: names} if names else {}, f"{SHARD_DIR}/{RETIRED_DIR}", about)
+    return Shards(_shards(registry, groups, SHARD_DIR, "The {n} error codes of the {title} group."), retired)
+
+
+def _shards(registry: Registry, groups: dict[str, list[str]], folder: str, about: str) -> list[Shard]:
+    """A shard per group in ``folder``, a group too big for one split into "Group (1 of 3)"... parts;
+    ``about`` is the opening sentence, with ``{n}`` and ``{title}`` to fill in."""
+    size = int(registry.budgets.llms_txt * SHARD_SHARE)
+    titled: dict[str, list[str]] = {}
     for group, names in groups.items():
         lengths = [len(code_line(registry, name)) + 1 for name in names]
-        out.update(parts(group, names, lengths, size))
-    return out
+        titled.update(parts(group, names, lengths, size))
+    slugs = markup.slugs(titled)
+    return [
+        Shard(title, f"{folder}/{slugs[title]}.txt", names, about.format(n=len(names), title=markup.text(title)))
+        for title, names in titled.items()
+    ]
 
 
-def shard_paths(members: dict[str, list[str]]) -> dict[str, str]:
-    """Group title -> ``llms/<slug>.txt``, slugs made unique."""
-    return {group: f"{SHARD_DIR}/{slug}.txt" for group, slug in markup.slugs(members).items()}
-
-
-def shard_line(registry: Registry, group: str, path: str, names: list[str]) -> str:
-    statuses = sorted({s for n in names for s in registry.codes[n].statuses})
+def shard_line(registry: Registry, shard: Shard) -> str:
+    statuses = sorted({s for n in shard.names for s in registry.codes[n].statuses})
     return (
-        f"- [{_link_text(group)}]({registry.site.docs_url}{path}): index of {len(names)} codes "
+        f"- [{_link_text(shard.title)}]({registry.site.docs_url}{shard.path}): index of {len(shard.names)} codes "
         f"(HTTP {', '.join(map(str, statuses))}), one line each with status, retry and summary"
     )
 
 
-def shard_text(registry: Registry, group: str, names: list[str]) -> str:
+def shard_text(registry: Registry, shard: Shard) -> str:
     return "\n".join(
-        [f"# {markup.text(registry.site.name)}: {markup.text(group)}", "",
-         f"> The {len(names)} error codes of the {markup.text(group)} group. The full index is {registry.site.docs_url}{LLMS_TXT}.",
-         "", f"## {markup.text(group)}", "", *(code_line(registry, n) for n in names)]
+        [f"# {markup.text(registry.site.name)}: {markup.text(shard.title)}", "",
+         f"> {shard.about} The full index is {registry.site.docs_url}{LLMS_TXT}.",
+         "", f"## {markup.text(shard.title)}", "", *(code_line(registry, n) for n in shard.names)]
     ) + "\n"
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from dataclasses import dataclass
 from typing import Iterable
 
-from ..registry.model import GROUP_PAGE_PREFIX, Registry
+from ..registry.model import Registry
 from .llms import LLMS_TXT
 from .twins import twin_path
 
@@ -107,11 +107,13 @@ class Expected:
     docs_url: str
     errors_path: str
     """Folder of the code pages (``site.errors_path``)."""
+    group_pages: str
+    """How the source path of every group page starts."""
 
     @classmethod
     def of(cls, registry: Registry) -> Expected:
         returned = [name for name, code in registry.codes.items() if code.returned]
-        return cls(list(registry.codes), returned, registry.site.docs_url, registry.errors_path)
+        return cls(list(registry.codes), returned, registry.site.docs_url, registry.errors_path, registry.group_pages_prefix)
 
 
 def check_published(
@@ -145,7 +147,7 @@ def check_published(
     )
 
     # A codes table too long for one page lives on group pages: together they list every code.
-    groups = errors_path + GROUP_PAGE_PREFIX
+    groups = expected.group_pages
     grouped = [row for src, rows in published.tables.items() if src.startswith(groups) for row in rows]
     whole = {src: rows for src, rows in published.tables.items() if not src.startswith(groups)}
     if not published.tables:

@@ -81,7 +81,12 @@ class Registry(Model):
 
     def group_page_path(self, slug: str) -> str:
         """Source path of the group page ``slug``, beside the code pages."""
-        return f"{self.site.errors_path}{GROUP_PAGE_PREFIX}{slug}.md"
+        return f"{self.group_pages_prefix}{slug}.md"
+
+    @property
+    def group_pages_prefix(self) -> str:
+        """How the source path of every group page starts (``errors/codes-``)."""
+        return f"{self.site.errors_path}{GROUP_PAGE_PREFIX}"
 
     @property
     def changelog_path(self) -> str:
