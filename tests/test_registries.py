@@ -24,7 +24,7 @@ import pytest
 from jsonschema import Draft202012Validator
 from openapi_spec_validator import validate
 
-from conftest import ROOT, Built, documented_values, dump_registry, mkdocs_build
+from conftest import ROOT, documented_values, dump_registry, mkdocs_build
 from errdocs.registry.model import EnvelopeRole
 
 pytestmark = pytest.mark.build
