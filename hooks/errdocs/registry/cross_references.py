@@ -55,6 +55,9 @@ def cross_reference_problems(registry: Registry, *, unread: Iterable[str] = ()) 
         named = _code_name_problem(name)
         if named:
             problems.append((("codes", name), named))
+        elif registry.code_page_path(name).startswith(registry.group_pages_prefix):  # a slug: codes_x -> codes-x
+            problems.append((("codes", name), f"the page of code {name!r} would take the name of a group page "
+                                              f"({registry.group_pages_prefix}...); choose another code name"))
         for key, value in code.example.fields.items():
             if key not in free:
                 problems.append((("codes", name, "example", "fields", key),
