@@ -75,6 +75,24 @@ def test_a_bad_plugin_option_is_refused_by_name(plugin_site: Path) -> None:
     assert "errdocs" in built.output and "registry" in built.output and "Traceback" not in built.output
 
 
+@pytest.mark.parametrize("extension", ["attr_list", "markdown.extensions.attr_list", None])
+def test_the_anchor_form_needs_attr_list_for_its_section_ids(plugin_site: Path, extension: str | None) -> None:
+    """Without attr_list a heading's ``{#card_declined}`` would be text, and no doc_url would find its section."""
+    text = (plugin_site / "errors.yaml").read_text(encoding="utf-8")
+    (plugin_site / "errors.yaml").write_text(text.replace("  docs_url:", "  doc_url_form: anchor\n  docs_url:", 1), encoding="utf-8")
+    config = yaml.safe_load((plugin_site / "mkdocs.yml").read_text(encoding="utf-8"))
+    others = [item for item in config["markdown_extensions"] if item != "attr_list"]
+    edit_config(plugin_site, markdown_extensions=others + ([extension] if extension else []))
+    built = mkdocs_build(plugin_site)
+    if extension:
+        assert built.returncode == 0, built.output
+        assert 'id="card_declined"' in (built.site / "errors" / "index.html").read_text(encoding="utf-8")
+    else:
+        assert built.returncode == 1
+        assert "doc_url_form: anchor" in built.output and "add attr_list to markdown_extensions" in built.output
+        assert "Traceback" not in built.output
+
+
 def test_a_sites_own_templates_and_stylesheets_work_beside_the_page_parts(plugin_site: Path) -> None:
     project = plugin_site
     (project / "overrides" / "partials").mkdir(parents=True)

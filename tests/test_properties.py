@@ -149,8 +149,9 @@ free_names = identifiers.filter(lambda name: name not in IMPLIED)
 code_names = st.builds(
     lambda first, rest, parts: "_".join([first + rest, *parts]),
     st.sampled_from(_LOWER), st.text(_LOWER + _DIGITS, max_size=10), st.lists(st.text(_LOWER + _DIGITS, min_size=1, max_size=8), max_size=6),
-).filter(lambda name: len(name) <= MAX_CODE_LENGTH and name not in RESERVED_NAMES)
-"""snake_case names (``[a-z][a-z0-9]*(_[a-z0-9]+)*``), up to the longest allowed, none of the reserved ones."""
+).filter(lambda name: len(name) <= MAX_CODE_LENGTH and name not in RESERVED_NAMES and not name.startswith("codes_"))
+"""snake_case names (``[a-z][a-z0-9]*(_[a-z0-9]+)*``), up to the longest allowed, none of the reserved ones,
+none whose slug would take a group page's name (``codes_x`` -> ``codes-x``)."""
 type_names = st.builds(lambda pointer, first, rest: pointer + first + "".join(sep + part for sep, part in rest),
                        st.sampled_from(["", "", "*", "&"]), identifiers, st.lists(st.tuples(st.sampled_from([".", "::"]), identifiers), max_size=3))
 """Type names as code writes them : ``acme.Error``, ``acme::Error``, ``*acme.CardError``."""
@@ -280,6 +281,8 @@ def valid_registries(draw) -> dict[str, Any]:
     }
     if draw(st.booleans()):
         site["errors_path"] = draw(st.sampled_from(["errors/", "reference/errors", "problems/", "api/v1_errors/"]))
+    if draw(st.booleans()):
+        site["doc_url_form"] = draw(st.sampled_from(["path", "slug", "anchor"]))
     if draw(st.booleans()):
         site["example_request_id"] = draw(texts)
     sdk_ids = draw(st.lists(st.builds(str.__add__, st.sampled_from(_LOWER), st.text(_LOWER + _DIGITS + "_", max_size=7)), max_size=3, unique=True))

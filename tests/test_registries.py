@@ -5,8 +5,9 @@
   Go SDKs (raised, thrown, returned), ``{param, message, reason}`` detail items, a category
   field (``error.type``), an extra envelope field with per-code values, codes with two statuses;
 * ``problem_site``: RFC 9457 problem details (``application/problem+json``), Java, C# and
-  Rust SDKs, code pages under ``problems/``, the codes table on ``reference/problems.md``, and
-  a closed set of codes (the others' are open).
+  Rust SDKs, code pages under ``problems/`` named by slug (``doc_url_form: slug``:
+  ``problems/account-frozen``), the codes table on ``reference/problems.md``, and a closed
+  set of codes (the others' are open).
 
 Each is built once with ``mkdocs build --strict``, and every check here is about the
 generator, not about a registry's content: a team that swaps in its own registry only adds
@@ -65,12 +66,28 @@ def _at(body: dict, path: tuple[str, ...]):
     return body
 
 
+def _html(registry, code: str) -> str:
+    """Where a code's own page is in the built site."""
+    return registry.code_page_path(code).removesuffix(".md") + "/index.html"
+
+
+def _twin(registry, code: str) -> str:
+    """Where a code's own page's Markdown twin is in the built site."""
+    return registry.code_page_path(code)
+
+
 def test_every_code_has_its_page_at_its_doc_url(site) -> None:
+    """A doc_url leads to a built page (a fragment: to a section of it with that id), and the code's own page exists."""
     name, registry, built = site
     for code in registry.codes:
-        page = built.site / registry.errors_path / code / "index.html"
-        assert page.is_file(), f"{name}: no page for {code} at {registry.errors_path}{code}/"
-        assert registry.doc_url(code) == registry.site.docs_url + f"{registry.errors_path}{code}"
+        url = registry.doc_url(code)
+        assert url.startswith(registry.site.docs_url), f"{name}: {url}"
+        rel, _, fragment = url.removeprefix(registry.site.docs_url).partition("#")
+        page = built.site / rel / "index.html"
+        assert page.is_file(), f"{name}: no page for {code} at {rel}/"
+        if fragment:
+            assert f'id="{fragment}"' in page.read_text(encoding="utf-8"), f"{name}: no section {fragment} on {rel}/"
+        assert (built.site / _html(registry, code)).is_file(), f"{name}: no page of its own for {code}"
     if name != "agnes":
         words = " ".join(p.read_text(encoding="utf-8").lower() for p in built.site.rglob("*.html"))
         assert "agnes" not in words and "lasscyber" not in words
@@ -85,7 +102,7 @@ def test_examples_follow_the_declared_envelope_and_pass_its_schema(site) -> None
     for code, entry in registry.codes.items():
         if not entry.returned:
             continue
-        twin = (built.site / registry.errors_path / f"{code}.md").read_text(encoding="utf-8")
+        twin = (built.site / _twin(registry, code)).read_text(encoding="utf-8")
         body = _example(twin)
         assert list(body) == [f.name for f in registry.envelope if f.required or f.name in body]
         errors = [e.message for e in validator.iter_errors(body)]
@@ -112,7 +129,7 @@ def test_an_undocumented_code_passes_both_schemas_unless_the_registry_closes_the
     returned = [code for code, entry in registry.codes.items() if entry.returned]
     for listed in (schema, openapi["components"]["schemas"]["ErrorEnvelope"]):
         assert documented_values(_property(listed, path)) == returned, name
-    body = _example((built.site / registry.errors_path / f"{returned[0]}.md").read_text(encoding="utf-8"))
+    body = _example((built.site / _twin(registry, returned[0])).read_text(encoding="utf-8"))
     _at(body, path[:-1])[path[-1]] = "code_not_documented_yet"
     # OpenAPI 3.1 schema objects are JSON Schema 2020-12: the fragment's envelope is validated as published.
     for validator in (Draft202012Validator(schema), Draft202012Validator({**openapi, "$ref": "#/components/schemas/ErrorEnvelope"})):
@@ -135,7 +152,7 @@ def test_categories_show_in_the_overview_errors_json_twins_llms_txt_and_examples
     errors = json.loads((built.site / "errors.json").read_text(encoding="utf-8"))
     llms = (built.site / "llms.txt").read_text(encoding="utf-8")
     for code, entry in registry.codes.items():
-        twin = (built.site / registry.errors_path / f"{code}.md").read_text(encoding="utf-8")
+        twin = (built.site / _twin(registry, code)).read_text(encoding="utf-8")
         head = twin.split("\n---\n", 1)[0]
         line = next(line for line in llms.splitlines() if line.startswith(f"- [{code}]("))
         if path is None:
@@ -161,7 +178,7 @@ def test_the_media_type_reaches_pages_and_contract_files(site) -> None:
     assert errors["media_type"] == media and list(errors["codes"]) == list(registry.codes)
     for code, entry in registry.codes.items():
         if entry.example.headers or entry.example.status is not None:
-            twin = (built.site / registry.errors_path / f"{code}.md").read_text(encoding="utf-8")
+            twin = (built.site / _twin(registry, code)).read_text(encoding="utf-8")
             assert f"Content-Type: {media}\n" in twin
 
 
@@ -175,7 +192,7 @@ def test_code_pages_join_the_nav_beside_the_codes_table(site) -> None:
     holder = codes_table_page(nav, SITES[name] / "docs")
     assert holder is not None
     first = next(code for code, entry in registry.codes.items() if entry.returned)
-    page = (built.site / registry.errors_path / first / "index.html").read_text(encoding="utf-8")
+    page = (built.site / _html(registry, first)).read_text(encoding="utf-8")
     # In the nav, the page is the active entry; beside the codes table, its section (expanded
     # on it, pruned elsewhere) also links the page that holds the table.
     assert "md-nav__link--active" in page, f"{name}: {first} is not in the nav"
@@ -193,7 +210,7 @@ def test_llms_txt_lists_every_code_and_every_file_fits_the_budget(site) -> None:
     assert parsed.title == registry.site.name
     listed = "\n".join(p.read_text(encoding="utf-8") for p in [built.site / "llms.txt", *built.site.glob("llms/*.txt")])
     for code in registry.codes:
-        assert f"({registry.site.docs_url}{registry.errors_path}{code}.md)" in listed, f"{name}: {code} not in llms.txt"
+        assert f"({registry.site.docs_url}{_twin(registry, code)})" in listed, f"{name}: {code} not in llms.txt"
     # Instructions for agents, in this API's own field names, before the first section.
     code_path, message_path = (".".join(registry.roles[role]) for role in (EnvelopeRole.code, EnvelopeRole.message))
     assert f"- Branch on `{code_path}`, never on the text of `{message_path}`" in llms.split("\n## ")[0]
@@ -210,7 +227,7 @@ def test_sdk_pages_say_raised_thrown_or_returned(site) -> None:
     for code, entry in registry.codes.items():
         if not entry.returned or not entry.sdk:
             continue
-        twin = (built.site / registry.errors_path / f"{code}.md").read_text(encoding="utf-8")
+        twin = (built.site / _twin(registry, code)).read_text(encoding="utf-8")
         for sdk_id, sdk in registry.site.sdks.items():
             assert f"{words[sdk.error_style.value]} `{entry.sdk[sdk_id].exception}`" in twin, f"{name}/{code}/{sdk_id}"
 
@@ -263,7 +280,7 @@ def test_the_code_pages_run_from_the_codes_table_to_the_changelog(site) -> None:
     name, registry, built = site
     nav = [code for names in registry.code_groups().items() for code in names[1]]
     def link(code: str, direction: str) -> str:  # the page's <link rel="prev|next">, footer or not
-        page = (built.site / registry.errors_path / code / "index.html").read_text(encoding="utf-8")
+        page = (built.site / _html(registry, code)).read_text(encoding="utf-8")
         return re.search(rf'<link rel="{direction}" href="([^"]+)"', page)[1]
 
     assert "changelog" not in link(nav[0], "prev"), f"{name}: the first code's Previous is the changelog"

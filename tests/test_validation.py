@@ -32,7 +32,7 @@ CASES = [
      "registry.yaml:50:5: codes.thing_missing.summary: required field is missing\n"
      "registry.yaml:51:5: codes.thing_missing.sumary: unknown key 'sumary'; did you mean 'summary'?"),
     ("unknown-key-far", edit("  name: Example API", "  name: Example API\n  colour: blue"),
-     "registry.yaml:5:3: site.colour: unknown key 'colour'; expected one of: name, summary, docs_url, errors_path, support_url, status_url, budgets, llms_size_budget, example_request_id, sdks"),
+     "registry.yaml:5:3: site.colour: unknown key 'colour'; expected one of: name, summary, docs_url, errors_path, doc_url_form, support_url, status_url, budgets, llms_size_budget, example_request_id, sdks"),
     ("missing-required", edit("    steps: [Check the id.]\n", ""),
      "registry.yaml:50:5: codes.thing_missing.steps: required field is missing"),
     ("wrong-type", edit("    steps: [Check the id.]", "    steps: Check the id."),
@@ -41,6 +41,12 @@ CASES = [
      "registry.yaml:42:18: retry_guidance.backoff.max_retries: expected an integer (got a string)"),
     ("code-not-snake-case", edit("  thing_missing:", "  ThingMissing:").replace("code: thing_missing", "code: ThingMissing"),
      "registry.yaml:49:3: codes.ThingMissing: code 'ThingMissing' is not snake_case (expected e.g. rate_limit_exceeded)"),
+    ("slug-takes-a-group-page", edit("  docs_url: https://docs.example.test/", "  docs_url: https://docs.example.test/\n  doc_url_form: slug")
+     .replace("  thing_missing:", "  codes_thing:"),
+     "registry.yaml:50:3: codes.codes_thing: the page of code 'codes_thing' would take the name of a group page "
+     "(errors/codes-...); choose another code name"),
+    ("doc-url-form-unknown", edit("  docs_url: https://docs.example.test/", "  docs_url: https://docs.example.test/\n  doc_url_form: slugs"),
+     "registry.yaml:7:17: site.doc_url_form: 'slugs' is not allowed; expected one of 'path', 'slug' or 'anchor'"),
     ("duplicate-code", GOOD.replace("  server_broke:\n", "  thing_missing:\n", 1),
      "registry.yaml:62:3: codes.thing_missing: duplicate key 'thing_missing' (first defined on line 49)"),
     ("duplicate-key-in-entry", edit("    summary: The thing does not exist.", "    summary: The thing does not exist.\n    summary: Again."),

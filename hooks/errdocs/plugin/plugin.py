@@ -56,6 +56,11 @@ def _guarded(event: Event) -> Event:
     return run  # type: ignore[return-value]
 
 
+def _has_attr_list(config: MkDocsConfig) -> bool:
+    """Whether the site's Markdown reads ``{#id}`` after a heading (by its short or full name)."""
+    return any(str(name).rsplit(".", 1)[-1] == "attr_list" for name in config.markdown_extensions)
+
+
 class ErrdocsPlugin(BasePlugin[ErrdocsConfig]):
     """Error docs from one registry: its pages, twins, LLM files and contract files, in any MkDocs site."""
 
@@ -91,6 +96,9 @@ class ErrdocsPlugin(BasePlugin[ErrdocsConfig]):
         if mismatch:
             raise PluginError(f"mkdocs.yml: {mismatch}")
         config.site_url = config.site_url or registry.site.docs_url
+        if registry.anchors_page_path is not None and not _has_attr_list(config):
+            raise PluginError(f"mkdocs.yml: {name} sets site.doc_url_form: anchor, whose sections take their ids "
+                              "from attr_list ({#card_declined}); add attr_list to markdown_extensions")
         # Rebuild on registry edits even if mkdocs.yml forgot to watch the registry.
         if str(path) not in {str(Path(item)) for item in config.watch}:
             config.watch.append(str(path))

@@ -174,8 +174,7 @@ def agent_instructions(registry: Registry) -> list[str]:
         f"- Branch on {roles[EnvelopeRole.code]}, never on the text of {roles[EnvelopeRole.message]}: codes are "
         "stable across releases, messages are not.",
         unlisted_codes(registry, roles[EnvelopeRole.code]),
-        f"- {roles[EnvelopeRole.doc_url]} in every error is the address of that code's page; its Markdown is "
-        "the same address plus `.md`.",
+        _doc_url_instruction(registry, roles[EnvelopeRole.doc_url]),
         "- Follow each code's retry policy: retry as sent only the codes marked retryable; for any other, "
         "change the request or fix the cause first, as its page says.",
     ]
@@ -196,6 +195,17 @@ def unlisted_codes(registry: Registry, field: str) -> str:
         return f"- The API sends no {field} but the ones listed here."
     return (f"- A {field} this index does not list can still arrive (new codes come without a breaking change): "
             "handle it by its HTTP status.")
+
+
+def _doc_url_instruction(registry: Registry, field: str) -> str:
+    """Where an error's ``doc_url`` leads, in the registry's form."""
+    if registry.site.anchors_url is None:
+        return f"- {field} in every error is the address of that code's page; its Markdown is the same address plus `.md`."
+    return (
+        f"- {field} in every error is the address of the code's section on the page of every code "
+        f"({registry.site.anchors_url}, the code after `#`); that page's Markdown is {registry.site.anchors_url}.md, "
+        "and each code's own page is linked below."
+    )
 
 
 def index_files(registry: Registry, pages: Mapping[str, Listed], nav: list[NavSection]) -> dict[str, str]:

@@ -13,9 +13,10 @@ from collections import Counter
 from functools import lru_cache
 from pathlib import Path
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Callable, Iterable, Mapping
 
 from ..registry.model import Registry
+from ..render import markup
 from .llms import LLMS_TXT
 from .twins import twin_path
 
@@ -24,15 +25,17 @@ _CODES_TABLE_START = "| Code | HTTP |"
 """A cheap test first: most pages have no codes table, and need not be split into lines (another
 table may start the same way: the header itself says)."""
 _CODES_TABLE_ROW = re.compile(r"^\s*\| \[`(?P<code>[^`]+)`\]\(/(?P<target>[^)]+)\.md\) \|")
+_SECTION_ID = re.compile(r"^#{1,6} .*\{#([A-Za-z][\w-]*)\}[ \t]*$")
 _LLMS_LINK = re.compile(r"^- \[[^\]]*\]\((?P<url>[^)\s]+)\)", re.M)
 _LLMS_CODE_LINE = re.compile(r"^- \[(?P<name>[^\]]+)\]\((?P<url>[^)\s]+)\): HTTP \d", re.M)
 
 
-def codes_table_rows(markdown: str, errors_path: str) -> list[str] | None:
+def codes_table_rows(markdown: str, codes_by_page: Mapping[str, str]) -> list[str] | None:
     """Codes listed by the codes tables in a page's Markdown (one per group), or None if it has none.
 
-    A row is named by the page it links: ``/<errors_path><code>.md`` names ``<code>``; a
-    link elsewhere keeps its whole path, which names no code."""
+    A row is named by the page it links: ``codes_by_page`` maps a code page's docs path
+    without ``.md`` (``errors/card-declined``) to its code; a link elsewhere keeps its
+    whole path, which names no code."""
     if _CODES_TABLE_START not in markdown:
         return None
     lines = markdown.split("\n")
@@ -44,9 +47,22 @@ def codes_table_rows(markdown: str, errors_path: str) -> list[str] | None:
                 match = _CODES_TABLE_ROW.match(row)
                 if not match:
                     break
-                target = match["target"]
-                rows.append(target[len(errors_path):] if target.startswith(errors_path) else target)
+                rows.append(codes_by_page.get(match["target"], match["target"]))
     return rows
+
+
+def section_ids(markdown: str) -> frozenset[str]:
+    """The ids a page's Markdown gives its headings explicitly (``## Title {#the-id}``)."""
+    if "{#" not in markdown:  # most pages: no need to scan them
+        return frozenset()
+    ids: set[str] = set()
+
+    def note(line: str, _: int) -> str:
+        ids.update(_SECTION_ID.findall(line))
+        return line
+
+    markup.map_text_lines(markdown, note)  # a heading in a code block is an example, not a section
+    return frozenset(ids)
 
 
 def _missing(expected: Iterable[str], found: Iterable[str], where: str) -> list[str]:
@@ -90,6 +106,8 @@ class Published:
     """``llms.txt`` and its shards, in full (they are small: each fits the size budget)."""
     doc_urls: dict[str, set[str]]
     """Every LLM file -> the ``doc_url`` values it shows."""
+    anchors: dict[str, frozenset[str]]
+    """Address of each page with explicit section ids (``errors``, no slashes) -> those ids."""
 
 
 @dataclass(frozen=True)
@@ -109,11 +127,18 @@ class Expected:
     """Folder of the code pages (``site.errors_path``)."""
     group_pages: str
     """How the source path of every group page starts."""
+    code_pages: dict[str, str]
+    """Each code -> the docs path of its own page."""
+    doc_urls: dict[str, str]
+    """Each code -> the ``doc_url`` its errors carry."""
 
     @classmethod
     def of(cls, registry: Registry) -> Expected:
         returned = [name for name, code in registry.codes.items() if code.returned]
-        return cls(list(registry.codes), returned, registry.site.docs_url, registry.errors_path, registry.group_pages_prefix)
+        return cls(
+            list(registry.codes), returned, registry.site.docs_url, registry.errors_path, registry.group_pages_prefix,
+            {name: registry.code_page_path(name) for name in registry.codes}, {name: registry.doc_url(name) for name in registry.codes},
+        )
 
 
 def check_published(
@@ -142,7 +167,7 @@ def check_published(
     problems += _missing(codes, published.codes, "the built code pages")
     problems += _missing(
         codes,
-        [c for c in codes if page_exists(f"{errors_path}{c}")],
+        [c for c in codes if page_exists(expected.code_pages[c].removesuffix(".md"))],
         f"the HTML output ({errors_path}<code>/)" if site_dir is not None else f"the generated sources ({errors_path}<code>.md)",
     )
 
@@ -164,18 +189,33 @@ def check_published(
         m["name"]
         for text in published.indexes.values()
         for m in _LLMS_CODE_LINE.finditer(text)
-        if m["url"] == docs_url + twin_path(f"{errors_path}{m['name']}.md")
+        if m["name"] in expected.code_pages and m["url"] == docs_url + twin_path(expected.code_pages[m["name"]])
     ]
     problems += _missing(codes, llms_codes, "llms.txt")
-    twins = [c for c in codes if twin_path(f"{errors_path}{c}.md") in planned]
+    twins = [c for c in codes if twin_path(expected.code_pages[c]) in planned]
     problems += _missing(codes, twins, "the Markdown twins")
 
     for url in links:
         if not url.startswith(docs_url) or not _exists(site_dir, url[len(docs_url) :], planned):
             problems.append(f"parity: llms.txt links {url}, which is not a file of this build")
 
-    for path, urls in published.doc_urls.items():
-        for url in sorted(urls):
-            if not url.startswith(docs_url) or not page_exists(url[len(docs_url) :]):
-                problems.append(f"parity: {path} shows doc_url {url}, which is not a page of this build")
+    shown = [(f"the registry (code {code})", url) for code, url in expected.doc_urls.items()]
+    shown += [(path, url) for path, urls in published.doc_urls.items() for url in sorted(urls)]
+    for where, url in shown:
+        missing = _unreached(url, docs_url, page_exists, published.anchors)
+        if missing:
+            problems.append(f"parity: {where} shows doc_url {url}, which is not {missing} of this build")
     return problems
+
+
+def _unreached(url: str, docs_url: str, page_exists: Callable[[str], bool], anchors: dict[str, frozenset[str]]) -> str | None:
+    """What ``url`` should name and does not ("a page", "a section of a page"), or None when it reaches it.
+
+    A fragment never reaches the server: the page is the address before it, and the
+    fragment must be the id of one of that page's sections."""
+    rel, _, fragment = url.removeprefix(docs_url).partition("#")
+    if not url.startswith(docs_url) or not page_exists(rel):
+        return "a page"
+    if fragment and fragment not in anchors.get(rel.strip("/"), ()):
+        return "a section of a page"
+    return None

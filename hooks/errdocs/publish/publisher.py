@@ -16,7 +16,7 @@ from .budgets import size_problems
 from .folders import FOLDER_PAGE, folder_page, folder_targets
 from .headers import HEADERS_FILE, NGINX_HEADERS_FILE, InlineCode, headers_file, nginx_include, security_headers
 from .llms import LLMS_FULL_TXT, LLMS_TXT, WELL_KNOWN_LLMS_TXT, NavSection, full_header, index_files, nav_order
-from .parity import Expected, Published, check_published, codes_table_rows
+from .parity import Expected, Published, check_published, codes_table_rows, section_ids
 from .robots import ROBOTS_TXT, robots_txt
 from .twins import PageDoc, doc_urls, index_notice, page_url, twin_head, twin_path, twin_text
 
@@ -41,6 +41,8 @@ class PageFacts:
     """The page's canonical address."""
     body_start: int
     """Where its twin's own text starts, after the front matter and the index notice."""
+    anchors: frozenset[str]
+    """The ids its Markdown gives its sections (``{#card_declined}``)."""
 
 
 class Publisher:
@@ -62,6 +64,7 @@ class Publisher:
         self._budgets = registry.budgets
         self._docs_url = registry.site.docs_url
         self._doc_url_key = registry.doc_url_key
+        self._codes_by_page = {registry.code_page_path(name).removesuffix(".md"): name for name in registry.codes}
         self._folders: set[Path] = set()
         self._written: dict[str, None] = {}
         """Every file this build wrote, as site paths in the order written: the one list
@@ -86,7 +89,8 @@ class Publisher:
         self._write(path, text)
         self.pages[page.src_uri] = PageFacts(
             page.src_uri, page.title, page.description, page.code, path, len(text), frozenset(doc_urls(text, self._doc_url_key)),
-            codes_table_rows(page.markdown, registry.errors_path), page_url(registry.site.docs_url, page.src_uri), len(head),
+            codes_table_rows(page.markdown, self._codes_by_page), page_url(registry.site.docs_url, page.src_uri), len(head),
+            section_ids(page.markdown),
         )
 
     def seal(self, nav: list[NavSection]) -> None:
@@ -156,6 +160,7 @@ class Publisher:
             tables={page.src_uri: page.table_rows for page in self.pages.values() if page.table_rows is not None},
             indexes=self._indexes,
             doc_urls=urls,
+            anchors={page.url.removeprefix(self._docs_url).strip("/"): page.anchors for page in self.pages.values() if page.anchors},
         )
 
     def _write_full(self) -> None:

@@ -54,6 +54,9 @@ def cross_reference_problems(registry: Registry, *, unread: Iterable[str] = ()) 
         named = _code_name_problem(name)
         if named:
             problems.append((("codes", name), named))
+        elif registry.code_page_path(name).startswith(registry.group_pages_prefix):  # a slug: codes_x -> codes-x
+            problems.append((("codes", name), f"the page of code {name!r} would take the name of a group page "
+                                              f"({registry.group_pages_prefix}...); choose another code name"))
         problems += _example_field_problems(registry, name, settable)
         problems += _category_problems(registry, name)
         if isinstance(code.example.detail, list):

@@ -76,8 +76,13 @@ class Registry(Model):
         return self.site.doc_url(code)
 
     def code_page_path(self, name: str) -> str:
-        """Source path of a code's page inside the docs tree."""
-        return f"{self.site.errors_path}{name}.md"
+        """Source path of a code's own page inside the docs tree (``site.page_name``)."""
+        return f"{self.site.errors_path}{self.site.page_name(name)}.md"
+
+    @property
+    def anchors_page_path(self) -> str | None:
+        """In the anchor form, the source path of the page of every code (``errors/index.md``), else None."""
+        return f"{self.site.errors_path}index.md" if self.site.anchors_url is not None else None
 
     def group_page_path(self, slug: str) -> str:
         """Source path of the group page ``slug``, beside the code pages."""

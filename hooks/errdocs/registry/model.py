@@ -72,4 +72,4 @@ from .field_types import (
 )
 from .guidance import RETRY_AFTER, Backoff, Header, RetryGuidance
 from .semver import VERSION_PATTERN, major_version, semver
-from .site import AGENT_BUDGET, ERRORS_DIR, FOLDER_PATTERN, LANGUAGE_ERROR_STYLES, Budgets, ErrorStyle, Sdk, Site
+from .site import AGENT_BUDGET, ERRORS_DIR, FOLDER_PATTERN, LANGUAGE_ERROR_STYLES, Budgets, DocUrlForm, ErrorStyle, Sdk, Site

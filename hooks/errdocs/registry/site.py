@@ -76,6 +76,25 @@ class Sdk(Model):
         return self.errors or LANGUAGE_ERROR_STYLES.get(self.language, ErrorStyle.raised)
 
 
+class DocUrlForm(str, Enum):
+    """The form of the address every error's ``doc_url`` carries, and so where its documentation is."""
+
+    path = "path"
+    """``<docs_url><errors_path><code>``: one page per code, named as the code (``errors/card_declined``)."""
+    slug = "slug"
+    """``<docs_url><errors_path><slug>``: one page per code, named by the code's slug, its
+    underscores turned into hyphens (``errors/card-declined``)."""
+    anchor = "anchor"
+    """``<docs_url><errors_path without its slash>#<code>``: one page holding every code as a
+    section whose id is the code (``errors#card_declined``); each code's full page stays at
+    ``<errors_path><code>``."""
+
+
+def slug(code: str) -> str:
+    """The slug of a code (``card_declined`` -> ``card-declined``): the name of its page in the slug form."""
+    return code.replace("_", "-")
+
+
 AGENT_BUDGET = 50_000
 """Characters agents reliably read of one file: the default of every budget."""
 
@@ -97,9 +116,12 @@ class Site(Model):
     summary: Text
     """One sentence describing the API: the ``llms.txt`` blockquote."""
     docs_url: Annotated[HttpsUrl, AfterValidator(_with_slash)]
-    """Published base address of the docs; ``doc_url`` is ``<docs_url><errors_path><code>``."""
+    """Published base address of the docs; every ``doc_url`` starts with it (see ``doc_url_form``)."""
     errors_path: Annotated[str, AfterValidator(_folder_path), Field(json_schema_extra={"pattern": FOLDER_PATTERN})] = ERRORS_DIR
     """Folder of the code pages, in the docs tree and under ``docs_url``, e.g. ``reference/errors/``."""
+    doc_url_form: Annotated[DocUrlForm, Strict(False)] = DocUrlForm.path
+    """The form of every ``doc_url``: ``path`` (``errors/card_declined``, the default), ``slug``
+    (``errors/card-declined``) or ``anchor`` (``errors#card_declined``, a section of one page)."""
     support_url: HttpsUrl
     """Where users file support tickets."""
     status_url: HttpsUrl
@@ -118,6 +140,17 @@ class Site(Model):
         """Published address of the folder of code pages: ``<docs_url><errors_path>``."""
         return f"{self.docs_url}{self.errors_path}"
 
+    def page_name(self, code: str) -> str:
+        """The name of a code's own page in ``errors_path``: its slug in the slug form, else the code."""
+        return slug(code) if self.doc_url_form is DocUrlForm.slug else code
+
+    @property
+    def anchors_url(self) -> str | None:
+        """In the anchor form, the address of the page of every code (``<docs_url>errors``), else None."""
+        return f"{self.docs_url}{self.errors_path.rstrip('/')}" if self.doc_url_form is DocUrlForm.anchor else None
+
     def doc_url(self, code: str) -> str:
-        """Published address of a code's page (no trailing slash, as in envelopes)."""
-        return f"{self.errors_url}{code}"
+        """What an error with ``code`` carries as its ``doc_url`` (no trailing slash, as in envelopes)."""
+        if self.anchors_url is not None:
+            return f"{self.anchors_url}#{code}"
+        return f"{self.errors_url}{self.page_name(code)}"

@@ -68,7 +68,8 @@ def lists_code_pages(nav: list[Any], registry: Registry) -> bool:
 
 
 def add_code_groups(nav: list[Any], registry: Registry, *, codes_page: str | None = None) -> list[Any]:
-    """A copy of ``nav`` whose errors section ends with one sub-section per group of codes, then the changelog.
+    """A copy of ``nav`` whose errors section ends with the page of every code (in the anchor form),
+    one sub-section per group of codes, then the changelog.
 
     The errors section is the nav list that holds ``codes_page`` (the page with the codes
     table), else the one that holds a page under ``site.errors_path``. Sub-sections keep
@@ -97,6 +98,9 @@ def add_code_groups(nav: list[Any], registry: Registry, *, codes_page: str | Non
             items = pages
         # Themes print nav titles into HTML as they are: escape the registry's text.
         sections.append((html.escape(title, quote=True), items))
+    # The page every anchor form doc_url names leads the codes, as the codes table does.
+    if registry.anchors_page_path is not None and registry.anchors_page_path not in listed:
+        target.append(registry.anchors_page_path)
     target.extend({title: items} for title, items in _nest_sections(sections))
     # After the codes, not before: the first code's "Previous" is the page listing them.
     if registry.changelog_path not in listed:

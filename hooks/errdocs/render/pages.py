@@ -14,6 +14,8 @@ from .groups import GroupPage, group_pages
 from .snippets import code_link, code_table, example_markdown, if_unconfirmed, status_summary
 
 CHANGELOG_TITLE = "What changed in the error contract"
+ANCHORS_TITLE = "Error codes"
+"""The title of the anchor form's page of every code (its description names the API)."""
 _KIND_WORDS = {
     ChangeKind.added: "Added",
     ChangeKind.deprecated: "Deprecated",
@@ -49,6 +51,8 @@ class RegistryPage:
     """Removed codes keep their page but leave the navigation; group pages are reached from the overview."""
     group: GroupPage | None = None
     """The group of codes it lists, for a group page."""
+    anchors: bool = False
+    """Whether it is the page of every code, one section each: what the anchor form's ``doc_url`` names."""
 
 
 def generated_pages(registry: Registry) -> list[RegistryPage]:
@@ -57,6 +61,8 @@ def generated_pages(registry: Registry) -> list[RegistryPage]:
         RegistryPage(registry.code_page_path(name), name, code.state is not LifecycleState.removed)
         for name, code in registry.codes.items()
     ]
+    if registry.anchors_page_path is not None:
+        pages.append(RegistryPage(registry.anchors_page_path, anchors=True))
     pages.append(RegistryPage(registry.changelog_path))
     pages += [RegistryPage(group.src_uri, in_nav=False, group=group) for group in group_pages(registry)]
     return pages
@@ -66,6 +72,8 @@ def render_page(registry: Registry, page: RegistryPage) -> str:
     """The Markdown source of a generated page."""
     if page.code is not None:
         return code_page(registry, page.code)
+    if page.anchors:
+        return anchors_page(registry)
     return changelog_page(registry) if page.group is None else group_page(registry, page.group)
 
 
@@ -81,6 +89,29 @@ def group_page(registry: Registry, group: GroupPage) -> str:
         f"> {markup.text(description)}",
         code_table(registry, list(group.names)),
     ]) + "\n"
+
+
+def anchors_page(registry: Registry) -> str:
+    """The page the anchor form's ``doc_url`` names: every code, removed ones included, as a
+    short section whose id is the code, linking the code's own page."""
+    title = ANCHORS_TITLE
+    description = f"Every {registry.site.name} error code in one page: its HTTP status, whether to retry, and a link to its page."
+    sections = [markup.front_matter(title, description), f"# {markup.text(title)}", f"> {markup.text(description)}"]
+    for name, code in registry.codes.items():
+        # An explicit id (attr_list): a theme's heading slugs could turn the code's underscores into hyphens.
+        sections.append(f"## {markup.code(name)} {{#{name}}}")
+        facts = f"**HTTP {status_summary(code.statuses)}**{if_unconfirmed(code, Fact.http_status)}. {markup.text(code.summary)}"
+        sections.append(f"{facts} {_life(registry, code)}Retry? {markup.cell(code.retry.label)} Its page: {code_link(registry, name)}.")
+    return "\n\n".join(sections) + "\n"
+
+
+def _life(registry: Registry, code: Code) -> str:
+    """Where a code is in its life, as the start of a sentence for the page of every code."""
+    life = code.lifecycle
+    if life.state is LifecycleState.active:
+        return ""
+    instead = f" Use {code_link(registry, life.replaced_by)} instead." if life.replaced_by else ""
+    return f"**{life.state.value.capitalize()}** in version {markup.text(life.since or '')}.{instead} "
 
 
 # --- a code's page --------------------------------------------------------------------------------

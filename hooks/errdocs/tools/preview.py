@@ -5,8 +5,9 @@ behaves as one, so tests can check what a host must get right:
 
 * ``.md`` twins as ``text/markdown; charset=utf-8``, ``llms.txt`` as ``text/plain; charset=utf-8``,
   JSON as ``application/json``;
-* ``/errors/<code>`` (the ``doc_url`` form, no trailing slash) answers with a 301 to
-  ``/errors/<code>/``, as GitHub Pages, Netlify and nginx do for a directory;
+* ``/errors/<code>`` (the ``doc_url`` form, no trailing slash; ``/errors/<slug>`` or, for an
+  anchor ``doc_url``, ``/errors``, whose fragment never reaches a server) answers with a 301
+  to the folder, as GitHub Pages, Netlify and nginx do for a directory;
 * unknown paths get ``404.html`` with status 404;
 * content negotiation at every page address: ``Accept: text/markdown`` (or ``text/plain``
   preferred over HTML) gets the page's Markdown twin, the ``doc_url`` form included, with
