@@ -290,24 +290,33 @@ def test_one_registry_change_reaches_html_twin_and_both_llms_files(project_copy)
         assert "Quokka summary for the surfaces test." in built.page(rel), rel
 
 
-def test_large_registries_shard_llms_txt_by_group(example_data, tmp_path: Path) -> None:
-    import copy
-
-    from errdocs.registry.model import Registry
-
+def sixty_codes(example_data: dict, lifecycle=lambda i: None) -> None:
+    """Replace the example registry's codes by 60 in three groups (``lifecycle(i)``: code i's, if any)."""
     base = example_data["codes"]["thing_missing"]
     example_data["codes"] = {}
     for i in range(60):
         code = copy.deepcopy(base)
         code.update(group=f"Family {i % 3}", related=[], summary=f"Thing number {i} is missing.")
+        if lifecycle(i):
+            code["lifecycle"] = lifecycle(i)
         example_data["codes"][f"thing_{i:02d}"] = code
-    example_data["site"]["llms_size_budget"] = 4000
-    registry = Registry.model_validate(example_data)
+
+
+def publish_code_pages(registry, out: Path):
+    """The code pages of ``registry`` published under ``out`` as a build does; ``(publisher, pages)``."""
     pages = {}
     for page in generated_pages(registry):
         if page.code:
             pages[page.src_uri] = PageDoc(page.src_uri, page.code, None, render_page(registry, page).split("---\n", 2)[2], code=page.code)
-    publisher = publish(registry, pages, [NavSection("Errors", list(pages))], tmp_path)
+    return publish(registry, pages, [NavSection("Errors", list(pages))], out), pages
+
+
+def test_large_registries_shard_llms_txt_by_group(example_data, tmp_path: Path) -> None:
+    from errdocs.registry.model import Registry
+
+    sixty_codes(example_data)
+    example_data["site"]["llms_size_budget"] = 4000
+    publisher, pages = publish_code_pages(Registry.model_validate(example_data), tmp_path)
     files = files_under(tmp_path)
     assert sorted(p for p in files if p.startswith("llms/")) == ["llms/family-0.txt", "llms/family-1.txt", "llms/family-2.txt"]
     index = parse_llms_file(files["llms.txt"])
@@ -327,23 +336,15 @@ def test_deprecated_and_removed_codes_are_sharded_like_groups(example_data, tmp_
     of their own, linked from it, and a state with more lines than one shard holds is split into parts."""
     from errdocs.registry.model import Registry
 
-    base = example_data["codes"]["thing_missing"]
-    example_data["codes"] = {}
-    for i in range(60):
-        code = copy.deepcopy(base)
-        code.update(group=f"Family {i % 3}", related=[], summary=f"Thing number {i} is missing.")
+    def lifecycle(i: int):
         if 30 <= i < 57:
-            code["lifecycle"] = {"state": "deprecated", "since": "2.0.0", "replaced_by": "thing_00", "removal_date": "2027-01-01"}
-        elif i >= 57:
-            code["lifecycle"] = {"state": "removed", "since": "2.0.0"}
-        example_data["codes"][f"thing_{i:02d}"] = code
+            return {"state": "deprecated", "since": "2.0.0", "replaced_by": "thing_00", "removal_date": "2027-01-01"}
+        return {"state": "removed", "since": "2.0.0"} if i >= 57 else None
+
+    sixty_codes(example_data, lifecycle)
     example_data["site"]["budgets"] = {"llms_txt": 4000}
     registry = Registry.model_validate(example_data)
-    pages = {}
-    for page in generated_pages(registry):
-        if page.code:
-            pages[page.src_uri] = PageDoc(page.src_uri, page.code, None, render_page(registry, page).split("---\n", 2)[2], code=page.code)
-    publisher = publish(registry, pages, [NavSection("Errors", list(pages))], tmp_path)
+    publisher, pages = publish_code_pages(registry, tmp_path)
     files = files_under(tmp_path)
     optional = [e.url.removeprefix(DOCS) for e in parse_llms_file(files["llms.txt"]).sections["Optional"]]
     assert optional[:-1] == ["llms/lifecycle/deprecated-codes-1-of-2.txt", "llms/lifecycle/deprecated-codes-2-of-2.txt",

@@ -55,14 +55,15 @@ def _exceptions(code: dict[str, Any]) -> dict[str, str | None]:
     return {sdk_id: (value or {}).get("exception") for sdk_id, value in (code.get("sdk") or {}).items()}
 
 
-def _category_change(name: str, before: Any, after: Any) -> Iterable[ContractChange]:
-    # Clients branch on a category (SDKs map it to error classes): only a first one is harmless.
+def _given_or_changed(name: str, what: str, before: Any, after: Any, *, given: str) -> Iterable[ContractChange]:
+    """A value clients branch on (a category, an SDK exception): giving a first one is harmless
+    (``given`` says so), changing one breaks the clients that matched the old one."""
     if before == after:
         return
     if before is None:
-        yield ContractChange(COMPATIBLE, name, f"category {after} given")
+        yield ContractChange(COMPATIBLE, name, given)
     else:
-        yield ContractChange(BREAKING, name, f"category {before} -> {after}")
+        yield ContractChange(BREAKING, name, f"{what} {before} -> {after}")
 
 
 def _code_changes(name: str, old: dict[str, Any], new: dict[str, Any]) -> Iterable[ContractChange]:
@@ -83,16 +84,13 @@ def _code_changes(name: str, old: dict[str, Any], new: dict[str, Any]) -> Iterab
         yield ContractChange(BREAKING, name, f"{word[old_retryable]} -> {word[new_retryable]}")
     elif old_policy != new_policy:
         yield ContractChange(COMPATIBLE, name, f"retry policy {old_policy} -> {new_policy}")
-    yield from _category_change(name, old.get("category"), new.get("category"))
+    before, after = old.get("category"), new.get("category")
+    yield from _given_or_changed(name, "category", before, after, given=f"category {after} given")
     old_sdk, new_sdk = _exceptions(old), _exceptions(new)
     for sdk_id in sorted(set(old_sdk) | set(new_sdk)):
         before, after = old_sdk.get(sdk_id), new_sdk.get(sdk_id)
-        if before == after:
-            continue
-        if before is None:
-            yield ContractChange(COMPATIBLE, name, f"{sdk_id} SDK exception added: {after}")
-        else:
-            yield ContractChange(BREAKING, name, f"{sdk_id} SDK exception {before} -> {after}")
+        yield from _given_or_changed(name, f"{sdk_id} SDK exception", before, after,
+                                     given=f"{sdk_id} SDK exception added: {after}")
     if (old.get("retry") or {}).get("sdk_retries") != (new.get("retry") or {}).get("sdk_retries"):
         yield ContractChange(COMPATIBLE, name, "SDK retry behaviour changed")
     prose = sorted(k for k in set(old) | set(new) if k not in _RULED and old.get(k) != new.get(k))
