@@ -55,7 +55,6 @@ from .envelope_roles import (
     EnvelopeRole,
     RoleSpec,
     RoleTable,
-    value_set,
 )
 from .field_types import (
     KINDS,
