@@ -24,7 +24,7 @@ import pytest
 from jsonschema import Draft202012Validator
 from openapi_spec_validator import validate
 
-from conftest import ROOT, Built, documented_values, dump_registry, mkdocs_build
+from conftest import ROOT, documented_values, dump_registry, mkdocs_build
 from errdocs.registry.model import EnvelopeRole
 
 pytestmark = pytest.mark.build
@@ -150,7 +150,7 @@ def test_categories_show_in_the_overview_errors_json_twins_llms_txt_and_examples
             assert _at(_example(twin), path) == expected, f"{name}/{code}"
 
 
-def _listing_page(built: Built, registry, code: str, value: str) -> str:
+def _listing_page(registry, code: str, value: str) -> str:
     """The docs path of the page whose sub-code table holds ``value``: the code's page, or one of its sub-code pages."""
     from errdocs.render.subcodes import subcode_pages
 
@@ -182,7 +182,7 @@ def test_subcodes_are_anchored_searchable_and_published(site) -> None:
         assert f"\nsubcodes: {len(entry.subcodes)}\n" in twin.split("\n---\n", 1)[0] + "\n", f"{name}/{code}"
         assert f"; {len(entry.subcodes)} sub-codes in {'.'.join(path)};" in llms, f"{name}/{code}"
         for value in entry.subcodes:
-            src = _listing_page(built, registry, code, value)
+            src = _listing_page(registry, code, value)
             html = (built.site / src.removesuffix(".md") / "index.html").read_text(encoding="utf-8")
             assert f'<a href="#subcode-{value}" id="subcode-{value}">' in html, f"{name}/{code}/{value}"
             listing = (built.site / src).read_text(encoding="utf-8")  # its twin: the anchor's attribute list dropped
