@@ -120,7 +120,7 @@ def test_only_a_field_with_listed_values_can_be_closed(example_data) -> None:
 
     next(f for f in example_data["envelope"] if f["name"] == "detail")["closed"] = True
     with pytest.raises(RegistryError, match=r"envelope\.detail\.closed: only a field whose values the registry lists can be "
-                                            r"closed \(the code, status or category role\); 'detail' has the message role"):
+                                            r"closed \(the code, status, category or subcode role\); 'detail' has the message role"):
         validated(example_data)
 
 
@@ -309,6 +309,19 @@ def test_a_changed_category_is_breaking_and_a_first_one_compatible() -> None:
     assert [str(c) for c in compare(old, new)] == ["breaking: expired_card: category card_error -> invalid_request_error"]
     del old["codes"]["expired_card"]["category"]
     assert [str(c) for c in compare(old, new)] == ["compatible: expired_card: category invalid_request_error given"]
+
+
+def test_deleting_a_subcode_is_breaking_and_adding_one_compatible() -> None:
+    old = copy.deepcopy(_registry_data("payments_site"))
+    new = copy.deepcopy(old)
+    del new["codes"]["card_declined"]["subcodes"]["lost_card"]
+    new["codes"]["card_declined"]["subcodes"]["expired_card_number"] = {"meaning": "x", "what_to_do": "y"}
+    new["codes"]["card_declined"]["subcodes"]["stolen_card"]["meaning"] = "Reported stolen by its holder."
+    assert [str(c) for c in compare(old, new)] == [
+        "breaking: card_declined: sub-code lost_card deleted",
+        "compatible: card_declined: sub-codes added: expired_card_number",
+        "docs-only: card_declined: sub-codes edited: stolen_card",
+    ]
 
 
 # --- lifecycle -----------------------------------------------------------------------------------

@@ -226,6 +226,39 @@ def test_a_category_needs_its_envelope_field_and_every_code_gives_one(edit, expe
     assert problems(edit) == [expected]
 
 
+def _with_subcode_field(data: dict[str, Any]) -> None:
+    data["envelope"].append({"name": "reason", "type": "string", "role": "subcode", "required": False, "description": "Why."})
+    data["codes"]["thing_missing"]["subcodes"] = {
+        "id_unknown": {"meaning": "No thing has this id.", "what_to_do": "Check the id."},
+        "id_deleted": {"meaning": "The thing was deleted.", "what_to_do": "Create it again.", "retry": "after_action"},
+    }
+
+
+@pytest.mark.parametrize("edit, expected", [
+    (lambda d: (_with_subcode_field(d), d["envelope"].pop()),
+     "codes.thing_missing.subcodes: no envelope field carries the subcode role; give the field that sends them `role: subcode`"),
+    (lambda d: (_with_subcode_field(d), d["codes"]["thing_missing"]["example"].update(fields={"reason": "id_stolen"})),
+     "codes.thing_missing.example.fields.reason: 'id_stolen' is not one of this code's subcodes (id_unknown, id_deleted)"),
+    (lambda d: (_with_subcode_field(d), d["codes"]["thing_missing"]["subcodes"].update({"-bad value": {"meaning": "x", "what_to_do": "y"}})),
+     'codes.thing_missing.subcodes["-bad\\u0020value"]["[key]"]: \'-bad value\' is not a sub-code: a letter or digit, '
+     "then up to 63 letters, digits, '_', '.' or '-' (it is also the anchor of its row)"),
+])
+def test_subcodes_need_their_envelope_field_and_examples_show_one_of_their_own(edit, expected: str) -> None:
+    assert problems(edit) == [expected]
+
+
+def test_examples_show_the_first_subcode_unless_their_fields_say_otherwise() -> None:
+    from errdocs.render.snippets import example_envelope
+
+    data = copy.deepcopy(EXAMPLE_DATA)
+    _with_subcode_field(data)
+    registry = validated(data)
+    assert example_envelope(registry, "thing_missing")["reason"] == "id_unknown"
+    assert "reason" not in example_envelope(registry, "server_broke")  # optional, and no sub-code of its own
+    data["codes"]["thing_missing"]["example"]["fields"] = {"reason": "id_deleted"}
+    assert example_envelope(validated(data), "thing_missing")["reason"] == "id_deleted"
+
+
 def test_examples_take_the_category_from_the_code_unless_their_fields_say_otherwise() -> None:
     from errdocs.render.snippets import example_envelope
 

@@ -130,6 +130,8 @@ _LOWER, _DIGITS = "abcdefghijklmnopqrstuvwxyz", "0123456789"
 _WORD = _LOWER + _LOWER.upper() + "_"
 identifiers = st.builds(str.__add__, st.sampled_from(_WORD), st.text(_WORD + _DIGITS, max_size=11))
 """``[A-Za-z_][A-Za-z0-9_]*`` (composed, not ``from_regex``: hypothesis draws it far faster)."""
+subcode_values = st.builds(str.__add__, st.sampled_from(_LOWER + _DIGITS), st.text(_WORD + _DIGITS + ".-", max_size=10))
+"""A sub-code as APIs spell them: ``insufficient_funds``, ``API_KEY_INVALID``, ``05``."""
 header_names = st.text(_WORD.replace("_", "-") + _DIGITS, min_size=1, max_size=16)
 versions = st.tuples(st.integers(0, 20), st.integers(0, 20), st.integers(0, 20))
 https_urls = st.sampled_from(["https://example.test", "https://example.test/a/b", "https://x.test/?q=1", "https://docs.test/p#f"])
@@ -346,6 +348,10 @@ def valid_registries(draw) -> dict[str, Any]:
             code["title"] = draw(texts)
         if "category" in roles:  # then every code has one
             code["category"] = draw(texts)
+        if "subcode" in roles and draw(st.booleans()):
+            code["subcodes"] = {value: {"meaning": draw(texts), "what_to_do": draw(texts),
+                                        **({"retry": draw(st.sampled_from(RETRY_POLICIES))} if draw(st.booleans()) else {})}
+                                for value in draw(st.lists(subcode_values, min_size=1, max_size=4, unique=True))}
         if draw(st.booleans()):
             code["group"] = draw(st.sampled_from(groups))
         if sdk_ids and draw(st.booleans()):

@@ -3,7 +3,7 @@
 * ``example_site``: a flat envelope like Agnes', two SDKs;
 * ``payments_site``: a nested, Stripe-style envelope (``error: {...}``), Python, Node.js and
   Go SDKs (raised, thrown, returned), ``{param, message, reason}`` detail items, a category
-  field (``error.type``), an extra envelope field with per-code values, codes with two statuses;
+  field (``error.type``), sub-codes (``error.decline_code``), codes with two statuses;
 * ``problem_site``: RFC 9457 problem details (``application/problem+json``), Java, C# and
   Rust SDKs, code pages under ``problems/`` named by slug (``doc_url_form: slug``:
   ``problems/account-frozen``), the codes table on ``reference/problems.md``, and a closed
@@ -167,6 +167,47 @@ def test_categories_show_in_the_overview_errors_json_twins_llms_txt_and_examples
             assert _at(_example(twin), path) == expected, f"{name}/{code}"
 
 
+def _listing_page(registry, code: str, value: str) -> str:
+    """The docs path of the page whose sub-code table holds ``value``: the code's page, or one of its sub-code pages."""
+    from errdocs.render.subcodes import subcode_pages
+
+    pages = subcode_pages(registry, code)
+    return next((page.src_uri for page in pages if value in page.values), registry.code_page_path(code))
+
+
+def test_subcodes_are_anchored_searchable_and_published(site) -> None:
+    """Every sub-code has a row with its own anchor on a built page, a hit in the site's search, and
+    its place in errors.json, the schema, the twin and llms.txt; a registry without any shows none."""
+    name, registry, built = site
+    path = registry.roles.get(EnvelopeRole.subcode)
+    errors = json.loads((built.site / "errors.json").read_text(encoding="utf-8"))
+    search = json.loads((built.site / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
+    llms = "\n".join(p.read_text(encoding="utf-8") for p in [built.site / "llms.txt", *built.site.glob("llms/*.txt")])
+    returned = {code: entry for code, entry in registry.codes.items() if entry.returned}
+    if path is None:
+        assert not any(entry.subcodes for entry in registry.codes.values()), name
+        assert not any('id="subcode-' in p.read_text(encoding="utf-8") for p in built.site.rglob("*.html")), name
+        assert not any("subcodes" in entry for entry in errors["codes"].values()), name
+        return
+    schema = json.loads((built.site / "envelope.schema.json").read_text(encoding="utf-8"))
+    assert documented_values(_property(schema, path)) == list(dict.fromkeys(v for e in returned.values() for v in e.subcodes))
+    for code, entry in returned.items():
+        twin = (built.site / registry.errors_path / f"{code}.md").read_text(encoding="utf-8")
+        assert errors["codes"][code].get("subcodes", {}).keys() == entry.subcodes.keys(), f"{name}/{code}"
+        if not entry.subcodes:
+            continue
+        assert f"\nsubcodes: {len(entry.subcodes)}\n" in twin.split("\n---\n", 1)[0] + "\n", f"{name}/{code}"
+        assert f"; {len(entry.subcodes)} sub-codes in {'.'.join(path)};" in llms, f"{name}/{code}"
+        for value in entry.subcodes:
+            src = _listing_page(registry, code, value)
+            html = (built.site / src.removesuffix(".md") / "index.html").read_text(encoding="utf-8")
+            assert f'<a href="#subcode-{value}" id="subcode-{value}">' in html, f"{name}/{code}/{value}"
+            listing = (built.site / src).read_text(encoding="utf-8")  # its twin: the anchor's attribute list dropped
+            assert f"#subcode-{value})" in listing and "{#" not in listing, f"{name}/{code}/{value}"
+            page_url = src.removesuffix(".md") + "/"
+            assert any(doc["location"].startswith(page_url) and value in doc["text"] for doc in search), f"{name}/{code}/{value}"
+
+
 def test_the_media_type_reaches_pages_and_contract_files(site) -> None:
     name, registry, built = site
     media = registry.envelope_media_type
@@ -299,6 +340,46 @@ def test_the_codes_table_is_grouped_under_the_group_names(site) -> None:
     for group, names in registry.code_groups().items():
         table = twin.split(f"### {group}\n", 1)[1].lstrip("\n").split("\n\n", 1)[0]
         assert [re.match(r"\| \[`([^`]+)`", row)[1] for row in table.splitlines()[2:]] == names, f"{name}: {group}"
+
+
+def test_a_code_with_500_subcodes_builds_with_default_budgets(tmp_path: Path) -> None:
+    """The sub-codes move off the code's page onto pages of their own, each within the twin budget,
+    each value on one of them with its anchor; the code's page links them."""
+    from conftest import copy_project
+    from errdocs.registry.load import load_registry
+
+    import yaml
+
+    project = copy_project(FIXTURES / "payments_site", tmp_path / "project")
+    data = yaml.safe_load((project / "registry.yaml").read_text(encoding="utf-8"))
+    data["codes"]["card_declined"]["subcodes"] = {
+        f"issuer_reason_{n:03}": {"meaning": f"The issuer's reason number {n} for declining the charge.",
+                                  "what_to_do": "Ask the customer for another card, or to call their bank.",
+                                  **({"retry": "once"} if n % 50 == 0 else {})}
+        for n in range(500)
+    }
+    data["codes"]["card_declined"]["example"]["fields"] = {"error.decline_code": "issuer_reason_007"}
+    (project / "registry.yaml").write_text(dump_registry(data), encoding="utf-8")
+    registry = load_registry(project / "registry.yaml")
+    assert "budgets" not in registry.site.model_fields_set
+    built = mkdocs_build(project, tmp_path / "site")
+    assert built.returncode == 0, built.output[-3000:]
+    over = {p.relative_to(built.site).as_posix(): n for p in built.site.rglob("*.md")
+            if (n := len(p.read_text(encoding="utf-8"))) > registry.budgets.twin}
+    assert over == {}
+    from errdocs.render.subcodes import subcode_pages
+
+    pages = [built.site / page.src_uri for page in subcode_pages(registry, "card_declined")]  # in their order
+    assert len(pages) > 1 and set(pages) == set(built.site.glob("errors/subcodes-card_declined*.md"))
+    listed = [value for page in pages for value in re.findall(r"^\| \[`([a-z0-9_]+)`\]\(", page.read_text(encoding="utf-8"), re.M)]
+    assert listed == list(data["codes"]["card_declined"]["subcodes"])
+    html = "".join((built.site / p.relative_to(built.site).as_posix().removesuffix(".md") / "index.html").read_text(encoding="utf-8")
+                   for p in pages)
+    assert all(f'id="subcode-{value}"' in html for value in listed)
+    code_twin = (built.site / "errors" / "card_declined.md").read_text(encoding="utf-8")
+    assert all(f"{registry.site.docs_url}{p.relative_to(built.site).as_posix()})" in code_twin for p in pages)
+    search = json.loads((built.site / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
+    assert any(doc["location"].startswith("errors/subcodes-card_declined") and "issuer_reason_499" in doc["text"] for doc in search)
 
 
 @pytest.mark.parametrize("n, grouped", [(400, True), (2000, True), (2000, False)])

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from ..registry.model import ROLES, EnvelopeField, ItemField, Registry, envelope_paths, envelope_roles
+from ..registry.model import RETRYABLE_POLICIES, ROLES, EnvelopeField, ItemField, Registry, envelope_paths, envelope_roles
 from ..render.markup import html_safe, indented_json
 from ..render.snippets import example_envelope
 
@@ -19,7 +19,7 @@ OPENAPI_FRAGMENT = "errors.openapi.json"
 CONTRACT_FILES = (ERRORS_JSON, ENVELOPE_SCHEMA, OPENAPI_FRAGMENT)
 
 CONTRACT_NOTES = {
-    ERRORS_JSON: "every code with its HTTP status, retry policy, SDK exceptions, doc_url and lifecycle",
+    ERRORS_JSON: "every code with its HTTP status, retry policy, SDK exceptions, doc_url, lifecycle and any sub-codes",
     ENVELOPE_SCHEMA: "JSON Schema (2020-12) of the error envelope; `code` lists the documented codes",
     OPENAPI_FRAGMENT: "OpenAPI 3.1 components (ErrorEnvelope schema, one response per status) to $ref",
 }
@@ -49,6 +49,10 @@ def errors_json(registry: Registry) -> dict[str, Any]:
                 "removal_date": lifecycle.removal_date.isoformat() if lifecycle.removal_date else None,
             },
             **({"unconfirmed": code.unconfirmed_facts} if code.unconfirmed else {}),
+            **({"subcodes": {value: {"meaning": sub.meaning, "what_to_do": sub.what_to_do,
+                                     **({"retry": {"policy": sub.retry.value, "retryable": sub.retry in RETRYABLE_POLICIES}}
+                                        if sub.retry else {})}
+                             for value, sub in code.subcodes.items()}} if code.subcodes else {}),
         }
     return {
         "name": registry.site.name,

@@ -13,10 +13,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Mapping, Protocol
 
-from ..registry.model import RETRY_AFTER, EnvelopeRole, Fact, LifecycleState, Registry, RetryPolicy
+from ..registry.model import RETRY_AFTER, EnvelopeRole, Fact, LifecycleState, Registry
 from ..render import markup
 from ..render.groups import parts
-from ..render.snippets import if_unconfirmed
+from ..render.snippets import RETRY_NOTES, if_unconfirmed
 from .contract import CONTRACT_FILES, CONTRACT_NOTES
 from .twins import index_notice, twin_path
 
@@ -49,14 +49,6 @@ class Listed(Protocol):
     code: str | None
 
 
-_RETRY_NOTES = {
-    RetryPolicy.never: "not retryable",
-    RetryPolicy.after_action: "retry only after fixing the cause",
-    RetryPolicy.backoff: "retryable with backoff",
-    RetryPolicy.once: "retryable once",
-}
-
-
 def _link_text(value: str) -> str:
     return " ".join(value.split()).replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]")
 
@@ -77,7 +69,9 @@ def code_line(registry: Registry, name: str) -> str:
     category = registry.roles.get(EnvelopeRole.category)
     if category and code.category is not None:
         head += f"; {'.'.join(category)}: {markup.text(code.category)}"
-    notes = f"{head}; {state}{_RETRY_NOTES[code.retry.policy]}{if_unconfirmed(code, Fact.retry_policy)}; {markup.text(code.summary)}"
+    if code.subcodes:
+        head += f"; {len(code.subcodes)} sub-codes in {'.'.join(registry.roles[EnvelopeRole.subcode])}"
+    notes = f"{head}; {state}{RETRY_NOTES[code.retry.policy]}{if_unconfirmed(code, Fact.retry_policy)}; {markup.text(code.summary)}"
     return f"- [{name}]({url}): {notes}"
 
 

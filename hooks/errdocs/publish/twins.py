@@ -123,6 +123,8 @@ def code_facts(registry: Registry, name: str) -> dict[str, Any]:
         "sdk_exceptions": {sdk_id: raised.exception for sdk_id, raised in code.sdk.items()},
         "doc_url": registry.doc_url(name),
         **({"unconfirmed": code.unconfirmed_facts} if code.unconfirmed else {}),
+        # How many, not which: the page's table (or the pages it links) holds them with their meaning.
+        **({"subcodes": len(code.subcodes)} if code.subcodes else {}),
     }
 
 
@@ -161,7 +163,7 @@ def twin_text(head: str, *, title: str, description: str | None, markdown: str, 
     parts = [f"# {markup.text(title)}"]
     if not body.startswith(">") and description:
         parts.append(f"> {markup.text(description)}")
-    parts.append(gfm_table_pipes(absolutise_links(flatten_material(body), page_src=src_uri, docs_url=docs_url)))
+    parts.append(gfm_table_pipes(absolutise_links(markup.plain_self_anchors(flatten_material(body)), page_src=src_uri, docs_url=docs_url)))
     return head + "\n\n".join(parts).rstrip() + "\n"
 
 

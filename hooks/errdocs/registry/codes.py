@@ -149,6 +149,33 @@ class Retry(Model):
     """Whether the SDKs retry this code automatically."""
 
 
+SUBCODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"
+_SUBCODE_RE = re.compile(SUBCODE_PATTERN)
+
+
+def _subcode_form(value: str) -> str:
+    # The pattern is for editors (JSON Schema); this says the same in words.
+    if not _SUBCODE_RE.fullmatch(value):
+        raise ValueError(f"{value[:70]!r} is not a sub-code: a letter or digit, then up to 63 letters, digits, '_', '.' "
+                         "or '-' (it is also the anchor of its row)")
+    return value
+
+
+SubcodeValue = Annotated[str, AfterValidator(_subcode_form), Field(json_schema_extra={"pattern": SUBCODE_PATTERN})]
+"""A sub-code as APIs spell them (``insufficient_funds``, ``API_KEY_INVALID``, ``"05"``)."""
+
+
+class Subcode(Model):
+    """One value of a code's second-level field (a decline code, a reason): what it means and what to do."""
+
+    meaning: Text
+    """What this value says happened."""
+    what_to_do: Text
+    """What the client or its user should do about it."""
+    retry: Annotated[RetryPolicy, Strict(False)] | None = None
+    """Its own retry policy, where it differs from the code's."""
+
+
 class Overview(Model):
     """The code's row in the overview's codes table."""
 
@@ -256,6 +283,9 @@ class Code(Model):
     """One-line summary: the page's lead and its ``llms.txt`` note."""
     title: Text | None = None
     """A short title of the problem, for an envelope field with the ``title`` role (default: the summary)."""
+    subcodes: dict[SubcodeValue, Subcode] = {}
+    """The values the envelope field with the ``subcode`` role takes with this code, each with its
+    meaning and what to do (``insufficient_funds: {meaning, what_to_do, retry}``)."""
     category: Text | None = None
     """The class of errors it belongs to (``card_error``), sent in the envelope field with the
     ``category`` role: required for every code when the envelope has one, refused otherwise."""

@@ -59,6 +59,7 @@ def cross_reference_problems(registry: Registry, *, unread: Iterable[str] = ()) 
                                               f"({registry.group_pages_prefix}...); choose another code name"))
         problems += _example_field_problems(registry, name, settable)
         problems += _category_problems(registry, name)
+        problems += _subcode_problems(registry, name)
         if isinstance(code.example.detail, list):
             where = ("codes", name, "example", "detail")
             if registry.detail_items is None:
@@ -137,6 +138,23 @@ def _category_problems(registry: Registry, name: str) -> list[tuple[Loc, str]]:
                                               "`role: category`")]
     if path is not None and category is None:
         return [(("codes", name), f"missing `category`: the envelope sends one in {'.'.join(path)!r} with every code")]
+    return []
+
+
+def _subcode_problems(registry: Registry, name: str) -> list[tuple[Loc, str]]:
+    """Sub-codes need a field to be sent in, and an example shows one of its code's own."""
+    code = registry.codes[name]
+    path = registry.roles.get(EnvelopeRole.subcode)
+    if path is None:
+        if code.subcodes:
+            return [(("codes", name, "subcodes"), "no envelope field carries the subcode role; give the field that sends "
+                                                  "them `role: subcode`")]
+        return []
+    key = ".".join(path)
+    shown = code.example.fields.get(key)
+    if code.subcodes and shown is not None and shown not in code.subcodes:
+        return [(("codes", name, "example", "fields", key), f"{shown!r} is not one of this code's subcodes "
+                                                            f"({', '.join(list(code.subcodes)[:5])}{', ...' if len(code.subcodes) > 5 else ''})")]
     return []
 
 

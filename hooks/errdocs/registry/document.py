@@ -15,6 +15,8 @@ from .field_types import Model, Version
 from .guidance import Header, RetryGuidance
 from .site import Budgets, Site
 
+SUBCODE_PAGE_PREFIX = "subcodes-"
+"""Start of a sub-code page's name, for a code whose sub-codes would not fit its page."""
 GROUP_PAGE_PREFIX = "codes-"
 """Start of a group page's name (``codes-client-errors.md``): codes are snake_case, so no code takes it."""
 
@@ -92,6 +94,11 @@ class Registry(Model):
     def group_pages_prefix(self) -> str:
         """How the source path of every group page starts (``errors/codes-``)."""
         return f"{self.site.errors_path}{GROUP_PAGE_PREFIX}"
+
+    def subcode_page_path(self, code: str, number: int) -> str:
+        """Source path of the ``number``-th page of a code's sub-codes, beside the code pages
+        (``subcodes-card_declined.md``, then ``subcodes-card_declined-2.md``...): no code name holds a hyphen."""
+        return f"{self.site.errors_path}{SUBCODE_PAGE_PREFIX}{code}{'' if number == 1 else f'-{number}'}.md"
 
     @property
     def changelog_path(self) -> str:

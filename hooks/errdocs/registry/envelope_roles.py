@@ -39,6 +39,8 @@ class EnvelopeRole(str, Enum):
     """The code's ``title`` (RFC 9457's ``title``; default: its summary)."""
     category = "category"
     """The code's ``category``: the class it belongs to, such as ``card_error``."""
+    subcode = "subcode"
+    """One of the code's ``subcodes`` (a second-level reason, such as a decline code); examples show the first."""
 
 
 @dataclass(frozen=True)
@@ -107,6 +109,11 @@ def _categories(codes: dict[str, Code]) -> list[str]:
     return list(dict.fromkeys(codes[name].category for name in _returned(codes) if codes[name].category is not None))
 
 
+def _subcodes(codes: dict[str, Code]) -> list[str]:
+    # The schema documents one set for the field: every returned code's values, each once.
+    return list(dict.fromkeys(value for name in _returned(codes) for value in codes[name].subcodes))
+
+
 def _regex_escape(text: str) -> str:
     return "".join("\\" + ch if ch in r".^$*+?()[]{}|\/" else ch for ch in text)
 
@@ -155,6 +162,13 @@ ROLES = RoleTable({
         implied_by={},  # `type` is too common a name to mean a category by itself
         example=lambda name, code, site: code.category,
         values=_categories,
+        per_example=True,
+    ),
+    EnvelopeRole.subcode: RoleSpec(
+        required=False,
+        implied_by={},  # APIs name it freely: decline_code, reason, sub_code...
+        example=lambda name, code, site: next(iter(code.subcodes), None),
+        values=_subcodes,
         per_example=True,
     ),
 })

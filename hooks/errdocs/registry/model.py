@@ -22,6 +22,7 @@ from .codes import (
     FACT_LABELS,
     RETRYABLE_POLICIES,
     RETURNED,
+    SUBCODE_PATTERN,
     TYPE_NAME_PATTERN,
     Attribute,
     Code,
@@ -37,6 +38,7 @@ from .codes import (
     Section,
     StatusLine,
     StatusLines,
+    Subcode,
 )
 from .cross_references import CODE_PATTERN, MAX_CODE_LENGTH, RESERVED_NAMES, Loc, cross_reference_problems, item_shape
 from .document import GROUP_PAGE_PREFIX, Registry
@@ -53,7 +55,6 @@ from .envelope_roles import (
     EnvelopeRole,
     RoleSpec,
     RoleTable,
-    value_set,
 )
 from .field_types import (
     KINDS,

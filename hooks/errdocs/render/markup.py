@@ -188,6 +188,24 @@ def indented_json(value: Any) -> str:
     return json.dumps(value, indent=2, ensure_ascii=False, allow_nan=False)  # strict JSON: no NaN, ever
 
 
+_SELF_ANCHOR = re.compile(r"\]\(#(?P<id>[A-Za-z0-9_.-]+)\)\{#(?P=id)\}")
+
+
+def self_anchor(text: str, anchor: str) -> str:
+    """``text`` as a link to its own anchor, ``[text](#a){#a}``: attr_list gives the link the id, so a
+    table row (which Markdown cannot give an id) can be linked to, and its address copied from it."""
+    return f"[{text}](#{anchor}){{#{anchor}}}"
+
+
+def plain_self_anchors(markdown: str) -> str:
+    """``markdown`` with the attribute lists of ``self_anchor`` links dropped: plain Markdown readers
+    (the twins') know no attribute lists and would show them as text."""
+    def plain(line: str, _: int) -> str:
+        return _SELF_ANCHOR.sub(lambda match: f"](#{match['id']})", line) if "){#" in line else line
+
+    return map_text_lines(markdown, plain)
+
+
 def table(header: list[str], rows: list[list[str]]) -> str:
     """A Markdown table from cells that are already escaped."""
     lines = ["| " + " | ".join(header) + " |", "|" + "|".join(" --- " for _ in header) + "|"]

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from ..registry.model import FACT_LABELS, ChangeKind, Code, EnvelopeRole, ErrorStyle, Fact, LifecycleState, Registry, semver
 from . import markup
 from .groups import GroupPage, group_pages
+from .subcodes import SubcodePage, subcode_page, subcode_pages, subcodes_section
 from .snippets import code_link, code_table, example_markdown, if_unconfirmed, status_summary
 
 CHANGELOG_TITLE = "What changed in the error contract"
@@ -53,10 +54,13 @@ class RegistryPage:
     """The group of codes it lists, for a group page."""
     anchors: bool = False
     """Whether it is the page of every code, one section each: what the anchor form's ``doc_url`` names."""
+    subcodes: SubcodePage | None = None
+    """The sub-codes it lists, for a page of sub-codes too many for their code's page."""
 
 
 def generated_pages(registry: Registry) -> list[RegistryPage]:
-    """Every page the registry adds: one per code, in registry order, then the changelog, then the group pages."""
+    """Every page the registry adds: one per code, in registry order, then the changelog, the group pages
+    and the pages of sub-codes too many for their code's page."""
     pages = [
         RegistryPage(registry.code_page_path(name), name, code.state is not LifecycleState.removed)
         for name, code in registry.codes.items()
@@ -65,6 +69,9 @@ def generated_pages(registry: Registry) -> list[RegistryPage]:
         pages.append(RegistryPage(registry.anchors_page_path, anchors=True))
     pages.append(RegistryPage(registry.changelog_path))
     pages += [RegistryPage(group.src_uri, in_nav=False, group=group) for group in group_pages(registry)]
+    # Reached from their code's page, like the group pages from the overview.
+    pages += [RegistryPage(page.src_uri, in_nav=False, subcodes=page)
+              for name, code in registry.codes.items() if code.subcodes and code.returned for page in subcode_pages(registry, name)]
     return pages
 
 
@@ -74,6 +81,8 @@ def render_page(registry: Registry, page: RegistryPage) -> str:
         return code_page(registry, page.code)
     if page.anchors:
         return anchors_page(registry)
+    if page.subcodes is not None:
+        return subcode_page(registry, page.subcodes)
     return changelog_page(registry) if page.group is None else group_page(registry, page.group)
 
 
@@ -135,6 +144,7 @@ def code_page(registry: Registry, name: str) -> str:
         example_markdown(registry, name),
         "## What to do",
         _steps(code),
+        *(["## Sub-codes", subcodes_section(registry, name)] if code.subcodes else []),
         "## SDK behaviour",
         _sdk(registry, code),
     ]

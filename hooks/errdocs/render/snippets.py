@@ -78,6 +78,15 @@ def code_link(registry: Registry, name: str) -> str:
     return f"[{markup.code(name)}](/{registry.code_page_path(name)})"
 
 
+RETRY_NOTES = {
+    RetryPolicy.never: "not retryable",
+    RetryPolicy.after_action: "retry only after fixing the cause",
+    RetryPolicy.backoff: "retryable with backoff",
+    RetryPolicy.once: "retryable once",
+}
+"""A retry policy in a few words, for the llms.txt lines and the sub-code tables."""
+
+
 def if_unconfirmed(code: Code, fact: Fact) -> str:
     """`` (unconfirmed)`` after a fact that no published source confirms (``Code.unconfirmed``), else nothing."""
     return " (unconfirmed)" if fact in code.unconfirmed else ""

@@ -15,7 +15,7 @@ BREAKING, COMPATIBLE, DOCS_ONLY = "breaking", "compatible", "docs-only"
 
 # Fields of a code whose change is covered by a dedicated rule below; every other
 # field is prose or presentation, so a change there is docs-only.
-_RULED = {"http", "retry", "sdk", "lifecycle", "category"}
+_RULED = {"http", "retry", "sdk", "lifecycle", "category", "subcodes"}
 
 
 @dataclass(frozen=True)
@@ -66,6 +66,19 @@ def _given_or_changed(name: str, what: str, before: Any, after: Any, *, given: s
         yield ContractChange(BREAKING, name, f"{what} {before} -> {after}")
 
 
+def _subcode_changes(name: str, old: dict[str, Any], new: dict[str, Any]) -> Iterable[ContractChange]:
+    # Like codes: a client may handle a documented sub-code, so one that goes is breaking.
+    for value in old:
+        if value not in new:
+            yield ContractChange(BREAKING, name, f"sub-code {value} deleted")
+    added = [value for value in new if value not in old]
+    if added:
+        yield ContractChange(COMPATIBLE, name, f"sub-codes added: {', '.join(added)}")
+    edited = [value for value in new if value in old and old[value] != new[value]]
+    if edited:
+        yield ContractChange(DOCS_ONLY, name, f"sub-codes edited: {', '.join(edited)}")
+
+
 def _code_changes(name: str, old: dict[str, Any], new: dict[str, Any]) -> Iterable[ContractChange]:
     old_state, new_state = _state(old), _state(new)
     if old_state != new_state:
@@ -86,6 +99,7 @@ def _code_changes(name: str, old: dict[str, Any], new: dict[str, Any]) -> Iterab
         yield ContractChange(COMPATIBLE, name, f"retry policy {old_policy} -> {new_policy}")
     before, after = old.get("category"), new.get("category")
     yield from _given_or_changed(name, "category", before, after, given=f"category {after} given")
+    yield from _subcode_changes(name, old.get("subcodes") or {}, new.get("subcodes") or {})
     old_sdk, new_sdk = _exceptions(old), _exceptions(new)
     for sdk_id in sorted(set(old_sdk) | set(new_sdk)):
         before, after = old_sdk.get(sdk_id), new_sdk.get(sdk_id)
