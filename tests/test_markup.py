@@ -107,3 +107,13 @@ def test_json_block_is_json_dumps() -> None:
     block = markup.json_block(value)
     body = block.split("\n", 1)[1].rsplit("\n", 1)[0]
     assert json.loads(body) == value
+
+
+@given(st.text(alphabet=st.characters(exclude_categories=["Cs"]), min_size=1))
+def test_front_matter_title_reads_back_exactly_in_mkdocs(title: str) -> None:
+    # MkDocs reads the page's front matter with PyYAML: characters past U+FFFF, line
+    # separators and those YAML refuses must come back as written, not as surrogates or breaks.
+    from mkdocs.utils.meta import get_data
+
+    _, meta = get_data(markup.front_matter(title, "A page.") + "\n\n# Body\n")
+    assert meta["title"] == title

@@ -138,6 +138,20 @@ def test_check_prints_every_problem_at_once_each_at_its_line(tmp_path: Path) -> 
     ]
 
 
+def test_a_bad_value_outside_the_codes_hides_no_link_to_a_missing_page(tmp_path: Path) -> None:
+    # The bad form is set aside for its default, so the links can still be followed.
+    shutil.copytree(EXAMPLE_SITE / "docs", tmp_path / "docs")
+    content = edit("  name: Example API", "  name: Example API\n  doc_url_form: hyphens").replace(
+        "    when: The id names no thing.", "    when: See [the guide](/guides/missing.md).")
+    result = run_check(tmp_path, content)
+    assert (result.returncode, result.stdout) == (1, "")
+    assert result.stderr.splitlines() == [
+        "registry.yaml:5:17: site.doc_url_form: 'hyphens' is not allowed; expected one of 'path', 'slug' or 'anchor'",
+        "registry.yaml:55:11: codes.thing_missing.when: link '/guides/missing.md' reaches no page: "
+        "docs/guides/missing.md does not exist and the build adds no such file",
+    ]
+
+
 def test_a_code_with_problems_of_its_own_still_counts_as_a_code(tmp_path: Path) -> None:
     # thing_missing lacks its summary; server_broke's link to it still stands, its own mistake is still found.
     content = edit("    summary: The thing does not exist.\n", "").replace(

@@ -38,12 +38,17 @@ def docs_problems(registry: Registry, docs: DocsTree) -> list[tuple[Loc, str]]:
         for code in registry.codes
         if (docs.folder / (page := registry.code_page_path(code))).exists()
     ]
+    return problems + link_problems(registry, docs)
+
+
+def link_problems(registry: Registry, docs: DocsTree) -> list[tuple[Loc, str]]:
+    """Links from registry text to pages that neither the docs folder nor the build holds."""
     generated = set(docs.generated(registry))
-    for loc, url in site_links(registry):
-        path = _page_path(url)
-        if path and path not in generated and not (docs.folder / path).is_file():
-            problems.append((loc, f"link {url!r} reaches no page: {docs.folder.name}/{path} does not exist and the build adds no such file"))
-    return problems
+    return [
+        (loc, f"link {url!r} reaches no page: {docs.folder.name}/{path} does not exist and the build adds no such file")
+        for loc, url in site_links(registry)
+        if (path := _page_path(url)) and path not in generated and not (docs.folder / path).is_file()
+    ]
 
 
 def site_links(registry: Registry) -> Iterator[tuple[Loc, str]]:

@@ -21,7 +21,7 @@ from typing import Any, Iterable, NamedTuple
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from .docs_tree import DocsTree, docs_problems
+from .docs_tree import DocsTree, docs_problems, link_problems
 from .model import Loc, Registry, cross_reference_problems, kind
 from .strict_yaml import PLAIN_LOADER as _PLAIN_LOADER
 from .strict_yaml import RefusedYaml, StrictLoader, read_yaml
@@ -78,39 +78,60 @@ def validate_registry(data: Any, *, text: str, file: str, docs: DocsTree | None 
     except ValidationError as err:
         errors = err.errors()
         problems = [_problem(error) for error in errors]
-        registry, unread = _readable_part(data, errors)
+        registry, unread, as_written = _readable_part(data, errors)
+    else:
+        as_written = True
     if registry is not None:
-        problems += cross_reference_problems(registry, unread=unread)
+        if as_written:
+            problems += cross_reference_problems(registry, unread=unread)
         if docs is not None:
-            problems += docs_problems(registry, docs)
+            problems += docs_problems(registry, docs) if as_written else link_problems(registry, docs)
     if problems:
         raise RegistryError(_locate_all(problems, text, file))
     assert registry is not None  # no problem: the whole registry validated
     return registry
 
 
-def _readable_part(data: dict[str, Any], errors: list[Any]) -> tuple[Registry | None, set[str]]:
+def _readable_part(data: dict[str, Any], errors: list[Any]) -> tuple[Registry | None, set[str], bool]:
     """The registry without what its shape problems touch, so that the rules across entries
     and the docs tree can still be checked: unknown keys are dropped (they carry nothing the
     rules read) and codes with problems of their own are set aside (returned by name: they
-    exist, so references to them stand). None when a problem lies outside the codes."""
+    exist, so references to them stand). A bad value elsewhere is dropped too where the model
+    has a default for it: the part is then not the registry as written (the third item is
+    False), good for finding links to missing pages but not for the rules across entries,
+    which could blame the default. None when a problem cannot be set aside."""
     part = copy.deepcopy(data)
     unread: set[str] = set()
+    as_written = True
     for error in errors:
         loc = tuple(error["loc"])
         if error["type"] == "extra_forbidden":
             _drop(part, loc)
         elif len(loc) >= 2 and loc[0] == "codes" and isinstance(part.get("codes"), dict):
             unread.add(str(loc[1]))
+        elif loc and isinstance(loc[-1], str) and _droppable(part, loc):
+            _drop(part, loc)
+            as_written = False
         else:
-            return None, unread
+            return None, unread, as_written
     codes = {name: code for name, code in part.get("codes", {}).items() if name not in unread}
     if not codes:
-        return None, unread
+        return None, unread, as_written
     try:
-        return Registry.model_validate({**part, "codes": codes}), unread
-    except ValidationError:
-        return None, unread
+        return Registry.model_validate({**part, "codes": codes}), unread, as_written
+    except ValidationError:  # e.g. the dropped value was required
+        return None, unread, as_written
+
+
+def _droppable(data: Any, loc: Loc) -> bool:
+    """Whether ``loc`` names a key of a mapping in ``data`` (pydantic's locations can also name
+    a union member or a validator, which the data does not hold)."""
+    for part in loc[:-1]:
+        if not isinstance(data, (dict, list)) or (isinstance(data, dict) and part not in data) \
+                or (isinstance(data, list) and not (isinstance(part, int) and 0 <= part < len(data))):
+            return False
+        data = data[part]
+    return isinstance(data, dict) and loc[-1] in data
 
 
 def _drop(data: Any, loc: Loc) -> None:

@@ -224,7 +224,20 @@ def front_matter(title: str, description: str) -> str:
     safe; themes print ``description`` unescaped into ``<meta content="...">``, so it is
     HTML-escaped (the LLM files take their descriptions from the registry instead)."""
     description = html.escape(plain(description), quote=True)
-    return f"---\ntitle: {json.dumps(title)}\ndescription: {json.dumps(description, ensure_ascii=False)}\n---"
+    return f"---\ntitle: {_yaml_string(title)}\ndescription: {_yaml_string(description)}\n---"
+
+
+_YAML_UNSAFE = re.compile("[^\x09\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]|[\u2028\u2029]")
+"""What a YAML reader refuses or reads as a line break, left literal by ``json.dumps``."""
+
+
+def _yaml_string(value: str) -> str:
+    """``value`` as a double-quoted YAML scalar that reads back exactly: JSON's quoting with
+    every character literal except those YAML refuses or folds, which get a ``\\u`` escape.
+    (ASCII-only JSON would write a character beyond U+FFFF as two surrogate escapes, which
+    YAML reads as two lone surrogates.)"""
+    quoted = json.dumps(value, ensure_ascii=False)
+    return _YAML_UNSAFE.sub(lambda match: f"\\u{ord(match.group()):04x}", quoted)
 
 
 def slugs(titles: Iterable[str]) -> dict[str, str]:
