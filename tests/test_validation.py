@@ -45,6 +45,10 @@ CASES = [
      .replace("  thing_missing:", "  codes_thing:"),
      "registry.yaml:50:3: codes.codes_thing: the page of code 'codes_thing' would take the name of a group page "
      "(errors/codes-...); choose another code name"),
+    ("slug-takes-a-subcode-page", edit("  docs_url: https://docs.example.test/", "  docs_url: https://docs.example.test/\n  doc_url_form: slug")
+     .replace("  thing_missing:", "  subcodes_thing:"),
+     "registry.yaml:50:3: codes.subcodes_thing: the page of code 'subcodes_thing' would take the name of a sub-code page "
+     "(errors/subcodes-...); choose another code name"),
     ("doc-url-form-unknown", edit("  docs_url: https://docs.example.test/", "  docs_url: https://docs.example.test/\n  doc_url_form: slugs"),
      "registry.yaml:7:17: site.doc_url_form: 'slugs' is not allowed; expected one of 'path', 'slug' or 'anchor'"),
     ("duplicate-code", GOOD.replace("  server_broke:\n", "  thing_missing:\n", 1),

@@ -36,6 +36,14 @@ def _code_name_problem(name: str) -> str | None:
     return None
 
 
+def _generated_prefix(registry: Registry, page: str) -> tuple[str, str] | None:
+    """The kind and name start of the generated pages a code page's path would fall among, if any."""
+    for kind, prefix in (("group page", registry.group_pages_prefix), ("sub-code page", registry.subcode_pages_prefix)):
+        if page.startswith(prefix):
+            return kind, prefix
+    return None
+
+
 Loc = tuple[Any, ...]
 """Where in the registry: ``("codes", "forbidden", "retry", "policy")``."""
 
@@ -54,9 +62,9 @@ def cross_reference_problems(registry: Registry, *, unread: Iterable[str] = ()) 
         named = _code_name_problem(name)
         if named:
             problems.append((("codes", name), named))
-        elif registry.code_page_path(name).startswith(registry.group_pages_prefix):  # a slug: codes_x -> codes-x
-            problems.append((("codes", name), f"the page of code {name!r} would take the name of a group page "
-                                              f"({registry.group_pages_prefix}...); choose another code name"))
+        elif clash := _generated_prefix(registry, registry.code_page_path(name)):  # a slug: codes_x -> codes-x
+            problems.append((("codes", name), f"the page of code {name!r} would take the name of a {clash[0]} "
+                                              f"({clash[1]}...); choose another code name"))
         problems += _example_field_problems(registry, name, settable)
         problems += _category_problems(registry, name)
         problems += _subcode_problems(registry, name)

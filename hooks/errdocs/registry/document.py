@@ -95,10 +95,16 @@ class Registry(Model):
         """How the source path of every group page starts (``errors/codes-``)."""
         return f"{self.site.errors_path}{GROUP_PAGE_PREFIX}"
 
+    @property
+    def subcode_pages_prefix(self) -> str:
+        """How the source path of every sub-code page starts (``errors/subcodes-``)."""
+        return f"{self.site.errors_path}{SUBCODE_PAGE_PREFIX}"
+
     def subcode_page_path(self, code: str, number: int) -> str:
         """Source path of the ``number``-th page of a code's sub-codes, beside the code pages
-        (``subcodes-card_declined.md``, then ``subcodes-card_declined-2.md``...): no code name holds a hyphen."""
-        return f"{self.site.errors_path}{SUBCODE_PAGE_PREFIX}{code}{'' if number == 1 else f'-{number}'}.md"
+        (``subcodes-card_declined.md``, then ``subcodes-card_declined-2.md``...): no code name
+        holds a hyphen, and no slug starts with the prefix (a rule across entries)."""
+        return f"{self.subcode_pages_prefix}{code}{'' if number == 1 else f'-{number}'}.md"
 
     @property
     def changelog_path(self) -> str:
