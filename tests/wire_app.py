@@ -93,8 +93,9 @@ const calls = %s;
     const init = {method};
     if (body !== null) { init.body = body; init.headers = {"Content-Type": "application/json"}; }
     const response = await fetch(path, init);
+    const text = await response.text();  // read whole, as a client does, before the next call
     const item = document.createElement("li");
-    item.textContent = method + " " + path + " " + response.status;
+    item.textContent = method + " " + path + " " + response.status + " " + text.length;
     document.getElementById("calls").append(item);
   }
   const done = document.createElement("p");

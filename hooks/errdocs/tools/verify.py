@@ -132,12 +132,16 @@ def verify(registry: Registry, paths: list[Path], *, base_urls: list[str] = (), 
     return report, errors
 
 
+def _count(number: int, one: str, many: str | None = None) -> str:
+    return f"{number} {one if number == 1 else many or one + 's'}"
+
+
 def text_lines(report: Report) -> list[str]:
     lines = [f"{response.where}: {problem}" for response, problem in report.findings]
     lines.append(
-        f"errdocs verify: {len(report.files)} file{'s' if len(report.files) != 1 else ''}, {report.entries} entries, "
-        f"{report.checked} error responses checked against {report.registry.site.name} {report.registry.version}: "
-        f"{report.violations} violation{'s' if report.violations != 1 else ''}, {report.warnings} warning{'s' if report.warnings != 1 else ''}"
+        f"errdocs verify: {_count(len(report.files), 'file')}, {_count(report.entries, 'entry', 'entries')}, "
+        f"{_count(report.checked, 'error response')} checked against {report.registry.site.name} {report.registry.version}: "
+        f"{_count(report.violations, 'violation')}, {_count(report.warnings, 'warning')}"
     )
     lines += report.not_checked
     lines += report.coverage.lines()
@@ -193,8 +197,7 @@ def junit_xml(report: Report) -> ET.ElementTree:
             errors = [str(p) for p in response.problems if p.severity is Severity.error]
             warnings = [str(p) for p in response.problems if p.severity is Severity.warning]
             if errors:
-                failure = ET.SubElement(case, "failure", type="errdocs.verify",
-                                        message=_xml(f"{len(errors)} violation{'s' if len(errors) != 1 else ''}: {errors[0]}"))
+                failure = ET.SubElement(case, "failure", type="errdocs.verify", message=_xml(f"{_count(len(errors), 'violation')}: {errors[0]}"))
                 failure.text = _xml("\n".join(errors))
             if warnings:
                 ET.SubElement(case, "system-out").text = _xml("\n".join(warnings))
@@ -236,7 +239,7 @@ def run(registry: Registry, paths: list[Path], *, output_format: str = "text", j
     if errors:
         for line in errors:
             print(line, file=err)
-        print(f"errdocs verify: {len(errors)} input problem{'s' if len(errors) != 1 else ''}; nothing verified", file=err)
+        print(f"errdocs verify: {_count(len(errors), 'input problem')}; nothing verified", file=err)
         return EXIT_INPUT
     if output_format == "json":
         out.write(json.dumps(json_report(report), indent=2, ensure_ascii=False) + "\n")

@@ -21,7 +21,17 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
 from ..publish.contract import envelope_schema
-from ..registry.model import RETRY_AFTER, RETRYABLE_POLICIES, Code, EnvelopeRole, LifecycleState, Registry, field_at
+from ..registry.model import (
+    CODE_PATTERN,
+    RETRY_AFTER,
+    RETRYABLE_POLICIES,
+    SUBCODE_PATTERN,
+    Code,
+    EnvelopeRole,
+    LifecycleState,
+    Registry,
+    field_at,
+)
 from .promises import HeaderPromise, header_promises, request_id_header
 
 SHOWN_LENGTH = 80
@@ -86,6 +96,14 @@ def shown(value: Any) -> str:
     if isinstance(value, list):
         return f"an array of {len(value)} item{'' if len(value) == 1 else 's'}"
     return type(value).__name__
+
+
+def shown_if(pattern: str, value: Any) -> str:
+    """A sent value where a code or sub-code belongs: shown only if it has that form; anything
+    else (a sentence, an e-mail address) may be customer data, so only its kind and length show."""
+    if isinstance(value, str) and re.fullmatch(pattern, value):
+        return shown(value)
+    return f"{_json_kind(value)} of {len(value)} characters" if isinstance(value, str) else _json_kind(value)
 
 
 def _json_kind(value: Any) -> str:
@@ -210,7 +228,7 @@ class WireContract:
         code_field = _path(self.roles[EnvelopeRole.code])
         code = self.registry.codes.get(name) if isinstance(name, str) else None
         if code is None:
-            found[EnvelopeRole.code] = [Problem("code", code_field, "a code the registry documents", shown(name))]
+            found[EnvelopeRole.code] = [Problem("code", code_field, "a code the registry documents", shown_if(CODE_PATTERN, name))]
             return None, None, None, found
         found[EnvelopeRole.code] = self._lifecycle(name, code, code_field)
         if code.state is LifecycleState.removed:
@@ -263,10 +281,11 @@ class WireContract:
             return []
         path = self.roles[EnvelopeRole.subcode]
         documented = f"{_one_of(list(code.subcodes))} ({name}'s sub-codes)" if code.subcodes else f"no sub-code ({name} documents none)"
+        sent = shown_if(SUBCODE_PATTERN, value)
         if field_at(self.registry.envelope, path).closed or not isinstance(value, str):
-            return [Problem("subcode", _path(path), documented, shown(value))]
+            return [Problem("subcode", _path(path), documented, sent)]
         # An open field accepts values the registry does not list yet: adding one is not breaking.
-        return [Problem("subcode", _path(path), documented + "; the field is open, so document it", shown(value), Severity.warning)]
+        return [Problem("subcode", _path(path), documented + "; the field is open, so document it", sent, Severity.warning)]
 
     def _request_id(self, sent: dict[str, list[str]], envelope: Any) -> list[Problem]:
         if self.request_id_header is None:
