@@ -17,7 +17,7 @@ import tempfile
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, Sequence, TextIO
 from urllib.parse import urlsplit
 
 from ..registry.model import Registry
@@ -56,7 +56,7 @@ class Report:
     findings: list[tuple[Response, Problem]] = field(default_factory=list)
     responses: list[Response] | None = None
     """Every checked response, kept only when a JUnit report needs one test case each."""
-    coverage: Coverage = None  # type: ignore[assignment]
+    coverage: Coverage = field(init=False)
     required: float | None = None
     not_checked: list[str] = field(default_factory=list)
     """A line per ``headers`` row whose ``when`` promises nothing checkable."""
@@ -87,7 +87,7 @@ def address(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}{parts.path}" if parts.scheme else parts.path
 
 
-def verify(registry: Registry, paths: list[Path], *, base_urls: list[str] = (), keep_responses: bool = False,
+def verify(registry: Registry, paths: list[Path], *, base_urls: Sequence[str] = (), keep_responses: bool = False,
            required: float | None = None) -> tuple[Report, list[str]]:
     """Check every error response of the HAR files under ``paths``: the report, and the input errors (one line each).
 
@@ -230,7 +230,7 @@ def _write_atomically(path: Path, tree: ET.ElementTree) -> None:
 
 
 def run(registry: Registry, paths: list[Path], *, output_format: str = "text", junit: Path | None = None,
-        base_urls: list[str] = (), required: float | None = None, out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
+        base_urls: Sequence[str] = (), required: float | None = None, out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
     """The command: verify, print the report, write the JUnit file; the exit status."""
     if junit is not None and not junit.parent.is_dir():
         print(f"errdocs verify: --junit-xml {junit}: no folder {junit.parent}", file=err)
