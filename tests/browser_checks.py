@@ -4,11 +4,14 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
+
+import pytest
 
 CHROMIUM = Path("/usr/bin/chromium")
 LAUNCH_ARGS = [
@@ -20,6 +23,14 @@ LAUNCH_ARGS = [
     "--no-first-run",
 ]
 CHROMIUM_MISSING = "chromium not installed at /usr/bin/chromium; apt-get install -y chromium"
+
+
+def browser_unavailable(reason: str) -> None:
+    """Skip locally; never skip in CI (a CI run without a browser would silently test nothing)."""
+    if os.environ.get("CI"):
+        pytest.fail(f"{reason} (CI is set: browser tests must run, not skip)", pytrace=False)
+    pytest.skip(reason)
+
 
 # Bounded waits (milliseconds).
 LOAD_TIMEOUT_MS = 15_000

@@ -10,7 +10,6 @@ served by nginx and by `make preview`, no page has a violation and every feature
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 from dataclasses import dataclass, field
@@ -25,6 +24,7 @@ from browser_checks import (
     CHROMIUM,
     CHROMIUM_MISSING,
     LAUNCH_ARGS,
+    browser_unavailable as _unavailable,
     distinctive_word,
     load_search_index,
     page_problems,
@@ -37,13 +37,6 @@ pytestmark = pytest.mark.build
 ARTIFACTS = ROOT / "test-artifacts"
 WAIT_MS = 10_000  # upper bound for any single wait on the page
 CODE_PAGE = SITE_CODE
-
-
-def _unavailable(reason: str) -> None:
-    """Skip locally; never skip in CI (a CI run without a browser would silently test nothing)."""
-    if os.environ.get("CI"):
-        pytest.fail(f"{reason} (CI is set: browser tests must run, not skip)", pytrace=False)
-    pytest.skip(reason)
 
 
 @pytest.fixture(scope="module")

@@ -18,7 +18,7 @@ import yaml
 from conftest import ROOT
 
 CORE = ROOT / "hooks" / "errdocs"
-LAYERS = ["registry", "render", "publish", "build", "tools"]
+LAYERS = ["registry", "render", "publish", "wire", "build", "tools"]
 """The core's layers, lowest first: a module imports from its own layer and the ones before it, never after."""
 SURFACE = len(LAYERS)
 """``errdocs/__init__`` and ``__main__``: the surface over every core layer."""
@@ -120,7 +120,7 @@ def test_the_import_graph_has_no_cycle() -> None:
 
 @pytest.mark.parametrize("name", sorted(MODULES))
 def test_imports_point_down_the_layers_only(name: str) -> None:
-    # registry <- render <- publish <- build <- tools <- the surface <- the plugin:
+    # registry <- render <- publish <- wire <- build <- tools <- the surface <- the plugin:
     # validation never imports a renderer, and nothing below the plugin imports it.
     own = _layer(name)
     upward = sorted(

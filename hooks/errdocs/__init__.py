@@ -12,6 +12,7 @@ Inside, each package answers one question, and imports point down this list:
 * ``registry``: what the registry is (the model, and reading the file);
 * ``render``: Markdown for readers (escaping, snippets, pages, include markers, nav);
 * ``publish``: what agents and machines read (twins, llms.txt, contract files, the parity gate);
+* ``wire``: one HTTP response checked against the registry, and coverage (``errdocs verify``, the pytest plugin);
 * ``build``: one build, driven by an engine or by ``generate``;
 * ``tools``: what runs outside a build (the CLI's commands);
 * ``plugin``: the MkDocs adapter, the only part that imports MkDocs.

@@ -32,6 +32,8 @@ def main(argv: list[str] | None = None) -> int:
         return run_contract(args.registry, args.base)
     if args.command == "check":
         return run_check(args.registry, args.docs_dir)
+    if args.command == "verify":
+        return run_verify(args)
     return run_schema(args.output)
 
 
@@ -66,7 +68,38 @@ def _parser() -> argparse.ArgumentParser:
     preview = sub.add_parser("preview", help="serve a built site on 127.0.0.1 as a static host would")
     preview.add_argument("site", nargs="?", type=Path, default=Path("site"), help="the built site (default: site)")
     preview.add_argument("--port", type=int, default=8001, help="port on 127.0.0.1 (default: 8001)")
+    verify = sub.add_parser("verify", help="check recorded traffic (HAR files) against the registry; exit 1 on a violation")
+    verify.add_argument("har", nargs="+", type=Path, help="HAR 1.2 files, or folders of *.har files")
+    verify.add_argument("--registry", default=DEFAULT_REGISTRY, type=Path, help=f"the registry file (default: {DEFAULT_REGISTRY})")
+    verify.add_argument("--format", choices=("text", "json"), default="text", help="the report on stdout (default: text)")
+    verify.add_argument("--junit-xml", type=Path, metavar="PATH", help="also write a JUnit XML report there, for CI")
+    verify.add_argument("--base-url", action="append", default=[], metavar="URL",
+                        help="check only entries whose URL starts with it (repeatable; default: every entry)")
+    verify.add_argument("--require-coverage", type=_percent, metavar="PERCENT",
+                        help="exit 1 when fewer of the documented codes were seen")
     return parser
+
+
+def _percent(text: str) -> float:
+    try:
+        value = float(text.rstrip("%"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not 0 <= value <= 100:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a percentage from 0 to 100")
+    return value
+
+
+def run_verify(args: argparse.Namespace) -> int:
+    from .tools.verify import EXIT_INPUT, run
+
+    try:
+        registry = load_registry(args.registry, display_name=str(args.registry))
+    except RegistryError as err:
+        print(err, file=sys.stderr)
+        return EXIT_INPUT
+    return run(registry, args.har, output_format=args.format, junit=args.junit_xml, base_urls=args.base_url,
+               required=args.require_coverage)
 
 
 def run_new(args: argparse.Namespace) -> int:
