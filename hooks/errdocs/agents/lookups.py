@@ -15,9 +15,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from ..registry.model import RETRY_AFTER
 from .catalog import Catalog, CodeEntry, Lifecycle, Policy, SdkError, Status
-
-RETRY_AFTER = "Retry-After"
 
 
 class _Answer(BaseModel):
