@@ -54,6 +54,7 @@ NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 if [ -x "$NGINX" ]; then
   port=$(free_port)
   sed -e "s#    listen 80;#    listen 127.0.0.1:$port;#" -e "s#    root /var/www/docs/site;#    root $SITE;#" \
+    -e "s#/etc/nginx/docs-headers.conf#$SITE/_headers.nginx.conf#" \
     "$ROOT/hosting/nginx.conf" > "$WORK/docs.conf"
   {
     printf 'daemon off;\nworker_processes 1;\npid %s/nginx.pid;\nerror_log %s/error.log;\n' "$WORK" "$WORK"

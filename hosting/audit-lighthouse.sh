@@ -5,6 +5,12 @@
 # that keeps a category below 100.
 #
 #   make build && bash hosting/audit-lighthouse.sh [site-dir] [runs]
+#   make build && AGENTIC=1 bash hosting/audit-lighthouse.sh [site-dir]
+#
+# With AGENTIC=1 it runs Lighthouse 13.5's agentic-browsing category instead, once per page
+# (its audits are pass/fail): the accessibility tree, layout shift, llms.txt, and ard-schema,
+# Lighthouse's copy of the ARD conformance test over /.well-known/ai-catalog.json. It prints
+# the category's score and each audit's result.
 #
 # A maintainer's tool, not a test: Lighthouse is an npm package and its performance figure
 # moves between runs on a busy machine, so each page is run `runs` times (default 3) and the
@@ -13,9 +19,12 @@
 set -euo pipefail
 
 LIGHTHOUSE_VERSION=12.8.2
+AGENTIC=${AGENTIC:-}
+[ -n "$AGENTIC" ] && LIGHTHOUSE_VERSION=13.5.0  # the first with the ard-schema audit
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 SITE=$(cd "${1:-$ROOT/site}" && pwd)
 RUNS=${2:-3}
+[ -n "$AGENTIC" ] && RUNS=1
 PY=${PY:-$ROOT/.venv/bin/python}
 CODE=$("$PY" -c 'import sys, yaml; print(next(iter(yaml.safe_load(open(sys.argv[1]))["codes"])))' "$ROOT/registry.yaml")
 WORK=$(mktemp -d)
@@ -36,7 +45,26 @@ PID=$!
 for _ in $(seq 100); do curl -fsS -o /dev/null "http://127.0.0.1:$port/" 2>/dev/null && break; sleep 0.1; done
 
 FLAGS="--headless --no-sandbox --disable-gpu --disable-background-networking --disable-component-update --no-first-run"
+agentic() {  # page: the agentic-browsing category's score and each audit's result
+  out="$WORK/report.json"
+  "$WORK/node_modules/.bin/lighthouse" "http://127.0.0.1:$port$1" --quiet --output=json --output-path="$out" \
+    --only-categories=agentic-browsing --chrome-flags="$FLAGS" 2>/dev/null
+  node - "$1" "$out" <<'JS'
+const fs = require("fs");
+const [page, file] = process.argv.slice(2);
+const report = JSON.parse(fs.readFileSync(file, "utf8"));
+const category = report.categories["agentic-browsing"];
+console.log(`${page}  agentic-browsing ${Math.round(category.score * 100)} (Lighthouse ${report.lighthouseVersion})`);
+for (const ref of category.auditRefs) {
+  const audit = report.audits[ref.id];
+  const result = audit.scoreDisplayMode === "notApplicable" ? "not applicable" : `score ${audit.score}`;
+  console.log(`    ${ref.id}: ${result}${ref.weight ? "" : " (weight 0)"}${audit.explanation ? ": " + audit.explanation : ""}`);
+}
+JS
+}
+
 for page in / /errors/overview/ "/errors/$CODE/"; do
+  if [ -n "$AGENTIC" ]; then agentic "$page"; continue; fi
   reports=()
   for run in $(seq "$RUNS"); do
     out="$WORK/report-$run.json"

@@ -238,6 +238,22 @@ def preview(agnes_site: Built):
         stop(proc)
 
 
+DISCOVERY_LINKS = ('</llms.txt>; rel="llms-txt", </llms.txt>; rel="describedby"; type="text/plain", '
+                   '</.well-known/ai-catalog.json>; rel="ai-catalog"')
+"""What the ``Link`` header of every page and twin starts with, on the preview and nginx alike: the index
+(the older ``llms-txt`` relation and llms.txt v2's ``describedby``) and the ai-catalog manifest."""
+
+
+def page_link_header(twin: str) -> str:
+    """The ``Link`` header of a page address whose twin is ``twin`` (``/errors/x.md``)."""
+    return f'{DISCOVERY_LINKS}, <{twin}>; rel="alternate"; type="text/markdown"'
+
+
+def twin_link_header(page: str) -> str:
+    """The ``Link`` header of a twin asked for at its ``.md`` address, whose page is ``page`` (``/errors/x/``)."""
+    return f'{DISCOVERY_LINKS}, <{page}>; rel="alternate"; type="text/html"'
+
+
 def published_headers(site: Path) -> dict[str, str]:
     """The headers of the ``/*`` block of the site's ``_headers``, as a host reads them: a line
     ``/*``, then its indented ``Name: value`` lines."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import json
 import os
 import re
 import subprocess
@@ -12,7 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import ROOT, SITE_CODE, Built, copy_project, http_get
+from conftest import ROOT, SITE_CODE, Built, copy_project, http_get, page_link_header, twin_link_header
 
 pytestmark = pytest.mark.build
 
@@ -122,19 +123,31 @@ def test_preview_negotiates_markdown_at_every_page_address(preview: str, accept:
         status, headers, body = http_get(preview + path, **({"Accept": accept} if accept else {}))
         assert status == 200, path
         assert headers["Vary"] == "Accept, Accept-Encoding"  # negotiated, and compressed for those who ask
+        # Either form of the page names the index, the ai-catalog and the twin (llms.txt v2 relations, and the older one).
+        assert headers["Link"] == page_link_header("/" + twin), path
         if markdown:
             assert headers["Content-Type"] == "text/markdown; charset=utf-8"
             assert body == http_get(preview + "/" + twin)[2], path
         else:
             assert headers["Content-Type"] == "text/html; charset=utf-8" and b"<h1" in body
-            assert headers["Link"] == f'</llms.txt>; rel="llms-txt", </{twin}>; rel="alternate"; type="text/markdown"'
+
+
+def test_preview_twins_name_the_index_and_their_page(preview: str) -> None:
+    for twin, page in ((f"/errors/{SITE_CODE}.md", f"/errors/{SITE_CODE}/"), ("/index.md", "/"), ("/guides/retries.md", "/guides/retries/")):
+        status, headers, _ = http_get(preview + twin)
+        assert status == 200 and headers["Content-Type"] == "text/markdown; charset=utf-8", twin
+        assert headers["Link"] == twin_link_header(page), twin
+    assert "Link" not in http_get(preview + "/llms.txt")[1]  # a file that is no page's twin names nothing
 
 
 def test_agents_find_the_index_where_they_look(preview: str, agnes_registry) -> None:
     assert http_get(preview + "/.well-known/llms.txt")[2] == http_get(preview + "/llms.txt")[2]
     status, headers, body = http_get(preview + "/robots.txt")
     assert status == 200 and headers["Content-Type"] == "text/plain; charset=utf-8"
-    assert body.decode() == f"User-agent: *\nAllow: /\n\nSitemap: {agnes_registry.site.docs_url}sitemap.xml\n"
+    assert body.decode() == (f"User-agent: *\nAllow: /\n\nSitemap: {agnes_registry.site.docs_url}sitemap.xml\n"
+                             "Agentmap: /.well-known/ai-catalog.json\n")
+    status, headers, body = http_get(preview + "/.well-known/ai-catalog.json")
+    assert status == 200 and headers["Content-Type"] == "application/json" and json.loads(body)["specVersion"] == "1.0"
 
 
 def test_preview_compresses_text_and_says_how_long_to_cache(preview: str, agnes_site: Built) -> None:
@@ -174,16 +187,17 @@ def test_the_preview_answers_304_to_a_current_copy(preview: str) -> None:
 
 @pytest.mark.build
 def test_the_site_builds_with_the_runtime_packages_alone(tmp_path: Path) -> None:
-    # `make serve` installs `-e .` without the test tools: a strict build must import none of them.
+    # `make serve` installs `-e .` without the test tools or the MCP server's SDK: a strict build must import none of them.
     import importlib.metadata
 
-    extras = [r for r in importlib.metadata.requires("errdocs") or [] if re.search(r"extra\s*==\s*['\"]test['\"]", r)]
+    extras = [r for r in importlib.metadata.requires("errdocs") or [] if re.search(r"extra\s*==\s*['\"](test|mcp)['\"]", r)]
     test_only = {re.split(r"[<>=!~\[ ;(]", requirement, maxsplit=1)[0].lower().replace("_", "-") for requirement in extras}
+    test_only -= {"errdocs"}  # the test extra takes the mcp extra as errdocs[mcp]
     modules = sorted(
         module for module, dists in importlib.metadata.packages_distributions().items()
         if any(dist.lower().replace("_", "-") in test_only for dist in dists) and not module.startswith("_") or module == "_pytest"
     )
-    assert {"pytest", "hypothesis", "playwright"} <= set(modules)
+    assert {"pytest", "hypothesis", "playwright", "mcp"} <= set(modules)
     project = copy_project(ROOT, tmp_path / "project")
     guard = (
         "import sys\n"

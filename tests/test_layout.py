@@ -18,7 +18,7 @@ import yaml
 from conftest import ROOT
 
 CORE = ROOT / "hooks" / "errdocs"
-LAYERS = ["registry", "render", "publish", "wire", "build", "tools"]
+LAYERS = ["registry", "render", "publish", "wire", "build", "tools", "agents"]
 """The core's layers, lowest first: a module imports from its own layer and the ones before it, never after."""
 SURFACE = len(LAYERS)
 """``errdocs/__init__`` and ``__main__``: the surface over every core layer."""

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from conftest import SITE_CODE, Built, Nginx, http_get, published_headers
+from conftest import SITE_CODE, Built, Nginx, http_get, page_link_header, published_headers, twin_link_header
 
 pytestmark = pytest.mark.build
 
@@ -46,10 +46,23 @@ def test_markdown_at_every_page_address(nginx: str, agnes_site: Built) -> None:
 def test_browsers_get_html_with_discovery_links(nginx: str) -> None:
     status, headers, body = _get(nginx + f"/errors/{SITE_CODE}/", Accept=BROWSER)
     assert status == 200 and headers["Content-Type"] == "text/html; charset=utf-8" and b"<h1" in body
-    assert headers["Link"] == f'</llms.txt>; rel="llms-txt", </errors/{SITE_CODE}.md>; rel="alternate"; type="text/markdown"'
+    assert headers["Link"] == page_link_header(f"/errors/{SITE_CODE}.md")
     assert "Accept" in ", ".join(headers.get_all("Vary"))
     status, headers, _ = _get(nginx + f"/errors/{SITE_CODE}", Accept=BROWSER)
     assert status == 301 and headers["Location"] == f"/errors/{SITE_CODE}/"
+
+
+def test_pages_and_twins_name_the_index_the_catalog_and_each_other(nginx: str) -> None:
+    # The same Link header as `make preview` (tests/test_hosting.py), negotiated Markdown included.
+    for path, twin in ((f"/errors/{SITE_CODE}/", f"/errors/{SITE_CODE}.md"), ("/", "/index.md"), ("/guides/retries/", "/guides/retries.md")):
+        for accept in (BROWSER, "text/markdown"):
+            status, headers, _ = _get(nginx + path, Accept=accept)
+            assert status == 200 and headers["Link"] == page_link_header(twin), (path, accept)
+        status, headers, _ = _get(nginx + twin)
+        assert status == 200 and headers["Link"] == twin_link_header(path), twin
+    assert _get(nginx + "/llms.txt")[1].get("Link") is None
+    status, headers, body = _get(nginx + "/.well-known/ai-catalog.json")
+    assert status == 200 and headers["Content-Type"] == "application/json; charset=utf-8" and b'"specVersion"' in body
 
 
 def test_types_404_discovery_files_and_compression(nginx: str, agnes_site: Built) -> None:

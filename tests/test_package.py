@@ -117,7 +117,7 @@ def test_errdocs_help_lists_every_command_on_a_line_of_its_own() -> None:
     env = {**ENV, "PYTHONPATH": str(ROOT / "hooks"), "COLUMNS": "100"}
     shown = subprocess.run([sys.executable, "-m", "errdocs", "--help"], capture_output=True, text=True, env=env, check=True).stdout
     lines = {line.split()[0]: line for line in shown.splitlines() if line.startswith("    ") and line.split()}
-    assert sorted(lines) == ["check", "contract", "generate", "new", "preview", "schema", "verify"]
+    assert sorted(lines) == ["check", "contract", "generate", "mcp", "new", "preview", "schema", "verify"]
     assert all(len(line.split()) > 3 for line in lines.values())  # each with what it does
     for command in lines:
         options = subprocess.run([sys.executable, "-m", "errdocs", command, "--help"], capture_output=True, text=True, env=env)

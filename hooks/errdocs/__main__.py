@@ -34,6 +34,8 @@ def main(argv: list[str] | None = None) -> int:
         return run_check(args.registry, args.docs_dir)
     if args.command == "verify":
         return run_verify(args)
+    if args.command == "mcp":
+        return run_mcp(args.source, args.http, args.cache_dir)
     return run_schema(args.output)
 
 
@@ -77,6 +79,12 @@ def _parser() -> argparse.ArgumentParser:
                         help="check only entries whose URL starts with it (repeatable; default: every entry)")
     verify.add_argument("--require-coverage", type=_percent, metavar="PERCENT",
                         help="exit 1 when fewer of the documented codes were seen")
+    mcp = sub.add_parser("mcp", help="serve a site's errors to agents over MCP (stdio, or Streamable HTTP with --http)")
+    mcp.add_argument("source", nargs="?", default=DEFAULT_REGISTRY,
+                     help=f"a site's errors.json (URL or file), a built site's folder, or a registry (default: {DEFAULT_REGISTRY})")
+    mcp.add_argument("--http", metavar="HOST:PORT", help="serve Streamable HTTP at http://HOST:PORT/mcp instead of stdio")
+    mcp.add_argument("--cache-dir", type=Path, help="where a fetched errors.json is kept with its ETag "
+                     "(default: $ERRDOCS_CACHE_DIR, else $XDG_CACHE_HOME/errdocs, else ~/.cache/errdocs)")
     return parser
 
 
@@ -115,6 +123,21 @@ def run_new(args: argparse.Namespace) -> int:
         return 1
     print(f"errdocs new: wrote {len(written)} files to {args.dir}. Next: cd {args.dir} && mkdocs serve")
     return 0
+
+
+MCP_PACKAGES = frozenset({"mcp", "mcp_types", "httpx2", "httpcore2", "starlette", "uvicorn", "sse_starlette"})
+"""Top-level modules of the ``mcp`` extra: without them ``errdocs mcp`` says how to install it."""
+
+
+def run_mcp(source: str, http: str | None, cache_dir: Path | None) -> int:
+    try:
+        from .agents.server import serve
+    except ModuleNotFoundError as err:
+        if (err.name or "").split(".")[0] not in MCP_PACKAGES:
+            raise
+        print("errdocs mcp: the MCP SDK is not installed; install it with: pip install 'errdocs[mcp]'", file=sys.stderr)
+        return 1
+    return serve(source, http=http, cache_dir=cache_dir)
 
 
 def run_check(path: Path, docs_dir: Path | None) -> int:

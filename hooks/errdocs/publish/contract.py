@@ -9,39 +9,73 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from ..registry.model import RETRYABLE_POLICIES, ROLES, EnvelopeField, ItemField, Registry, envelope_paths, envelope_roles
+from ..registry.model import (
+    RETRY_AFTER, RETRYABLE_POLICIES, ROLES, EnvelopeField, ItemField, Registry, envelope_paths, envelope_roles,
+)
 from ..render.markup import html_safe, indented_json
 from ..render.snippets import example_envelope
+from .twins import code_twin_url
 
 ERRORS_JSON = "errors.json"
 ENVELOPE_SCHEMA = "envelope.schema.json"
 OPENAPI_FRAGMENT = "errors.openapi.json"
 CONTRACT_FILES = (ERRORS_JSON, ENVELOPE_SCHEMA, OPENAPI_FRAGMENT)
 
+MCP_TOOLS = {
+    "get_error": "one code: what it means, what to do, whether and when to retry, its page",
+    "find_errors": "the codes with a status, a category, a retry behaviour or some words",
+    "explain_response": "an error response as received: its code (and sub-code) and whether and when to retry",
+}
+"""The tools of ``errdocs mcp`` (``errdocs.agents.server``), named and described wherever the site tells agents of them."""
+MCP_INSTALL = "pip install 'errdocs[mcp]'"
+"""How to install the MCP server (an extra of errdocs: it brings the MCP SDK)."""
+
+
+def mcp_command(registry: Registry) -> str:
+    """The command that serves this site's errors to an agent over MCP (stdio), from the published ``errors.json``."""
+    return f"errdocs mcp {registry.site.docs_url}{ERRORS_JSON}"
+
+
 CONTRACT_NOTES = {
-    ERRORS_JSON: "every code with its HTTP status, retry policy, SDK exceptions, doc_url, lifecycle and any sub-codes",
+    ERRORS_JSON: "every code with its HTTP status, meaning, steps, retry policy, example response, SDK exceptions, "
+                 "doc_url, Markdown page, lifecycle and any sub-codes, and the retry backoff in seconds "
+                 "(what `errdocs mcp` serves)",
     ENVELOPE_SCHEMA: "JSON Schema (2020-12) of the error envelope; `code` lists the documented codes",
     OPENAPI_FRAGMENT: "OpenAPI 3.1 components (ErrorEnvelope schema, one response per status) to $ref",
 }
 
 
 def errors_json(registry: Registry) -> dict[str, Any]:
+    """Everything an agent needs to act on an error, so a site's ``errors.json`` alone serves
+    ``errdocs mcp``. Keys are only ever added: older readers ignore the new ones."""
     roles = envelope_roles(registry.envelope, registry.envelope_media_type)
+    backoff = registry.retry_guidance.backoff
     codes: dict[str, Any] = {}
     for name, code in registry.codes.items():
         lifecycle = code.lifecycle
         codes[name] = {
             "http": [{"status": int(line[:3]), "reason": line[4:]} for line in code.http],
             "summary": code.summary,
+            **({"title": code.title} if code.title is not None else {}),
             **({"category": code.category} if code.category is not None else {}),
+            "group": code.nav_group,
+            "when": code.when,
+            "steps": list(code.steps),
             "retry": {
                 "policy": code.retry.policy.value,
                 "retryable": code.retryable,
                 "sdk_retries": code.retry.sdk_retries,
+                "label": code.retry.label,
+            },
+            "example": {
+                "status": code.example_status,
+                "headers": dict(code.example.headers),
+                "body": example_envelope(registry, name),
             },
             "sdk": {sdk_id: {"exception": raised.exception, "attributes": [a.name for a in raised.attributes]}
                     for sdk_id, raised in code.sdk.items()},
             "doc_url": registry.doc_url(name),
+            "twin_url": code_twin_url(registry, name),
             "lifecycle": {
                 "state": lifecycle.state.value,
                 "since": lifecycle.since,
@@ -67,6 +101,13 @@ def errors_json(registry: Registry) -> dict[str, Any]:
         ],
         **({"detail_items": _item_schema(registry.detail_items)} if registry.detail_items is not None else {}),
         "headers": [{"names": h.names, "when": h.when, "meaning": h.meaning} for h in registry.headers],
+        "retry_guidance": {
+            "retry_after_header": RETRY_AFTER if registry.declares_header(RETRY_AFTER) else None,
+            "backoff": {
+                "max_retries": backoff.max_retries, "base_seconds": backoff.base_seconds,
+                "max_seconds": backoff.max_seconds, "jitter": backoff.jitter, "delays_seconds": backoff.delays,
+            },
+        },
         "codes": codes,
     }
 

@@ -17,13 +17,15 @@ from ..registry.model import RETRY_AFTER, EnvelopeRole, Fact, LifecycleState, Re
 from ..render import markup
 from ..render.groups import parts
 from ..render.snippets import RETRY_NOTES, if_unconfirmed
-from .contract import CONTRACT_FILES, CONTRACT_NOTES
-from .twins import index_notice, twin_path
+from .contract import CONTRACT_FILES, CONTRACT_NOTES, MCP_INSTALL, MCP_TOOLS, mcp_command
+from .twins import code_twin_url, index_notice, twin_path
 
 LLMS_TXT = "llms.txt"
 LLMS_FULL_TXT = "llms-full.txt"
 WELL_KNOWN_LLMS_TXT = ".well-known/llms.txt"
 """Where agents that look in ``/.well-known/`` find the index (the same bytes as ``llms.txt``)."""
+WELL_KNOWN_AI_CATALOG = ".well-known/ai-catalog.json"
+"""The Agentic Resource Discovery manifest (``publish.ai_catalog``): the MCP server and these documents."""
 SHARD_DIR = "llms"
 SHARD_SHARE = 0.9
 """Most of the llms.txt budget the code lines of one shard take; a bigger group is split into parts."""
@@ -57,7 +59,7 @@ def code_line(registry: Registry, name: str) -> str:
     """One code's ``llms.txt`` entry."""
     code = registry.codes[name]
     statuses = "/".join(str(status) for status in code.statuses)
-    url = registry.site.docs_url + twin_path(registry.code_page_path(name))
+    url = code_twin_url(registry, name)
     life = code.lifecycle
     if life.state is LifecycleState.deprecated:
         state = f"deprecated since {life.since}, use {life.replaced_by}, removed on {life.removal_date}; "
@@ -180,6 +182,11 @@ def agent_instructions(registry: Registry) -> list[str]:
     # Markdown twin, and an agent sorting links by "is this Markdown?" should meet only those.
     lines.append("- The contract as data, for code generation and validation:")
     lines += [f"  - `{docs}{name}`: {CONTRACT_NOTES[name]}" for name in CONTRACT_FILES]
+    # Named, not linked, for the same reason; the ai-catalog lists the server with how to run it.
+    lines.append(f"- To look an error up instead of reading pages, run the MCP server over this site's errors "
+                 f"(`{MCP_INSTALL}`, then `{mcp_command(registry)}`): "
+                 + "; ".join(f"`{tool}`: {what}" for tool, what in MCP_TOOLS.items())
+                 + f". Agent resources of this site: `{docs}{WELL_KNOWN_AI_CATALOG}`.")
     return lines
 
 

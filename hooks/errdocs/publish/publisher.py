@@ -12,7 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..registry.model import Registry
+from .ai_catalog import WELL_KNOWN_AI_CATALOG, agentmap_path, ai_catalog
 from .budgets import size_problems
+from .contract import html_safe_json
 from .folders import FOLDER_PAGE, folder_page, folder_targets
 from .headers import HEADERS_FILE, NGINX_HEADERS_FILE, InlineCode, headers_file, nginx_include, security_headers
 from .llms import LLMS_FULL_TXT, LLMS_TXT, WELL_KNOWN_LLMS_TXT, NavSection, full_header, index_files, nav_order
@@ -75,6 +77,8 @@ class Publisher:
         self._indexes: dict[str, str] = {}
         self._order: list[str] = []
         self._header = ""
+        self._ai_catalog = ""
+        self._agentmap = agentmap_path(registry)
         self._expected: Expected | None = None
 
     def add(self, page: PageDoc) -> None:
@@ -102,6 +106,7 @@ class Publisher:
         self._order = nav_order(self.pages, nav)  # once: the indexes, the gate and llms-full.txt share it
         self._header = full_header(registry)
         self._indexes = index_files(registry, self.pages, nav)
+        self._ai_catalog = html_safe_json(ai_catalog(registry))
         self._expected = Expected.of(registry)
         self.registry = None
 
@@ -115,14 +120,15 @@ class Publisher:
         )
 
     def write_indexes(self) -> None:
-        """Write ``llms.txt`` (+ shards, and its copy at ``/.well-known/``), ``llms-full.txt``,
-        and, unless the docs bring their own, ``robots.txt`` and the folder pages; once every
-        twin and HTML page is written."""
+        """Write ``llms.txt`` (+ shards, and its copy at ``/.well-known/``), ``llms-full.txt``, the
+        ai-catalog manifest, and, unless the docs bring their own, ``robots.txt`` and the folder
+        pages; once every twin and HTML page is written."""
         for path, text in self._indexes.items():
             self._write(path, text)
         self._write(WELL_KNOWN_LLMS_TXT, self._indexes[LLMS_TXT])
+        self._write(WELL_KNOWN_AI_CATALOG, self._ai_catalog)
         if not (self.out_dir / ROBOTS_TXT).exists():
-            self._write(ROBOTS_TXT, robots_txt(self._docs_url))
+            self._write(ROBOTS_TXT, robots_txt(self._docs_url, agentmap=self._agentmap))
         self._write_full()
         self._write_folder_pages()
 

@@ -136,6 +136,11 @@ def twin_head(notice: str, registry: Registry, page: PageDoc) -> str:
 # --- the page's text ------------------------------------------------------------------------------
 
 
+def code_twin_url(registry: Registry, name: str) -> str:
+    """The published address of a code's own page as Markdown (``.../errors/card_declined.md``)."""
+    return registry.site.docs_url + twin_path(registry.code_page_path(name))
+
+
 def twin_path(src_uri: str) -> str:
     """Where a page's twin lives, relative to the site root: the page address + ``.md``.
 

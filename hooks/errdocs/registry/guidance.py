@@ -36,6 +36,12 @@ class Backoff(Model):
     jitter: Text
     """How to randomise each delay."""
 
+    @property
+    def delays(self) -> list[float]:
+        """The wait before each retry, in seconds: ``base_seconds``, doubled on each further
+        attempt, never over ``max_seconds``, ``max_retries`` of them (before any jitter)."""
+        return [min(self.base_seconds * 2**attempt, self.max_seconds) for attempt in range(self.max_retries)]
+
 
 class RetryGuidance(Model):
     """The retry guidance snippet, as data."""

@@ -12,7 +12,9 @@ behaves as one, so tests can check what a host must get right:
 * content negotiation at every page address: ``Accept: text/markdown`` (or ``text/plain``
   preferred over HTML) gets the page's Markdown twin, the ``doc_url`` form included, with
   ``Vary: Accept``; browsers get HTML; ``q=0`` refuses a type;
-* every page response names ``llms.txt`` and the page's twin in a ``Link`` header;
+* every page response names ``llms.txt`` (``rel="llms-txt"`` and llms.txt v2's ``describedby``), the
+  page's twin (``alternate``, ``text/markdown``) and ``/.well-known/ai-catalog.json`` (``ai-catalog``) in
+  a ``Link`` header, and every twin the index, the manifest and its page (``alternate``, ``text/html``);
 * text is gzip-compressed for clients that accept it (``Vary: Accept-Encoding``), and every
   response says how long it may be cached: a year for fingerprinted theme assets, whose
   name changes with their content, five minutes for everything else (as ``hosting/nginx.conf``);
@@ -209,6 +211,30 @@ def locate(root: str, address: str) -> Found | None:
     return Found(real, stat.S_ISDIR(info.st_mode), int(info.st_mtime), (info.st_mtime_ns, info.st_size))
 
 
+INDEX_LINKS = '</llms.txt>; rel="llms-txt", </llms.txt>; rel="describedby"; type="text/plain", </.well-known/ai-catalog.json>; rel="ai-catalog"'
+"""What every page and twin names in its ``Link`` header (RFC 8288): the index, by the older ``llms-txt``
+and by llms.txt v2's ``describedby``, and the Agentic Resource Discovery manifest."""
+
+
+def page_links(twin_address: str) -> str:
+    """The ``Link`` header of a page address, HTML or negotiated Markdown: the index, and the page's twin."""
+    return f'{INDEX_LINKS}, <{urllib.parse.quote(twin_address)}>; rel="alternate"; type="text/markdown"'
+
+
+def twin_links(page_address: str) -> str:
+    """The ``Link`` header of a twin asked for by its ``.md`` address: the index, and the page it is the text of."""
+    return f'{INDEX_LINKS}, <{urllib.parse.quote(page_address)}>; rel="alternate"; type="text/html"'
+
+
+def page_of(address: str) -> str | None:
+    """The page address of the twin at ``address`` (``/errors/x.md`` -> ``/errors/x/``, ``/index.md`` -> ``/``);
+    None for any other address. The reverse of ``twin_of``."""
+    if not address.endswith(".md") or address.endswith("/.md"):
+        return None
+    stem = address[: -len(".md")]
+    return "/" if stem == "/index" else stem + "/"
+
+
 def twin_of(address: str) -> str | None:
     """The address of the Markdown twin of the page at ``address`` (``/errors/x``, ``/errors/x/``,
     ``/``); None for a file's address (a dot in its last segment)."""
@@ -369,7 +395,7 @@ class StaticSiteHandler(http.server.SimpleHTTPRequestHandler):
         if twin is not None and twin.is_dir:
             twin = None
         if twin is not None and wants_markdown(self.headers.get("Accept", "")):
-            return self._send_file(twin, address, vary="Accept")
+            return self._send_file(twin, address, vary="Accept", link=page_links(twin_address))  # type: ignore[arg-type]
         found = locate(root, address)
         if found is not None and found.is_dir:
             if not address.endswith("/"):
@@ -377,10 +403,12 @@ class StaticSiteHandler(http.server.SimpleHTTPRequestHandler):
             found = locate(root, address + "index.html")  # never a listing of the folder
         if found is None or found.is_dir:
             return self.send_error(404)
-        # The page's Markdown and the site's index, for agents that read headers (RFC 8288).
+        # The page's Markdown (or a twin's page) and the site's index, for agents that read headers (RFC 8288).
         link = ""
         if twin is not None:
-            link = f'</llms.txt>; rel="llms-txt", <{urllib.parse.quote(twin_address)}>; rel="alternate"; type="text/markdown"'
+            link = page_links(twin_address)  # type: ignore[arg-type]
+        elif (page := page_of(address)) is not None and locate(root, page + "index.html") is not None:
+            link = twin_links(page)
         self._send_file(found, address, vary="Accept" if twin else "", link=link)
 
     def _send_file(self, found: Found, address: str, *, vary: str = "", link: str = "") -> None:
