@@ -115,6 +115,26 @@ def test_a_closed_code_set_refuses_an_undocumented_code_that_the_open_one_accept
     assert next(f for f in errors_json(closed)["envelope"] if f["name"] == "code")["closed"] is True
 
 
+def test_a_nullable_code_field_is_one_flat_list_of_its_values_or_null(example_data) -> None:
+    """Stripe's ``code`` is nullable: null joins the documented codes and (unless closed) any other
+    string in one ``anyOf``, so editors and generators still find the codes in its first branch."""
+    from errdocs.publish.contract import envelope_schema
+
+    code_field = next(f for f in example_data["envelope"] if f["name"] == "code")
+    code_field["nullable"] = True
+    for closed in (False, True):
+        code_field["closed"] = closed
+        registry = validated(example_data)
+        schema = envelope_schema(registry)["properties"]["code"]
+        branches = schema["anyOf"]
+        assert branches[0] == {"type": "string", "enum": list(registry.codes)}
+        assert branches[-1] == {"type": "null"} and len(branches) == (2 if closed else 3)
+        validator = Draft202012Validator(envelope_schema(registry))
+        body = example_envelope(registry, "thing_missing")
+        assert [validator.is_valid({**body, "code": value}) for value in ("thing_missing", None, "thing_not_documented_yet")] == [
+            True, True, not closed]
+
+
 def test_only_a_field_with_listed_values_can_be_closed(example_data) -> None:
     from errdocs.registry.load import RegistryError
 
