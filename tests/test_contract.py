@@ -170,6 +170,7 @@ DETAIL_CASES = {
     # registry fixture: (code whose example is replaced, the path of its message field)
     "example_site": ("thing_missing", ("detail",)),
     "payments_site": ("parameter_invalid", ("error", "message")),
+    "stripe_site": ("card_declined", ("error", "message")),  # no detail_items: a string, or an object
 }
 
 

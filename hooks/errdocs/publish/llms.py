@@ -102,7 +102,8 @@ def llms_txt(
         "",
         (
             f"{site.name} returns every error in one JSON envelope ({fields}), with one of "
-            f"{len(registry.codes)} stable codes. Each code below links its page as Markdown; the notes give "
+            f"{len(registry.codes)} stable codes{' (a few errors have none)' if _may_be_absent(registry, EnvelopeRole.code) else ''}. "
+            "Each code below links its page as Markdown; the notes give "
             "its HTTP status, whether retrying can succeed, and what it means."
         ),
         "",
@@ -188,7 +189,7 @@ def unlisted_codes(registry: Registry, field: str) -> str:
     """What an agent should make of a code this index does not list: the registry says whether the set is closed."""
     if registry.role_field(EnvelopeRole.code).closed:
         return f"- The API sends no {field} but the ones listed here."
-    return (f"- A {field} this index does not list can still arrive (new codes come without a breaking change): "
+    return (f"- A value of {field} this index does not list can still arrive (new codes come without a breaking change): "
             "handle it by its HTTP status.")
 
 
