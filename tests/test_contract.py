@@ -21,7 +21,7 @@ from openapi_spec_validator import validate
 from errdocs.tools.breaking import compare
 from errdocs.render.snippets import example_envelope
 
-from conftest import EXAMPLE_SITE, ROOT, Built, copy_project, documented_values, dump_registry, mkdocs_build, read_yaml, validated
+from conftest import EXAMPLE_SITE, ROOT, SITES, Built, copy_project, documented_values, dump_registry, mkdocs_build, read_yaml, validated
 
 
 def test_contract_files_are_published(agnes_site: Built, agnes_registry) -> None:
@@ -204,7 +204,7 @@ def test_the_registry_accepts_exactly_the_details_the_published_schema_does(site
 
 @functools.lru_cache(maxsize=None)
 def _registry_data(site: str) -> dict:
-    return read_yaml(ROOT / "tests" / "fixtures" / site / "registry.yaml")
+    return read_yaml(SITES[site] / "registry.yaml")
 
 
 # --- the gate -----------------------------------------------------------------------------------
