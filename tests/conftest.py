@@ -20,7 +20,17 @@ from hypothesis import strategies as st
 from local_servers import NGINX, free_port, nginx, stop  # hosting/: shared with `make load`
 
 ROOT = Path(__file__).resolve().parent.parent
-EXAMPLE_SITE = ROOT / "tests" / "fixtures" / "example_site"
+FIXTURES = ROOT / "tests" / "fixtures"
+EXAMPLE_SITE = FIXTURES / "example_site"
+SITES = {
+    "agnes": ROOT,
+    "example_site": EXAMPLE_SITE,
+    "payments_site": FIXTURES / "payments_site",
+    "problem_site": FIXTURES / "problem_site",
+    "stripe_site": FIXTURES / "stripe_site",
+}
+"""Every registry the generic tests run over, by name: the repository's own, and the sites of
+``tests/fixtures`` (a team that swaps in its registry adds its site here)."""
 
 
 def read_yaml(path: Path) -> Any:
@@ -178,6 +188,27 @@ def agnes_site(tmp_path_factory: pytest.TempPathFactory) -> Built:
     built = mkdocs_build(project)
     assert built.returncode == 0, built.output
     return built
+
+
+@pytest.fixture(scope="session")
+def built_sites(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], tuple[Any, Built]]:
+    """``build(name)``: the site of ``SITES[name]`` built strict, and its registry; each built once per
+    session, when a test first asks for it (Agnes' is ``agnes_site``). Read them; never change them."""
+    from errdocs.registry.load import load_registry
+
+    cache: dict[str, tuple[Any, Built]] = {}
+
+    def build(name: str) -> tuple[Any, Built]:
+        if name not in cache:
+            if name == "agnes":
+                built = request.getfixturevalue("agnes_site")
+            else:
+                built = mkdocs_build(SITES[name], tmp_path_factory.mktemp(name) / "site")
+                assert built.returncode == 0, built.output
+            cache[name] = (load_registry(SITES[name] / "registry.yaml"), built)
+        return cache[name]
+
+    return build
 
 
 def wait_for_http(url: str, *, seconds: float = 30.0) -> None:

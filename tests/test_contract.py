@@ -21,7 +21,7 @@ from openapi_spec_validator import validate
 from errdocs.tools.breaking import compare
 from errdocs.render.snippets import example_envelope
 
-from conftest import EXAMPLE_SITE, ROOT, Built, copy_project, documented_values, dump_registry, mkdocs_build, read_yaml, validated
+from conftest import EXAMPLE_SITE, ROOT, SITES, Built, copy_project, documented_values, dump_registry, mkdocs_build, read_yaml, validated
 
 
 def test_contract_files_are_published(agnes_site: Built, agnes_registry) -> None:
@@ -115,6 +115,26 @@ def test_a_closed_code_set_refuses_an_undocumented_code_that_the_open_one_accept
     assert next(f for f in errors_json(closed)["envelope"] if f["name"] == "code")["closed"] is True
 
 
+def test_a_nullable_code_field_is_one_flat_list_of_its_values_or_null(example_data) -> None:
+    """Stripe's ``code`` is nullable: null joins the documented codes and (unless closed) any other
+    string in one ``anyOf``, so editors and generators still find the codes in its first branch."""
+    from errdocs.publish.contract import envelope_schema
+
+    code_field = next(f for f in example_data["envelope"] if f["name"] == "code")
+    code_field["nullable"] = True
+    for closed in (False, True):
+        code_field["closed"] = closed
+        registry = validated(example_data)
+        schema = envelope_schema(registry)["properties"]["code"]
+        branches = schema["anyOf"]
+        assert branches[0] == {"type": "string", "enum": list(registry.codes)}
+        assert branches[-1] == {"type": "null"} and len(branches) == (2 if closed else 3)
+        validator = Draft202012Validator(envelope_schema(registry))
+        body = example_envelope(registry, "thing_missing")
+        assert [validator.is_valid({**body, "code": value}) for value in ("thing_missing", None, "thing_not_documented_yet")] == [
+            True, True, not closed]
+
+
 def test_only_a_field_with_listed_values_can_be_closed(example_data) -> None:
     from errdocs.registry.load import RegistryError
 
@@ -150,6 +170,7 @@ DETAIL_CASES = {
     # registry fixture: (code whose example is replaced, the path of its message field)
     "example_site": ("thing_missing", ("detail",)),
     "payments_site": ("parameter_invalid", ("error", "message")),
+    "stripe_site": ("card_declined", ("error", "message")),  # no detail_items: a string, or an object
 }
 
 
@@ -183,7 +204,7 @@ def test_the_registry_accepts_exactly_the_details_the_published_schema_does(site
 
 @functools.lru_cache(maxsize=None)
 def _registry_data(site: str) -> dict:
-    return read_yaml(ROOT / "tests" / "fixtures" / site / "registry.yaml")
+    return read_yaml(SITES[site] / "registry.yaml")
 
 
 # --- the gate -----------------------------------------------------------------------------------

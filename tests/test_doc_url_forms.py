@@ -1,8 +1,8 @@
 """The forms a ``doc_url`` can take (``site.doc_url_form``): a page per code named as the code
 (``path``) or by its slug (``slug``), or a section of one page of every code (``anchor``).
 
-The slug form also builds strict as ``tests/fixtures/problem_site`` (the generic tests of
-``test_registries.py``); the anchor form is checked here through ``errdocs generate``, the
+The slug form also builds strict as ``tests/fixtures/problem_site`` and ``stripe_site`` (the
+generic tests of ``test_registries.py``); the anchor form is checked here through ``errdocs generate``, the
 build's core without MkDocs, and the page it adds is rendered with Python-Markdown.
 """
 

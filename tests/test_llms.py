@@ -80,6 +80,32 @@ def test_code_lines_carry_status_retry_and_summary(example_registry) -> None:
     )
 
 
+def test_agents_learn_what_to_do_when_the_code_or_doc_url_may_be_absent(example_data) -> None:
+    """An API whose code field is optional (Stripe's ``error.code``) sends some errors without one:
+    llms.txt says to handle those by category and status, and promises a doc_url only where there is one."""
+    from errdocs.publish.llms import agent_instructions
+
+    from conftest import validated
+
+    def instructions(data) -> str:
+        return "\n".join(agent_instructions(validated(data)))
+
+    required = instructions(example_data)
+    assert "without `code`" not in required and "- `doc_url` in every error is the address" in required
+    nested = copy.deepcopy(example_data)
+    nested["envelope"] = [{"name": "error", "type": "object", "description": "The error.", "fields": [
+        {**field, "role": {"detail": "message"}.get(field["name"], field["name"]),  # nested: no name implies a role
+         **({"required": False} if field["name"] in ("code", "doc_url") else {})} for field in example_data["envelope"]]}]
+    nested["envelope"][0]["fields"].append({"name": "type", "type": "string", "role": "category", "description": "The class."})
+    for code in nested["codes"].values():
+        code["category"] = "api_error"
+    optional = instructions(nested)
+    assert "- Some errors come without `error.code`: handle such an error by `error.type` and its HTTP status." in optional
+    assert "- `error.doc_url` in an error that has one is the address of that code's page" in optional
+    example_data["envelope"] = [{**field, **({"nullable": True} if field["name"] == "code" else {})} for field in example_data["envelope"]]
+    assert "- Some errors come without `code`: handle such an error by its HTTP status." in instructions(example_data)
+
+
 def test_surfaces_follow_the_nav_and_list_every_page(example_registry, tmp_path: Path) -> None:
     pages = _pages(example_registry)
     nav = [NavSection("Docs", ["index.md"]), NavSection("Errors", ["errors/overview.md", "errors/server_broke.md"])]

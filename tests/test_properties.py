@@ -376,7 +376,8 @@ def valid_registries(draw) -> dict[str, Any]:
             code["lifecycle"] = {"state": "removed", "since": since,
                                  **({"replaced_by": draw(st.sampled_from(replacements))} if replacements and draw(st.booleans()) else {})}
         if draw(st.booleans()):
-            code["unconfirmed"] = {fact: draw(texts) for fact in draw(st.lists(st.sampled_from(FACTS), max_size=3, unique=True))}
+            facts = [fact for fact in FACTS if fact != "category" or "category" in code]  # only a fact the code states
+            code["unconfirmed"] = {fact: draw(texts) for fact in draw(st.lists(st.sampled_from(facts), max_size=3, unique=True))}
         codes[name] = code
     data["codes"] = codes
     changelog = []

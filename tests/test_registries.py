@@ -1,4 +1,4 @@
-"""The generator over more than one registry: Agnes', and three made-up APIs unlike it.
+"""The generator over more than one registry: Agnes', three made-up APIs unlike it, and a real one.
 
 * ``example_site``: a flat envelope like Agnes', two SDKs;
 * ``payments_site``: a nested, Stripe-style envelope (``error: {...}``), Python, Node.js and
@@ -7,11 +7,16 @@
 * ``problem_site``: RFC 9457 problem details (``application/problem+json``), Java, C# and
   Rust SDKs, code pages under ``problems/`` named by slug (``doc_url_form: slug``:
   ``problems/account-frozen``), the codes table on ``reference/problems.md``, and a closed
-  set of codes (the others' are open).
+  set of codes (the others' are open);
+* ``stripe_site``: Stripe's payments API as it publishes its errors, through the plugin: an
+  optional, nullable code beside a category (``error.type``), 47 decline codes
+  (``error.decline_code``), slug doc_urls under ``error-codes/``, ``402 Request Failed``, a
+  header of its own (``Stripe-Should-Retry``) and none called ``Retry-After``, unconfirmed
+  statuses and categories, and errors with no code at all on its overview.
 
 Each is built once with ``mkdocs build --strict``, and every check here is about the
 generator, not about a registry's content: a team that swaps in its own registry only adds
-its site to ``SITES``.
+its site to ``SITES`` (``conftest.py``).
 """
 
 from __future__ import annotations
@@ -25,34 +30,19 @@ import pytest
 from jsonschema import Draft202012Validator
 from openapi_spec_validator import validate
 
-from conftest import ROOT, documented_values, dump_registry, mkdocs_build
-from errdocs.registry.model import EnvelopeRole
+from conftest import FIXTURES, ROOT, SITES, documented_values, dump_registry, mkdocs_build
+from errdocs.publish.twins import twin_path
+from errdocs.registry.model import EnvelopeRole, Fact
 
 pytestmark = pytest.mark.build
 
-FIXTURES = ROOT / "tests" / "fixtures"
-SITES = {
-    "agnes": ROOT,
-    "example_site": FIXTURES / "example_site",
-    "payments_site": FIXTURES / "payments_site",
-    "problem_site": FIXTURES / "problem_site",
-}
 _JSON_BLOCK = re.compile(r"^```json\n(.*?)\n```$", re.M | re.S)
 
 
 @pytest.fixture(scope="module", params=sorted(SITES))
-def site(request, tmp_path_factory):
-    """(name, registry, built site) of each registry, built once per module."""
-    from errdocs.registry.load import load_registry
-
-    project = SITES[request.param]
-    if request.param == "agnes":
-        from conftest import copy_project
-
-        project = copy_project(ROOT, tmp_path_factory.mktemp("agnes") / "project")
-    built = mkdocs_build(project, tmp_path_factory.mktemp(request.param) / "site")
-    assert built.returncode == 0, built.output
-    return request.param, load_registry(project / "registry.yaml"), built
+def site(request, built_sites):
+    """(name, registry, built site) of each registry, built once per session."""
+    return (request.param, *built_sites(request.param))
 
 
 def _example(twin: str) -> dict:
@@ -74,6 +64,18 @@ def _html(registry, code: str) -> str:
 def _twin(registry, code: str) -> str:
     """Where a code's own page's Markdown twin is in the built site."""
     return registry.code_page_path(code)
+
+
+def _codes_table_page(name: str) -> str:
+    """The docs path of the page that holds site ``name``'s codes table (from its ``mkdocs.yml`` nav)."""
+    import yaml
+
+    from errdocs.render.nav import codes_table_page
+
+    nav = yaml.safe_load((SITES[name] / "mkdocs.yml").read_text(encoding="utf-8"))["nav"]
+    holder = codes_table_page(nav, SITES[name] / "docs")
+    assert holder is not None, name
+    return holder
 
 
 def test_every_code_has_its_page_at_its_doc_url(site) -> None:
@@ -140,14 +142,9 @@ def test_an_undocumented_code_passes_both_schemas_unless_the_registry_closes_the
 
 def test_categories_show_in_the_overview_errors_json_twins_llms_txt_and_examples(site) -> None:
     """Where the envelope has a category field, every code's category is in each place; elsewhere in none."""
-    from errdocs.render.nav import codes_table_page
-
-    import yaml
-
     name, registry, built = site
     path = registry.roles.get(EnvelopeRole.category)
-    nav = yaml.safe_load((SITES[name] / "mkdocs.yml").read_text(encoding="utf-8"))["nav"]
-    overview = (built.site / codes_table_page(nav, SITES[name] / "docs")).read_text(encoding="utf-8")
+    overview = (built.site / twin_path(_codes_table_page(name))).read_text(encoding="utf-8")
     assert ("| Code | HTTP | Category | When | Retry? |" in overview) is bool(path), name
     errors = json.loads((built.site / "errors.json").read_text(encoding="utf-8"))
     llms = (built.site / "llms.txt").read_text(encoding="utf-8")
@@ -160,9 +157,11 @@ def test_categories_show_in_the_overview_errors_json_twins_llms_txt_and_examples
             continue
         assert errors["codes"][code]["category"] == entry.category, f"{name}/{code}"
         assert f'\ncategory: "{entry.category}"' in head, f"{name}/{code}"
-        assert f"; {'.'.join(path)}: {entry.category};" in line, f"{name}/{code}"
+        marked = " (unconfirmed)" if Fact.category in entry.unconfirmed else ""  # an inferred category says so
+        assert f"; {'.'.join(path)}: {entry.category}{marked};" in line, f"{name}/{code}"
         if entry.returned:
-            assert re.search(rf"^\| \[`{code}`\]\([^)]*\) \| [^|]+ \| `{entry.category}` \|", overview, re.M), f"{name}/{code}"
+            cell = re.escape(f"`{entry.category}`{marked}")
+            assert re.search(rf"^\| \[`{code}`\]\([^)]*\) \| [^|]+ \| {cell} \|", overview, re.M), f"{name}/{code}"
             expected = entry.example.fields.get(".".join(path), entry.category)
             assert _at(_example(twin), path) == expected, f"{name}/{code}"
 
@@ -192,7 +191,7 @@ def test_subcodes_are_anchored_searchable_and_published(site) -> None:
     schema = json.loads((built.site / "envelope.schema.json").read_text(encoding="utf-8"))
     assert documented_values(_property(schema, path)) == list(dict.fromkeys(v for e in returned.values() for v in e.subcodes))
     for code, entry in returned.items():
-        twin = (built.site / registry.errors_path / f"{code}.md").read_text(encoding="utf-8")
+        twin = (built.site / _twin(registry, code)).read_text(encoding="utf-8")
         assert errors["codes"][code].get("subcodes", {}).keys() == entry.subcodes.keys(), f"{name}/{code}"
         if not entry.subcodes:
             continue
@@ -225,21 +224,18 @@ def test_the_media_type_reaches_pages_and_contract_files(site) -> None:
 
 def test_code_pages_join_the_nav_beside_the_codes_table(site) -> None:
     name, registry, built = site
-    from errdocs.render.nav import codes_table_page
-
-    import yaml
-
-    nav = yaml.safe_load((SITES[name] / "mkdocs.yml").read_text(encoding="utf-8"))["nav"]
-    holder = codes_table_page(nav, SITES[name] / "docs")
-    assert holder is not None
+    holder = _codes_table_page(name)
     first = next(code for code, entry in registry.codes.items() if entry.returned)
     page = (built.site / _html(registry, first)).read_text(encoding="utf-8")
     # In the nav, the page is the active entry; beside the codes table, its section (expanded
     # on it, pruned elsewhere) also links the page that holds the table.
     assert "md-nav__link--active" in page, f"{name}: {first} is not in the nav"
-    holder_dir = holder.removesuffix(".md").rsplit("/", 1)[-1] + "/"
-    hrefs = re.findall(r'<a href="([^"]+)" class="md-nav__link', page)
-    assert any(href.endswith(holder_dir) for href in hrefs), f"{name}: {first} is not beside {holder} in the nav"
+    from urllib.parse import urljoin
+
+    here = "/" + _html(registry, first).removesuffix("index.html")
+    holder_url = "/" + twin_path(holder).removesuffix(".md") + "/"  # errors/overview.md or x/index.md: /x/
+    hrefs = [urljoin(here, href) for href in re.findall(r'<a href="([^"]+)" class="md-nav__link', page)]
+    assert holder_url in hrefs, f"{name}: {first} is not beside {holder} in the nav"
 
 
 def test_llms_txt_lists_every_code_and_every_file_fits_the_budget(site) -> None:
@@ -277,6 +273,27 @@ def test_no_page_joins_sentences_with_a_stop_and_a_semicolon(site) -> None:
     name, _, built = site
     for path in [*built.site.rglob("*.html"), *built.site.rglob("*.md")]:
         assert ".;" not in path.read_text(encoding="utf-8"), f"{name}: {path.relative_to(built.site)}"
+
+
+_HTTP_BLOCK = re.compile(r"^```http\nHTTP/1\.1 [^\n]*\n(.*?)\n```$", re.M | re.S)
+
+
+def test_no_page_shows_a_header_the_registry_does_not_declare(site) -> None:
+    """Every header of an example response is declared under ``headers`` (``Content-Type`` says what the
+    body is); and ``Retry-After``, the header generators like to assume, appears on no page of a
+    registry that neither declares nor mentions it."""
+    name, registry, built = site
+    own_text = SITES[name].joinpath("registry.yaml").read_text(encoding="utf-8")
+    assumed_absent = not registry.declares_header("Retry-After") and "Retry-After" not in own_text
+    for path in [*built.site.rglob("*.html"), *built.site.rglob("*.md")]:
+        text = path.read_text(encoding="utf-8")
+        for block in _HTTP_BLOCK.findall(text):
+            names = [line.split(":", 1)[0] for line in block.splitlines()]
+            assert names[-1] == "Content-Type", f"{name}: {path.relative_to(built.site)}"
+            undeclared = [header for header in names[:-1] if not registry.declares_header(header)]
+            assert undeclared == [], f"{name}: {path.relative_to(built.site)} shows {undeclared}"
+        if assumed_absent:
+            assert "Retry-After" not in text, f"{name}: {path.relative_to(built.site)} names Retry-After"
 
 
 class _Sidebar(HTMLParser):
@@ -330,13 +347,7 @@ def test_the_code_pages_run_from_the_codes_table_to_the_changelog(site) -> None:
 
 def test_the_codes_table_is_grouped_under_the_group_names(site) -> None:
     name, registry, built = site
-    from errdocs.render.nav import codes_table_page
-
-    import yaml
-
-    nav = yaml.safe_load((SITES[name] / "mkdocs.yml").read_text(encoding="utf-8"))["nav"]
-    holder = codes_table_page(nav, SITES[name] / "docs")
-    twin = (built.site / holder).read_text(encoding="utf-8")
+    twin = (built.site / twin_path(_codes_table_page(name))).read_text(encoding="utf-8")
     for group, names in registry.code_groups().items():
         table = twin.split(f"### {group}\n", 1)[1].lstrip("\n").split("\n\n", 1)[0]
         assert [re.match(r"\| \[`([^`]+)`", row)[1] for row in table.splitlines()[2:]] == names, f"{name}: {group}"

@@ -236,6 +236,39 @@ def test_an_unconfirmed_status_is_marked_wherever_it_is_stated(example_data, tmp
         "- [server_broke](https://docs.example.test/errors/server_broke.md): HTTP 503 (unconfirmed); retryable with backoff (unconfirmed); ")
 
 
+def test_an_unconfirmed_category_is_marked_wherever_it_is_stated(example_data) -> None:
+    """An API may list its classes without saying which class each code is in: an inferred category
+    says so on the page, in the codes table, in llms.txt, the twin and errors.json."""
+    from errdocs.publish.contract import errors_json
+    from errdocs.publish.llms import code_line
+    from errdocs.publish.twins import code_facts
+
+    example_data["envelope"].append({"name": "type", "type": "string", "role": "category", "description": "The class."})
+    for code in example_data["codes"].values():
+        code["category"] = "api_error"
+    example_data["codes"]["server_broke"]["unconfirmed"] = {"category": "Inferred from its 503."}
+    registry = _registry(example_data)
+    page = code_page(registry, "server_broke")
+    assert "| **Category** | `api_error` (in `type`) (unconfirmed) |" in page
+    assert "| **Unconfirmed** | Category: Inferred from its 503. |" in page
+    row = next(line for line in codes_table(registry).splitlines() if "server_broke" in line)
+    assert "| `api_error` (unconfirmed) |" in row
+    assert "; type: api_error (unconfirmed); " in code_line(registry, "server_broke")
+    assert code_facts(registry, "server_broke")["unconfirmed"] == {"category": "Inferred from its 503."}
+    assert errors_json(registry)["codes"]["server_broke"]["unconfirmed"] == {"category": "Inferred from its 503."}
+    other = next(line for line in codes_table(registry).splitlines() if "thing_missing" in line)
+    assert "| `api_error` |" in other  # confirmed categories are not marked
+
+
+def test_only_a_stated_category_can_be_unconfirmed(example_data) -> None:
+    from errdocs.registry.load import RegistryError
+
+    example_data["codes"]["server_broke"]["unconfirmed"] = {"category": "Inferred."}
+    with pytest.raises(RegistryError) as caught:
+        _registry(example_data)
+    assert str(caught.value).endswith("codes.server_broke.unconfirmed.category: the code has no category to mark as unconfirmed")
+
+
 def test_a_note_of_several_paragraphs_stays_in_its_sdk_item(example_data) -> None:
     import markdown
     from markdown_it import MarkdownIt

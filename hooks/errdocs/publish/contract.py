@@ -142,7 +142,9 @@ def _object_schema(registry: Registry, fields: list[EnvelopeField], prefix: tupl
             schema = ROLES[roles[path]].json_schema(registry.codes, registry.site, item_ref, closed=field.closed)
         else:
             schema = {}
-        if field.nullable and schema:  # an empty schema allows null already
+        if field.nullable and set(schema) == {"anyOf"}:  # one flat anyOf: an open enum or null
+            schema = {"anyOf": [*schema["anyOf"], {"type": "null"}]}
+        elif field.nullable and schema:  # an empty schema allows null already
             schema = {"anyOf": [schema, {"type": "null"}]}
         properties[field.name] = {**schema, "description": field.description}
     return {"type": "object", "required": [f.name for f in fields if f.required], "properties": properties}

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Mapping, Protocol
 
-from ..registry.model import RETRY_AFTER, EnvelopeRole, Fact, LifecycleState, Registry
+from ..registry.model import RETRY_AFTER, EnvelopeRole, Fact, LifecycleState, Registry, field_at
 from ..render import markup
 from ..render.groups import parts
 from ..render.snippets import RETRY_NOTES, if_unconfirmed
@@ -70,7 +70,7 @@ def code_line(registry: Registry, name: str) -> str:
     head = f"HTTP {statuses}{if_unconfirmed(code, Fact.http_status)}"
     category = registry.roles.get(EnvelopeRole.category)
     if category and code.category is not None:
-        head += f"; {'.'.join(category)}: {markup.text(code.category)}"
+        head += f"; {'.'.join(category)}: {markup.text(code.category)}{if_unconfirmed(code, Fact.category)}"
     if code.subcodes:
         head += f"; {len(code.subcodes)} sub-codes in {'.'.join(registry.roles[EnvelopeRole.subcode])}"
     notes = f"{head}; {state}{RETRY_NOTES[code.retry.policy]}{if_unconfirmed(code, Fact.retry_policy)}; {markup.text(code.summary)}"
@@ -104,7 +104,8 @@ def llms_txt(
         "",
         (
             f"{site.name} returns every error in one JSON envelope ({fields}), with one of "
-            f"{len(registry.codes)} stable codes. Each code below links its page as Markdown; the notes give "
+            f"{len(registry.codes)} stable codes{' (a few errors have none)' if _may_be_absent(registry, EnvelopeRole.code) else ''}. "
+            "Each code below links its page as Markdown; the notes give "
             "its HTTP status, whether retrying can succeed, and what it means."
         ),
         "",
@@ -170,6 +171,7 @@ def agent_instructions(registry: Registry) -> list[str]:
         f"- Branch on {roles[EnvelopeRole.code]}, never on the text of {roles[EnvelopeRole.message]}: codes are "
         "stable across releases, messages are not.",
         unlisted_codes(registry, roles[EnvelopeRole.code]),
+        *_codeless_errors(registry, roles),
         _doc_url_instruction(registry, roles[EnvelopeRole.doc_url]),
         "- Follow each code's retry policy: retry as sent only the codes marked retryable; for any other, "
         "change the request or fix the cause first, as its page says.",
@@ -194,16 +196,33 @@ def unlisted_codes(registry: Registry, field: str) -> str:
     """What an agent should make of a code this index does not list: the registry says whether the set is closed."""
     if registry.role_field(EnvelopeRole.code).closed:
         return f"- The API sends no {field} but the ones listed here."
-    return (f"- A {field} this index does not list can still arrive (new codes come without a breaking change): "
+    return (f"- A value of {field} this index does not list can still arrive (new codes come without a breaking change): "
             "handle it by its HTTP status.")
+
+
+def _may_be_absent(registry: Registry, role: EnvelopeRole) -> bool:
+    """Whether an error can come without a value in the field of ``role``: it, or an object it is in,
+    is optional or nullable."""
+    path = registry.roles[role]
+    fields = [field_at(registry.envelope, path[:depth]) for depth in range(1, len(path) + 1)]
+    return any(not field.required or field.nullable for field in fields)
+
+
+def _codeless_errors(registry: Registry, roles: Mapping[EnvelopeRole, str]) -> list[str]:
+    """What to do with an error that has no code, for an API whose code field is optional."""
+    if not _may_be_absent(registry, EnvelopeRole.code):
+        return []
+    by = f"{roles[EnvelopeRole.category]} and its HTTP status" if EnvelopeRole.category in roles else "its HTTP status"
+    return [f"- Some errors come without {roles[EnvelopeRole.code]}: handle such an error by {by}."]
 
 
 def _doc_url_instruction(registry: Registry, field: str) -> str:
     """Where an error's ``doc_url`` leads, in the registry's form."""
+    which = "an error that has one" if _may_be_absent(registry, EnvelopeRole.doc_url) else "every error"
     if registry.site.anchors_url is None:
-        return f"- {field} in every error is the address of that code's page; its Markdown is the same address plus `.md`."
+        return f"- {field} in {which} is the address of that code's page; its Markdown is the same address plus `.md`."
     return (
-        f"- {field} in every error is the address of the code's section on the page of every code "
+        f"- {field} in {which} is the address of the code's section on the page of every code "
         f"({registry.site.anchors_url}, the code after `#`); that page's Markdown is {registry.site.anchors_url}.md, "
         "and each code's own page is linked below."
     )

@@ -267,9 +267,13 @@ class Fact(str, Enum):
     http_status = "http_status"
     retry_policy = "retry_policy"
     sdk_exceptions = "sdk_exceptions"
+    category = "category"
+    """An API may publish its classes without saying which class each code is in (Stripe lists its
+    ``type`` values, not each code's): the category is then inferred from how the API behaves."""
 
 
-FACT_LABELS = {Fact.http_status: "HTTP status", Fact.retry_policy: "Retry policy", Fact.sdk_exceptions: "SDK exceptions"}
+FACT_LABELS = {Fact.http_status: "HTTP status", Fact.retry_policy: "Retry policy", Fact.sdk_exceptions: "SDK exceptions",
+               Fact.category: "Category"}
 """How pages name each fact."""
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any, Iterable
 
+from .codes import Fact
 from .document import Registry
 from .envelope import ItemField, envelope_roles, field_at
 from .envelope_roles import LISTED_ROLES, PER_EXAMPLE_ROLES, REQUIRED_ROLES, ROLES, EnvelopeRole
@@ -146,6 +147,8 @@ def _category_problems(registry: Registry, name: str) -> list[tuple[Loc, str]]:
                                               "`role: category`")]
     if path is not None and category is None:
         return [(("codes", name), f"missing `category`: the envelope sends one in {'.'.join(path)!r} with every code")]
+    if category is None and Fact.category in registry.codes[name].unconfirmed:
+        return [(("codes", name, "unconfirmed", Fact.category.value), "the code has no category to mark as unconfirmed")]
     return []
 
 

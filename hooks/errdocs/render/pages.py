@@ -189,7 +189,7 @@ def _facts(registry: Registry, name: str) -> str:
     rows = [
         ["**HTTP status**", " or ".join(markup.code(line) for line in code.http) + if_unconfirmed(code, Fact.http_status)],
         ["**Code**", markup.code(name)],
-        *([["**Category**", f"{markup.code(code.category or '')} (in {markup.code('.'.join(category))})"]] if category else []),
+        *([["**Category**", f"{markup.code(code.category or '')} (in {markup.code('.'.join(category))}){if_unconfirmed(code, Fact.category)}"]] if category else []),
         ["**Retry?**", markup.cell(code.retry.label) + if_unconfirmed(code, Fact.retry_policy)],
     ]
     if code.unconfirmed:

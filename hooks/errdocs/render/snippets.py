@@ -129,7 +129,7 @@ def code_rows(registry: Registry, names: list[str]) -> list[list[str]]:
     categories = _has_categories(registry)
     return [
         [code_link(registry, name), status_summary(code.statuses) + if_unconfirmed(code, Fact.http_status),
-         *([markup.code(code.category or "")] if categories else []), _when(registry, code),
+         *([markup.code(code.category or "") + if_unconfirmed(code, Fact.category)] if categories else []), _when(registry, code),
          markup.text(code.overview.retry) + if_unconfirmed(code, Fact.retry_policy)]
         for name in names
         for code in [registry.codes[name]]
