@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, SITE_CODE, Built
+from conftest import ROOT, SITES, SITE_CODE, Built
 
-REGISTRIES = [ROOT / "registry.yaml", *sorted((ROOT / "tests" / "fixtures").glob("*/registry.yaml"))]
+REGISTRIES = [site / "registry.yaml" for site in SITES.values()]
 LIGHTHOUSE = "lighthouse@13.5.0"
 """Pinned: its ``third-party/ard/ard.js`` is the ARD conformance test its ``ard-schema`` audit runs."""
 VALIDATE = """

@@ -24,7 +24,7 @@ import anyio
 import pytest
 from local_servers import free_port, stop, wait_until_listening
 
-from conftest import ROOT, Built, copy_project, mkdocs_build, wait_for_http
+from conftest import ROOT, SITES, Built, copy_project, mkdocs_build, wait_for_http
 
 pytest.importorskip("mcp", reason="errdocs mcp needs the mcp extra (the test extra includes it)")
 
@@ -36,7 +36,7 @@ from errdocs.agents.lookups import explain_response, find_errors, get_error  # n
 from errdocs.publish.contract import MCP_TOOLS  # noqa: E402
 from errdocs.registry.load import load_registry  # noqa: E402
 
-REGISTRIES = [ROOT / "registry.yaml", *sorted((ROOT / "tests" / "fixtures").glob("*/registry.yaml"))]
+REGISTRIES = [site / "registry.yaml" for site in SITES.values()]
 """Every registry of the repository: Agnes (flat envelope) and each fixture (nested, problem+json, ...)."""
 PAYMENTS = ROOT / "tests" / "fixtures" / "payments_site"
 INSPECTOR = "@modelcontextprotocol/inspector@2.12.0"
