@@ -105,7 +105,7 @@ build: $(STAMP)
 	if [ -d $(SITE) ]; then mkdir $(SITE).old/$$$$ && mv $(SITE) $(SITE).old/$$$$/; fi && mv $(SITE).new/$$$$ $(SITE)'
 
 test: $(TEST_STAMP)
-	$(PY) -m pytest
+	$(PY) -m pytest -n auto
 
 # Validate registry.yaml alone and print every problem (no MkDocs).
 check: $(STAMP)

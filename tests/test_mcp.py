@@ -386,7 +386,7 @@ def test_without_the_sdk_errdocs_mcp_says_how_to_install_it() -> None:
              "from errdocs.__main__ import main\n"
              "sys.exit(main(['mcp', 'registry.yaml']))\n")
     run = subprocess.run([sys.executable, "-c", guard], capture_output=True, text=True, timeout=60, env=ENV, cwd=ROOT)
-    assert run.returncode == 1 and run.stderr.strip() == "errdocs mcp: the MCP SDK is not installed; install it with: pip install 'errdocs[mcp]'"
+    assert run.returncode == 1 and run.stderr.strip() == "errdocs mcp: the MCP SDK is not installed; install errdocs with its mcp extra (pip install '/path/to/errdocs[mcp]')"
 
 
 # --- the MCP Inspector's CLI ----------------------------------------------------------------------

@@ -135,7 +135,7 @@ def run_mcp(source: str, http: str | None, cache_dir: Path | None) -> int:
     except ModuleNotFoundError as err:
         if (err.name or "").split(".")[0] not in MCP_PACKAGES:
             raise
-        print("errdocs mcp: the MCP SDK is not installed; install it with: pip install 'errdocs[mcp]'", file=sys.stderr)
+        print("errdocs mcp: the MCP SDK is not installed; install errdocs with its mcp extra (pip install '/path/to/errdocs[mcp]')", file=sys.stderr)
         return 1
     return serve(source, http=http, cache_dir=cache_dir)
 

@@ -1,3 +1,3 @@
 """Errors looked up instead of read: a site's ``errors.json`` as a catalog, the lookups an agent
 needs (``lookups.py``), and the MCP server that offers them (``server.py``, the only module that
-imports the MCP SDK, an extra: ``pip install 'errdocs[mcp]'``). Nothing here knows MkDocs."""
+imports the MCP SDK, an extra: ``errdocs[mcp]``). Nothing here knows MkDocs."""

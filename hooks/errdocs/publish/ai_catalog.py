@@ -18,7 +18,7 @@ import urllib.parse
 from typing import Any
 
 from ..registry.model import Registry
-from .contract import ENVELOPE_SCHEMA, ERRORS_JSON, MCP_INSTALL, MCP_TOOLS, OPENAPI_FRAGMENT, mcp_command
+from .contract import ENVELOPE_SCHEMA, ERRORS_JSON, MCP_REQUIRES, MCP_TOOLS, OPENAPI_FRAGMENT, mcp_command
 from .llms import LLMS_FULL_TXT, LLMS_TXT, WELL_KNOWN_AI_CATALOG
 
 ARD_VERSION = "1.0"
@@ -51,7 +51,7 @@ def _server_card(registry: Registry) -> dict[str, Any]:
         "title": f"{registry.site.name} errors",
         "description": f"Look up {registry.site.name} errors: meaning, what to do, when to retry.",
         "version": registry.version,
-        "_meta": {name: {"install": MCP_INSTALL, "command": mcp_command(registry), "transport": "stdio",
+        "_meta": {name: {"install": MCP_REQUIRES, "command": mcp_command(registry), "transport": "stdio",
                          "tools": list(MCP_TOOLS)}},
     }
 
@@ -88,7 +88,7 @@ def ai_catalog(registry: Registry) -> dict[str, Any]:
                 "type": MCP_SERVER_CARD,
                 "data": _server_card(registry),
                 "description": (f"An MCP server over this site's errors.json ({', '.join(MCP_TOOLS)}), run locally: "
-                                f"{MCP_INSTALL}, then {mcp_command(registry)} (stdio; --http HOST:PORT for Streamable HTTP)."),
+                                f"{mcp_command(registry)} (stdio; --http HOST:PORT for Streamable HTTP), with {MCP_REQUIRES}."),
                 "capabilities": list(MCP_TOOLS),
                 "representativeQueries": [
                     f"what does the {api} error {first} mean and what should I do",
@@ -96,7 +96,7 @@ def ai_catalog(registry: Registry) -> dict[str, Any]:
                     f"explain this {api} error response",
                 ],
                 "version": registry.version,
-                "metadata": {"install": MCP_INSTALL, "command": mcp_command(registry), "transport": "stdio"},
+                "metadata": {"install": MCP_REQUIRES, "command": mcp_command(registry), "transport": "stdio"},
             },
             {
                 "identifier": _urn(registry, "documentation"),

@@ -27,8 +27,10 @@ MCP_TOOLS = {
     "explain_response": "an error response as received: its code (and sub-code) and whether and when to retry",
 }
 """The tools of ``errdocs mcp`` (``errdocs.agents.server``), named and described wherever the site tells agents of them."""
-MCP_INSTALL = "pip install 'errdocs[mcp]'"
-"""How to install the MCP server (an extra of errdocs: it brings the MCP SDK)."""
+MCP_REQUIRES = "errdocs with its mcp extra"
+"""What runs the MCP server. Named, never given as a ``pip install`` line: errdocs is installed
+from its source, and a command naming a package index would send agents to whatever package
+takes that name there."""
 
 
 def mcp_command(registry: Registry) -> str:

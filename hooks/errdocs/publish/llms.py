@@ -17,7 +17,7 @@ from ..registry.model import RETRY_AFTER, EnvelopeRole, Fact, LifecycleState, Re
 from ..render import markup
 from ..render.groups import parts
 from ..render.snippets import RETRY_NOTES, if_unconfirmed
-from .contract import CONTRACT_FILES, CONTRACT_NOTES, MCP_INSTALL, MCP_TOOLS, mcp_command
+from .contract import CONTRACT_FILES, CONTRACT_NOTES, MCP_REQUIRES, MCP_TOOLS, mcp_command
 from .twins import code_twin_url, index_notice, twin_path
 
 LLMS_TXT = "llms.txt"
@@ -186,7 +186,7 @@ def agent_instructions(registry: Registry) -> list[str]:
     lines += [f"  - `{docs}{name}`: {CONTRACT_NOTES[name]}" for name in CONTRACT_FILES]
     # Named, not linked, for the same reason; the ai-catalog lists the server with how to run it.
     lines.append(f"- To look an error up instead of reading pages, run the MCP server over this site's errors "
-                 f"(`{MCP_INSTALL}`, then `{mcp_command(registry)}`): "
+                 f"(`{mcp_command(registry)}`, with {MCP_REQUIRES}): "
                  + "; ".join(f"`{tool}`: {what}" for tool, what in MCP_TOOLS.items())
                  + f". Agent resources of this site: `{docs}{WELL_KNOWN_AI_CATALOG}`.")
     return lines
