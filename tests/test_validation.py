@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -154,6 +155,27 @@ def test_a_bad_value_outside_the_codes_hides_no_link_to_a_missing_page(tmp_path:
         "registry.yaml:55:11: codes.thing_missing.when: link '/guides/missing.md' reaches no page: "
         "docs/guides/missing.md does not exist and the build adds no such file",
     ]
+
+
+def test_check_finds_a_bad_sub_code_beside_a_bad_required_value_an_unknown_key_and_a_missing_page(tmp_path: Path) -> None:
+    # A required value outside the codes gets a stand-in of its type, so the links are still followed.
+    site = ROOT / "tests" / "fixtures" / "payments_site"
+    shutil.copytree(site / "docs", tmp_path / "docs")
+    content = ((site / "registry.yaml").read_text(encoding="utf-8")
+               .replace("  name: Paylane\n", "  name: Paylane\n  titel: Paylane docs\n", 1)
+               .replace("    max_retries: 2", "    max_retries: two", 1)
+               .replace("  intro: Retry only the calls that can succeed as sent.",
+                        "  intro: Retry only the calls that can succeed as sent; see [the guide](/guides/missing.md).", 1)
+               .replace("      insufficient_funds:\n", "      Insufficient Funds!:\n", 1))
+    result = run_check(tmp_path, content)
+    assert (result.returncode, result.stdout) == (1, "")
+    lines = result.stderr.splitlines()
+    assert [line.split(": ")[1] for line in lines] == [
+        "site.titel", "retry_guidance.intro", "retry_guidance.backoff.max_retries",
+        'codes.card_declined.subcodes["Insufficient\\u0020Funds!"]["[key]"]']
+    assert "/guides/missing.md' reaches no page" in lines[1] and "expected an integer (got a string)" in lines[2]
+    assert "'Insufficient Funds!' is not a sub-code" in lines[3]
+    assert all(re.match(r"registry\.yaml:\d+:\d+: ", line) for line in lines)
 
 
 def test_a_code_with_problems_of_its_own_still_counts_as_a_code(tmp_path: Path) -> None:

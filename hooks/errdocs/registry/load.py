@@ -96,10 +96,10 @@ def _readable_part(data: dict[str, Any], errors: list[Any]) -> tuple[Registry | 
     """The registry without what its shape problems touch, so that the rules across entries
     and the docs tree can still be checked: unknown keys are dropped (they carry nothing the
     rules read) and codes with problems of their own are set aside (returned by name: they
-    exist, so references to them stand). A bad value elsewhere is dropped too where the model
-    has a default for it: the part is then not the registry as written (the third item is
-    False), good for finding links to missing pages but not for the rules across entries,
-    which could blame the default. None when a problem cannot be set aside."""
+    exist, so references to them stand). A bad value elsewhere is replaced by a stand-in of
+    the right type, or dropped for the model's default: the part is then not the registry as
+    written (the third item is False), good for finding links to missing pages but not for the
+    rules across entries, which could blame the stand-in. None when a problem cannot be set aside."""
     part = copy.deepcopy(data)
     unread: set[str] = set()
     as_written = True
@@ -110,7 +110,7 @@ def _readable_part(data: dict[str, Any], errors: list[Any]) -> tuple[Registry | 
         elif len(loc) >= 2 and loc[0] == "codes" and isinstance(part.get("codes"), dict):
             unread.add(str(loc[1]))
         elif loc and isinstance(loc[-1], str) and _droppable(part, loc):
-            _drop(part, loc)
+            _set_aside(part, loc, error)
             as_written = False
         else:
             return None, unread, as_written
@@ -121,6 +121,30 @@ def _readable_part(data: dict[str, Any], errors: list[Any]) -> tuple[Registry | 
         return Registry.model_validate({**part, "codes": codes}), unread, as_written
     except ValidationError:  # e.g. the dropped value was required
         return None, unread, as_written
+
+
+_STAND_INS: dict[str, Any] = {"int_parsing": 1, "int_type": 1, "float_parsing": 1.0, "float_type": 1.0,
+                              "bool_parsing": False, "bool_type": False, "string_type": "x"}
+"""A value of the type pydantic expected, by its error type, to read the rest of a registry."""
+
+
+def _set_aside(data: Any, loc: Loc, error: Any) -> None:
+    """Put a stand-in where a bad value was (a bound the value broke is itself valid), else
+    drop it so that the model's default applies; validation says whether that was enough."""
+    bounds = error.get("ctx") or {}
+    stand_in = next((bounds[key] for key in ("ge", "le") if isinstance(bounds.get(key), (int, float))), None)
+    if stand_in is None and isinstance(bounds.get("gt"), (int, float)):
+        stand_in = bounds["gt"] + 1
+    if stand_in is None and isinstance(bounds.get("lt"), (int, float)):
+        stand_in = bounds["lt"] - 1
+    if stand_in is None:
+        stand_in = _STAND_INS.get(error["type"])
+    if stand_in is None:
+        _drop(data, loc)
+    else:
+        for part in loc[:-1]:
+            data = data[part]
+        data[loc[-1]] = stand_in
 
 
 def _droppable(data: Any, loc: Loc) -> bool:
