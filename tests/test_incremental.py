@@ -131,6 +131,11 @@ def _revised(served: Served) -> int:
     return served.log.read_text(encoding="utf-8").count("errdocs: Revised ")
 
 
+def _whole_builds(served: Served) -> int:
+    """How many saves the dev server answered with a whole build (from its log)."""
+    return served.log.read_text(encoding="utf-8").count("errdocs: Building the whole site: ")
+
+
 def _registry_edit(served: Served, change: Callable[[dict[str, Any]], None]) -> None:
     """Save registry.yaml with ``change`` made to its data (the file stays in ``dump_registry``'s
     layout, so one value's change changes only its lines, as a writer's edit does)."""
@@ -156,6 +161,8 @@ def agnes(tmp_path: Path) -> Path:
     project = copy_project(ROOT, tmp_path / "project")
     registry = project / "registry.yaml"
     registry.write_text(dump_registry(yaml.safe_load(registry.read_text(encoding="utf-8"))), encoding="utf-8")
+    (project / "docs" / "assets").mkdir()
+    (project / "docs" / "assets" / "note.txt").write_text("A file MkDocs copies as it is.\n", encoding="utf-8")
     return project
 
 
@@ -198,11 +205,15 @@ def test_every_save_serves_what_a_clean_build_makes_at_16_codes(agnes: Path, tmp
         _a_code_page_shows(served, SITE_CODE, "Wombat failure, fixed.")
         assert_same_as_clean_build(served, tmp_path)
 
-        # A hand-written page: that page and its twin, and the LLM files that list it.
-        revised = _revised(served)
+        # A hand-written page: that page and its twin, and the LLM files that list it; with an asset
+        # of the docs folder (copied) and an editor's swap file (excluded by MkDocs: changes nothing).
+        revised, whole = _revised(served), _whole_builds(served)
+        served.save("docs/assets/note.txt", lambda text: text + "Edited.\n")
+        (agnes / "docs" / "guides" / ".retries.md.swp").write_bytes(b"\0swap")
         served.save("docs/guides/retries.md", lambda text: text.replace("\n\n", "\n\nKoala paragraph.\n\n", 1))
         served.wait_for("guides/retries/", lambda _, body: "Koala paragraph" in body, what="the page edit")
-        assert _revised(served) == revised + 1
+        served.wait_for("assets/note.txt", lambda _, body: "Edited." in body, what="the asset edit")
+        assert _revised(served) > revised and _whole_builds(served) == whole
         assert_same_as_clean_build(served, tmp_path)
     assert "Traceback" not in served.log.read_text(encoding="utf-8")
 

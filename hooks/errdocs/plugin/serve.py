@@ -5,17 +5,18 @@ of one rebuild (``bench/RESULTS.md``) puts 95 % of it in work done once per page
 templates (the navigation of every page), Markdown to HTML, the search plugin reading each
 page's HTML, errdocs' checks of each page. So after the first build, the server's builder is
 this module's: it compares the watched files with the last build's, and when only Markdown
-pages and codes of the registry changed, it runs MkDocs' own steps for just the pages that
-show the change: the edited pages, and the pages whose Markdown the registry now renders
-differently (``Build.changed_pages``). Everything made from every page is made again from
-the pages' kept facts: ``llms.txt`` and its shards, ``llms-full.txt``, the contract files,
-the search index (the revised pages' entries replaced, in page order), the sitemap, the 404
-page and the header files. Anything else is a whole build, as MkDocs would run it: an edit
-of ``mkdocs.yml``, a template or a file other than a page; a page added, removed or
-renamed; a code added, removed, renamed or moved to another group or lifecycle state; a
-page whose title or front matter changed; a registry or page with problems (the banner
-goes on or off on every page); a warning in strict mode; and a site with a plugin, hook or
-Markdown extension whose output depends on more than one page (``unrevisable``).
+pages, assets of the docs folder and codes of the registry changed, it runs MkDocs' own
+steps for just the pages that show the change: the edited pages, and the pages whose
+Markdown the registry now renders differently (``Build.changed_pages``); an edited asset
+is copied. Everything made from every page is made again from the pages' kept facts:
+``llms.txt`` and its shards, ``llms-full.txt``, the contract files, the search index (the
+revised pages' entries replaced, in page order), the sitemap, the 404 page and the header
+files. Files MkDocs excludes (an editor's swap file) change nothing. Anything else is a
+whole build, as MkDocs would run it: an edit of ``mkdocs.yml`` or a template; a file
+added or removed; a code added, removed, renamed or moved to another group or lifecycle
+state; a page whose title or front matter changed; a registry or page with problems (the
+banner goes on or off on every page); a warning in strict mode; and a site with a plugin,
+hook or Markdown extension whose output depends on more than one page (``unrevisable``).
 """
 
 from __future__ import annotations
@@ -33,11 +34,12 @@ from mkdocs.commands import build as mkdocs_build
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import get_plugin_logger
-from mkdocs.structure.files import Files, InclusionLevel
+from mkdocs.structure.files import File, Files, InclusionLevel, set_exclusions
 from mkdocs.structure.nav import Navigation
 from mkdocs.utils import CountHandler
 
 from ..build import docs_tree, revision_problem
+from ..publish.headers import HEADERS_FILE
 from ..registry.load import RegistryError
 from ..registry.reload import read_registry
 from .files import RenderedOnRead
@@ -175,7 +177,7 @@ class Revisions:
             assert site is not None
             started = time.monotonic()
             try:
-                revised = self._revise(site, changed)
+                revised = self._revise(site, changed, now)
             except Exception as err:  # anything unforeseen: the whole build shows it as MkDocs would
                 revised = f"{type(err).__name__}: {err}"
             if isinstance(revised, int):
@@ -195,29 +197,22 @@ class Revisions:
         if build is None or build.problems:
             return "the last build showed problems"
         for path in sorted(changed):
-            if path == self._registry_path(site.config):
-                continue
-            if self._page_of(site, path) is None or path not in now or path not in (self.sources or {}):
-                return f"{_shown(path, site.config)} was added, removed or is not a page"
+            if path != self._registry_path(site.config) and _docs_change(site, path, now) is None:
+                return f"{_shown(path, site.config)} was added or removed, or is not a page"
         return None
 
     def _registry_path(self, config: MkDocsConfig) -> str:
         return os.path.abspath(Path(config.config_file_path).parent / self.plugin.config.registry)
 
-    @staticmethod
-    def _page_of(site: Built, path: str) -> str | None:
-        """The docs path of the Markdown page at ``path`` (absolute), or None if it is none."""
-        docs = os.path.abspath(site.config.docs_dir)
-        if not path.startswith(docs + os.sep):
-            return None
-        file = site.files.get_file_from_path(Path(os.path.relpath(path, docs)).as_posix())
-        return file.src_uri if file is not None and file.is_documentation_page() and file.page is not None else None
-
-    def _revise(self, site: Built, changed: set[str]) -> int | str:
+    def _revise(self, site: Built, changed: set[str], now: dict[str, tuple[int, int]]) -> int | str:
         """Revise the last build for ``changed`` files; the number of pages built again, or why a whole build is needed."""
         plugin, config, files = self.plugin, site.config, site.files
         previous = plugin.build
-        dirty = {self._page_of(site, path) for path in changed} - {None}
+        changes = [change for change in (_docs_change(site, path, now) for path in changed) if change is not None]
+        dirty = {file.src_uri for kind, file in changes if kind == "page" and file is not None}
+        for kind, file in changes:
+            if kind == "asset" and file is not None:
+                file.copy_file()  # copied as a whole build copies it
         read = plugin.read
         if self._registry_path(config) in changed:
             try:
@@ -289,6 +284,29 @@ class Revisions:
             file.page.validate_anchor_links(files=files, log_level=config.validation.links.anchors)
         config.plugins.on_post_build(config=config)
         return None
+
+
+def _docs_change(site: Built, path: str, now: dict[str, tuple[int, int]]) -> tuple[str, File | None] | None:
+    """How a revision takes a change of the file at ``path`` (absolute): ``("page", file)``,
+    ``("asset", file)`` (a file of the docs folder copied as it is), ``("unused", None)`` (a file
+    MkDocs excludes, ``.*`` and ``exclude_docs``: an editor's swap file); None when it takes a
+    whole build (a file added or removed, one outside the docs folder, the docs' ``_headers``)."""
+    docs = os.path.abspath(site.config.docs_dir)
+    if not path.startswith(docs + os.sep):
+        return None
+    rel = Path(os.path.relpath(path, docs)).as_posix()
+    file = site.files.get_file_from_path(rel)
+    if file is None:
+        probe = File(rel, docs, site.config.site_dir, site.config.use_directory_urls)
+        set_exclusions([probe], site.config)  # MkDocs' own rule, on a file its last build did not see
+        return ("unused", None) if probe.inclusion.is_excluded() else None
+    if file.inclusion.is_excluded():
+        return "unused", None
+    if path not in now or file.generated_by or rel == HEADERS_FILE:
+        return None
+    if file.is_documentation_page():
+        return ("page", file) if file.page is not None else None
+    return "asset", file
 
 
 def _shown_elsewhere(page: Any) -> tuple[Any, ...]:
