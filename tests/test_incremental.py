@@ -122,6 +122,7 @@ def assert_same_as_clean_build(served: Served, tmp: Path) -> None:
         if status != 200 or _normalized(rel, body, served_at=served.base, site_url=site_url) != _normalized(rel, want, served_at="", site_url=""):
             differing.append(rel)
     assert differing == [], f"served files that differ from a clean build after save {served.saves}: {differing[:20]}"
+    served.get("")  # answered once no build is running
     served_files = sorted(p.relative_to(served.folder).as_posix() for p in served.folder.rglob("*") if p.is_file())
     assert served_files == expected
 

@@ -114,7 +114,9 @@ class Build:
         changed = list(self.expanded)
         for src, page in self.pages.items():
             digest = _digest(render_page(registry, page))
-            if digest != self.digests.get(src) or (page.code is not None and registry.codes[page.code] != before.codes[page.code]):
+            code, code_before = (registry.codes[page.code], before.codes[page.code]) if page.code is not None else (None, None)
+            # A code read again is a new object; one that was not is the same (the cheap test first).
+            if digest != self.digests.get(src) or (code is not code_before and code != code_before):
                 changed.append(src)
         return changed
 
