@@ -13,12 +13,11 @@ from __future__ import annotations
 import functools
 import sys
 from pathlib import Path
-from typing import Any, Callable, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, TypeVar
 
 from jinja2 import Environment
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import EVENTS, BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
@@ -36,8 +35,12 @@ from ..render.nav import add_code_groups, codes_table_page, lists_code_pages
 from ..render.html_passes import mark_chrome, with_banner
 from .config import ErrdocsConfig
 from .files import RenderedOnRead, nav_data
-from .serve import Revisions
 from .theme import add_page_parts
+
+if TYPE_CHECKING:  # imported when serving only: a build, under any engine, never needs MkDocs' dev server
+    from mkdocs.livereload import LiveReloadServer
+
+    from .serve import Revisions
 
 log = get_plugin_logger("errdocs")
 Event = TypeVar("Event", bound=Callable[..., Any])
@@ -83,6 +86,8 @@ class ErrdocsPlugin(BasePlugin[ErrdocsConfig]):
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
         if self.serving and not dirty:  # --dirty keeps MkDocs' own partial rebuilds
+            from .serve import Revisions
+
             self.revisions = Revisions(self)
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
