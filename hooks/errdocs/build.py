@@ -28,12 +28,13 @@ from .render.pages import RegistryPage, generated_pages, render_page
 class Build:
     """Everything one build knows. Make a new one per build: ``mkdocs serve`` rebuilds in one process."""
 
-    def __init__(self, registry: Registry, *, out_dir: Path, registry_file: str = DEFAULT_REGISTRY) -> None:
+    def __init__(self, registry: Registry, *, out_dir: Path, registry_file: str = DEFAULT_REGISTRY,
+                 pages: list[RegistryPage] | None = None) -> None:
         self.registry: Registry | None = registry
         """Let go by ``seal``, once every page is read: the engine's peak memory comes after."""
         self.registry_file = registry_file
         """The registry's name as problems give it."""
-        self.pages: dict[str, RegistryPage] = {page.src_uri: page for page in generated_pages(registry)}
+        self.pages: dict[str, RegistryPage] = {page.src_uri: page for page in (generated_pages(registry) if pages is None else pages)}
         """The generated pages by docs path (their Markdown is rendered when read)."""
         self.publisher = Publisher(registry, out_dir)
         self.nav: list[Any] = []
@@ -94,12 +95,14 @@ class Build:
             raise RuntimeError("the build is sealed: its registry was let go once every page was read")
         return self.registry
 
-    def revise(self, registry: Registry) -> Build:
+    def revise(self, registry: Registry, *, edited: bool = True) -> Build:
         """The build after this one under `mkdocs serve`, for an edit that added, removed or moved
         no page (``revision_problem`` found none): it keeps this build's navigation, the docs'
         ``_headers`` and every page's published facts (their twins are written), so that only
-        the pages that changed (``changed_pages``, and edited hand-written ones) are read again."""
-        build = Build(registry, out_dir=self.publisher.out_dir, registry_file=self.registry_file)
+        the pages that changed (``changed_pages``, and edited hand-written ones) are read again.
+        ``edited``: whether ``registry`` changed since this build (if not, its page list is kept too)."""
+        build = Build(registry, out_dir=self.publisher.out_dir, registry_file=self.registry_file,
+                      pages=None if edited else list(self.pages.values()))
         build.nav, build.own_headers = self.nav, self.own_headers
         build.digests, build.expanded = dict(self.digests), set(self.expanded)
         build.publisher = self.publisher.revise(registry)

@@ -220,7 +220,7 @@ class Revisions:
                                      docs=docs_tree(Path(config.docs_dir)), previous=plugin.read)
             except RegistryError:
                 return f"{plugin.config.registry} has problems"
-        build = previous.revise(read.registry)
+        build = previous.revise(read.registry, edited=read is not plugin.read)
         if read is not plugin.read:
             reason = revision_problem(plugin.read.registry, read.registry, pages_before=previous.pages.values(),
                                       pages_after=build.pages.values())
