@@ -174,7 +174,7 @@ def test_every_save_serves_what_a_clean_build_makes_at_16_codes(agnes: Path, tmp
         # A code's text: its page, twin, the overview's row, llms.txt and errors.json, revised in place.
         _registry_edit(served, lambda data: data["codes"][SITE_CODE].update(summary="Wombat failure on the server."))
         _a_code_page_shows(served, SITE_CODE, "Wombat failure")
-        assert _revised(served) == 1
+        assert _revised(served) == 1 and "(registry.yaml: only the edited codes read again)" in served.log.read_text(encoding="utf-8")
         assert_same_as_clean_build(served, tmp_path)
 
         # Structure: a code added, then renamed while another is deprecated, then removed.

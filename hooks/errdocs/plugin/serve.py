@@ -180,9 +180,11 @@ class Revisions:
                 revised = self._revise(site, changed, now)
             except Exception as err:  # anything unforeseen: the whole build shows it as MkDocs would
                 revised = f"{type(err).__name__}: {err}"
-            if isinstance(revised, int):
+            if isinstance(revised, tuple):
                 self.sources = now
-                log.info(f"Revised {revised} of {len(site.files.documentation_pages())} pages in {time.monotonic() - started:.2f} seconds")
+                pages, read = revised
+                log.info(f"Revised {pages} of {len(site.files.documentation_pages())} pages in {time.monotonic() - started:.2f} "
+                         f"seconds{read}")
                 return
             reason = revised
         log.info(f"Building the whole site: {reason}")
@@ -204,8 +206,9 @@ class Revisions:
     def _registry_path(self, config: MkDocsConfig) -> str:
         return os.path.abspath(Path(config.config_file_path).parent / self.plugin.config.registry)
 
-    def _revise(self, site: Built, changed: set[str], now: dict[str, tuple[int, int]]) -> int | str:
-        """Revise the last build for ``changed`` files; the number of pages built again, or why a whole build is needed."""
+    def _revise(self, site: Built, changed: set[str], now: dict[str, tuple[int, int]]) -> tuple[int, str] | str:
+        """Revise the last build for ``changed`` files: the number of pages built again and what was
+        read of the registry (for the log line), or why a whole build is needed."""
         plugin, config, files = self.plugin, site.config, site.files
         previous = plugin.build
         changes = [change for change in (_docs_change(site, path, now) for path in changed) if change is not None]
@@ -220,8 +223,9 @@ class Revisions:
                                      docs=docs_tree(Path(config.docs_dir)), previous=plugin.read)
             except RegistryError:
                 return f"{plugin.config.registry} has problems"
-        build = previous.revise(read.registry, edited=read is not plugin.read)
-        if read is not plugin.read:
+        edited = read is not plugin.read
+        build = previous.revise(read.registry, edited=edited)
+        if edited:
             reason = revision_problem(plugin.read.registry, read.registry, pages_before=previous.pages.values(),
                                       pages_after=build.pages.values())
             if reason:
@@ -249,7 +253,9 @@ class Revisions:
             logging.getLogger("mkdocs").removeHandler(counter)
         if reason is None and config.strict and counter.get_counts():
             reason = "warnings in strict mode"
-        return len(pages) if reason is None else reason
+        if reason is not None:
+            return reason
+        return len(pages), f" ({plugin.config.registry}: only the edited codes read again)" if edited and read.partial else ""
 
     def _build_pages(self, site: Built, pages: list[Any], serve_files: list[Any]) -> str | None:
         """MkDocs' steps of a build (``mkdocs.commands.build.build``) for ``pages`` only, then the
