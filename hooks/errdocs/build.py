@@ -29,7 +29,7 @@ class Build:
     """Everything one build knows. Make a new one per build: ``mkdocs serve`` rebuilds in one process."""
 
     def __init__(self, registry: Registry, *, out_dir: Path, registry_file: str = DEFAULT_REGISTRY,
-                 pages: list[RegistryPage] | None = None) -> None:
+                 pages: Iterable[RegistryPage] | None = None) -> None:
         self.registry: Registry | None = registry
         """Let go by ``seal``, once every page is read: the engine's peak memory comes after."""
         self.registry_file = registry_file
@@ -102,7 +102,7 @@ class Build:
         the pages that changed (``changed_pages``, and edited hand-written ones) are read again.
         ``edited``: whether ``registry`` changed since this build (if not, its page list is kept too)."""
         build = Build(registry, out_dir=self.publisher.out_dir, registry_file=self.registry_file,
-                      pages=None if edited else list(self.pages.values()))
+                      pages=None if edited else self.pages.values())
         build.nav, build.own_headers = self.nav, self.own_headers
         build.digests, build.expanded = dict(self.digests), set(self.expanded)
         build.publisher = self.publisher.revise(registry)
