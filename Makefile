@@ -131,11 +131,14 @@ OUT ?= generated
 generate: $(STAMP)
 	$(PY) -m errdocs generate "$(OUT)" -f mkdocs.yml
 
-# Benchmarks (a script, not a test): A hooks vs B static at N = 16, 1,000, 10,000 codes.
-# Needs mkdocs-llmstxt for the D comparison; about 15-25 minutes on 2 cores.
+# Benchmarks (a script, not a test): A hooks vs B static at N = 16, 1,000, 10,000 codes, and the
+# writer's loop under `mkdocs serve` (save to page served) at 16, 400 and 2,000 codes.
+# Needs mkdocs-llmstxt for the D comparison; about 25-35 minutes on 2 cores.
+# BENCH_ARGS passes options (python bench/run.py --help), e.g. BENCH_ARGS="--sizes 16,1000".
+BENCH_ARGS ?=
 bench: $(STAMP)
 	$(PY) -m pip install --quiet "mkdocs-llmstxt>=0.2"
-	$(PY) bench/run.py
+	$(PY) bench/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf site site.new site.old $(VENV)

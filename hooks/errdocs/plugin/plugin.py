@@ -5,14 +5,15 @@ MkDocs keeps a plugin with ``on_startup`` for the whole ``mkdocs serve`` session
 imports a hook module once per process, so the state here outlives one build: the build
 itself is replaced in ``on_config``. A failed rebuild blocks MkDocs' dev server, so while
 serving, problems are printed and shown on every page, from the last registry that
-loaded; ``mkdocs build`` fails instead."""
+loaded; ``mkdocs build`` fails instead. After the first build under `serve`, a save
+revises the last build where it can instead of building it again (``plugin/serve.py``)."""
 
 from __future__ import annotations
 
 import functools
 import sys
 from pathlib import Path
-from typing import Any, Callable, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, TypeVar
 
 from jinja2 import Environment
 from mkdocs.config.defaults import MkDocsConfig
@@ -26,6 +27,7 @@ from ..build import Build, docs_tree, site_url_problem
 from ..publish.headers import HEADERS_FILE
 from ..publish.twins import twin_path
 from ..registry.load import RegistryError, load_registry
+from ..registry.reload import ReadRegistry, read_registry
 from ..registry.model import Registry
 from ..render.active import active_content
 from ..render.includes import IncludeError
@@ -34,6 +36,11 @@ from ..render.html_passes import mark_chrome, with_banner
 from .config import ErrdocsConfig
 from .files import RenderedOnRead, nav_data
 from .theme import add_page_parts
+
+if TYPE_CHECKING:  # imported when serving only: a build, under any engine, never needs MkDocs' dev server
+    from mkdocs.livereload import LiveReloadServer
+
+    from .serve import Revisions
 
 log = get_plugin_logger("errdocs")
 Event = TypeVar("Event", bound=Callable[..., Any])
@@ -71,17 +78,31 @@ class ErrdocsPlugin(BasePlugin[ErrdocsConfig]):
         """While serving: the last registry that loaded, shown while the file is broken."""
         self.build: Build | None = None
         """The current build, replaced in on_config."""
+        self.read: ReadRegistry | None = None
+        """While serving: the last registry read that loaded, which the next read after an edit compares with."""
+        self.revisions: Revisions | None = None
+        """While serving (not ``--dirty``): the dev server's builder after the first build."""
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
+        if self.serving and not dirty:  # --dirty keeps MkDocs' own partial rebuilds
+            from .serve import Revisions
+
+            self.revisions = Revisions(self)
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.build = None
         name = self.config.registry
         path = Path(config.config_file_path).parent / name
         problems: list[str] = []
+        if self.revisions is not None:
+            self.revisions.began(config)
         try:
-            registry = load_registry(path, display_name=name, docs=docs_tree(Path(config.docs_dir)))
+            if self.serving:  # keeps what reading the registry again after an edit needs
+                self.read = read_registry(path, display_name=name, docs=docs_tree(Path(config.docs_dir)), previous=self.read)
+                registry = self.read.registry
+            else:
+                registry = load_registry(path, display_name=name, docs=docs_tree(Path(config.docs_dir)))
         except Exception as err:  # a RegistryError, or, under serve, anything unforeseen
             if not self.serving or self.last_good is None:
                 if isinstance(err, RegistryError):
@@ -135,6 +156,8 @@ class ErrdocsPlugin(BasePlugin[ErrdocsConfig]):
     @_guarded
     def on_nav(self, nav: Navigation, /, *, config: MkDocsConfig, files: Files) -> Navigation:
         self.current().nav = nav_data(nav.items)
+        if self.revisions is not None:
+            self.revisions.navigated(nav, files)
         return nav
 
     @_guarded
@@ -159,6 +182,8 @@ class ErrdocsPlugin(BasePlugin[ErrdocsConfig]):
         build = self.current()
         build.seal()  # every page is read; the templates (MkDocs' memory peak) come next
         self.fail(build.check(file.src_uri for file in files))  # before MkDocs writes its first file
+        if self.revisions is not None:
+            self.revisions.prepared(env)
         return env
 
     @event_priority(LAST)
@@ -181,6 +206,13 @@ class ErrdocsPlugin(BasePlugin[ErrdocsConfig]):
         build = self.current()
         build.publish()
         build.publish_headers()
+        if self.revisions is not None:
+            self.revisions.finished(config)
+
+    def on_serve(self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Callable[[], None]) -> LiveReloadServer:
+        if self.revisions is None:
+            return server
+        return self.revisions.install(server, builder, config)
 
     def on_build_error(self, *, error: Exception) -> None:
         if self.build is not None:

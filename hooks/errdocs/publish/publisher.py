@@ -97,6 +97,25 @@ class Publisher:
             section_ids(page.markdown),
         )
 
+    def revise(self, registry: Registry) -> Publisher:
+        """The publisher of the next build into the same folder (``mkdocs serve`` after an edit
+        that added, removed or moved no page): every page's facts and twin are kept until the
+        page is ``add``-ed again, the inline code noted stays allowed (a page's inline code comes
+        from the templates, whose edits call for a whole build), and the files only the end of a
+        build writes (indexes, ``robots.txt``, folder pages, header files) are removed now, to be
+        written again as a whole build would write them."""
+        publisher = Publisher(registry, self.out_dir)
+        publisher.pages = dict(self.pages)
+        publisher._inline = InlineCode(set(self._inline.scripts), set(self._inline.styles))
+        twins = {facts.twin for facts in self.pages.values()}
+        for rel in self._written:
+            if rel in twins:
+                publisher._written[rel] = None
+            else:
+                (self.out_dir / rel).unlink(missing_ok=True)
+        self._remove_empty_folders({(self.out_dir / rel).parent for rel in self._written if rel not in twins})
+        return publisher
+
     def seal(self, nav: list[NavSection]) -> None:
         """Once every page is added: make the indexes and take what the gate needs, then let the registry go.
 
@@ -149,8 +168,11 @@ class Publisher:
         for rel in self._written:
             (self.out_dir / rel).unlink(missing_ok=True)
         self._written.clear()
-        # Folders made for them go too, deepest first, when nothing else is in them.
-        for folder in sorted(self._folders, key=lambda path: len(path.parts), reverse=True):
+        self._remove_empty_folders(self._folders)  # the folders made for them go too
+
+    def _remove_empty_folders(self, folders: set[Path]) -> None:
+        """Remove each of ``folders`` and its parents below ``out_dir``, deepest first, while nothing is in them."""
+        for folder in sorted(folders, key=lambda path: len(path.parts), reverse=True):
             while folder != self.out_dir and folder.is_dir() and not any(folder.iterdir()):
                 folder.rmdir()
                 folder = folder.parent

@@ -8,6 +8,7 @@ only later and naming the generated page; found here, it is named at the registr
 
 from __future__ import annotations
 
+import functools
 import typing
 from dataclasses import dataclass
 from pathlib import Path
@@ -74,7 +75,7 @@ def _page_path(url: str) -> str | None:
 def _prose(value: Any, annotation: Any, metadata: Iterable[Any], loc: Loc) -> Iterator[tuple[Loc, str]]:
     """Every ``Markdown`` value under ``value``, found through the model's annotations."""
     if isinstance(value, BaseModel):
-        for name, info in type(value).model_fields.items():
+        for name, info in _prose_fields(type(value)):
             yield from _prose(getattr(value, name), info.annotation, info.metadata, (*loc, name))
         return
     annotation, metadata = _member(annotation, metadata, value)
@@ -87,6 +88,32 @@ def _prose(value: Any, annotation: Any, metadata: Iterable[Any], loc: Loc) -> It
     elif isinstance(value, dict):
         for key, item in value.items():
             yield from _prose(item, _args(annotation)[-1], (), (*loc, key))
+
+
+@functools.cache
+def _prose_fields(model: type[BaseModel]) -> list[tuple[str, Any]]:
+    """The fields of ``model`` whose annotation can hold Markdown at any depth: the only ones
+    worth walking (at 2,000 codes, walking every field took most of the docs check)."""
+    return [(name, info) for name, info in model.model_fields.items()
+            if _may_hold_markdown(info.annotation, info.metadata, {model})]
+
+
+def _may_hold_markdown(annotation: Any, metadata: Iterable[Any], models: set[type]) -> bool:
+    """Whether a value of ``annotation`` (with ``metadata``) can be or contain ``Markdown``, as
+    ``_prose`` finds it; ``models`` are those being looked into (a model nested in itself counts as holding it)."""
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        inner, *more = typing.get_args(annotation)
+        return _may_hold_markdown(inner, [*metadata, *more], models)
+    if origin is typing.Union or type(annotation).__name__ == "UnionType":
+        return any(_may_hold_markdown(arg, metadata, models) for arg in typing.get_args(annotation))
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation in models or any(_may_hold_markdown(info.annotation, info.metadata, {*models, annotation})
+                                           for info in annotation.model_fields.values())
+    if isinstance(annotation, type) and origin is None and not typing.get_args(annotation):
+        return issubclass(annotation, str) and holds_markdown(metadata)
+    # Containers (list[...], dict[..., ...]) hold what their arguments hold; Any or an unknown form may hold anything.
+    return not typing.get_args(annotation) or any(_may_hold_markdown(arg, (), models) for arg in typing.get_args(annotation))
 
 
 def _args(annotation: Any) -> tuple[Any, ...]:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import functools
+import weakref
 from functools import cached_property
-from typing import Annotated, Literal
+from typing import Annotated, Any, Callable, Literal, TypeVar
 
 from pydantic import Field, field_validator
 
@@ -132,3 +134,26 @@ class Registry(Model):
             if code.state in states:
                 groups.setdefault(code.nav_group, []).append(name)
         return groups
+
+
+Result = TypeVar("Result")
+
+
+def once_per_registry(function: Callable[[Registry], Result]) -> Callable[[Registry], Result]:
+    """A function of a registry alone, computed once per ``Registry`` object (they are immutable)
+    and kept while that object lives: a build asks for its page list and group pages several
+    times, and each time costs a pass over every code. Callers must not change the result."""
+    results: dict[int, tuple[weakref.ref[Registry], Any]] = {}
+
+    @functools.wraps(function)
+    def once(registry: Registry) -> Result:
+        key = id(registry)
+        known = results.get(key)
+        if known is not None and known[0]() is registry:
+            return known[1]
+        value = function(registry)
+        # Dropped when the registry goes, before its id can be another object's.
+        results[key] = (weakref.ref(registry, lambda _, key=key: results.pop(key, None)), value)
+        return value
+
+    return once

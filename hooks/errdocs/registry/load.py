@@ -16,7 +16,7 @@ import stat
 import types
 import typing
 from pathlib import Path
-from typing import Any, Iterable, NamedTuple
+from typing import Any, Callable, Iterable, NamedTuple
 
 import yaml
 from pydantic import BaseModel, ValidationError
@@ -61,8 +61,8 @@ def load_registry(path: Path | str, *, display_name: str | None = None, docs: Do
     that would replace a hand-written page, a link from registry text to no page."""
     path = Path(path)
     name = display_name or path.name
-    text = _read_text(path, name)
-    return validate_registry(_parse(text, name), text=text, file=name, docs=docs)
+    text = read_registry_text(path, name)
+    return validate_registry(parse_registry_text(text, name), text=text, file=name, docs=docs)
 
 
 def validate_registry(data: Any, *, text: str, file: str, docs: DocsTree | None = None) -> Registry:
@@ -237,7 +237,8 @@ def unknown_key_message(key: Any, fields: list[str]) -> str:
     return f"unknown key {key!r}; expected one of: {', '.join(fields)}"
 
 
-def _read_text(path: Path, name: str) -> str:
+def read_registry_text(path: Path, name: str) -> str:
+    """The registry file's text, or ``RegistryError`` when it cannot be read as a registry (missing, too big, not UTF-8)."""
     try:
         info = path.stat()
     except FileNotFoundError:
@@ -266,9 +267,11 @@ def _read_text(path: Path, name: str) -> str:
         ) from None
 
 
-def _parse(text: str, name: str) -> Any:
+def parse_registry_text(text: str, name: str, *, read: Callable[[str], Any] = read_yaml) -> Any:
+    """What ``read`` (``read_yaml`` or ``read_yaml_document``) makes of ``text``, its YAML
+    problems raised as ``RegistryError`` lines (named ``name``)."""
     try:
-        return read_yaml(text)
+        return read(text)
     except RefusedYaml as err:
         raise RegistryError([_at(err.problem_mark, _path_at(text, err.problem_mark), err.message, name)]) from None
     except yaml.MarkedYAMLError as err:

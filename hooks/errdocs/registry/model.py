@@ -41,7 +41,7 @@ from .codes import (
     Subcode,
 )
 from .cross_references import CODE_PATTERN, MAX_CODE_LENGTH, RESERVED_NAMES, Loc, cross_reference_problems, item_shape
-from .document import GROUP_PAGE_PREFIX, Registry
+from .document import GROUP_PAGE_PREFIX, Registry, once_per_registry
 from .envelope import EnvelopeField, ItemField, JsonType, envelope_paths, envelope_roles, field_at
 from .envelope_roles import (
     JSON_MEDIA_TYPE,

@@ -131,8 +131,15 @@ def read_yaml(text: str) -> Any:
 
     Raises ``RefusedYaml`` for refused constructs and PyYAML's errors for bad syntax.
     """
+    return read_yaml_document(text)[0]
+
+
+def read_yaml_document(text: str) -> tuple[Any, Any]:
+    """``read_yaml``, with the document's node tree too (``None`` when empty): the data was
+    constructed from it, and its marks say where each value starts and ends."""
     loader = StrictLoader(text)
     try:
-        return loader.get_single_data()
+        node = loader.get_single_node()
+        return (loader.construct_document(node) if node is not None else None), node
     finally:
         loader.dispose()

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..registry.model import Registry
+from ..registry.model import Registry, once_per_registry
 from . import markup
 from .snippets import code_rows, codes_table, retry_guidance, status_summary
 
@@ -31,17 +31,18 @@ class GroupPage:
     names: tuple[str, ...]
 
 
-def group_pages(registry: Registry) -> list[GroupPage]:
+@once_per_registry
+def group_pages(registry: Registry) -> tuple[GroupPage, ...]:
     """The group pages of this registry: none while one codes table fits its page."""
     budget = registry.budgets.twin
     if len(codes_table(registry)) <= budget * TABLE_SHARE:
-        return []
+        return ()
     pages = []
     for group, names in registry.code_groups().items():
         lengths = [sum(len(cell) + 3 for cell in row) + 2 for row in code_rows(registry, names)]
         pages += [GroupPage("", title, group, tuple(part)) for title, part in parts(group, names, lengths, int(budget * PAGE_SHARE))]
     slugs = markup.slugs(page.title for page in pages)
-    return [GroupPage(registry.group_page_path(slugs[page.title]), page.title, page.group, page.names) for page in pages]
+    return tuple(GroupPage(registry.group_page_path(slugs[page.title]), page.title, page.group, page.names) for page in pages)
 
 
 def parts(title: str, names: list[str], lengths: list[int], size: int) -> list[tuple[str, list[str]]]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..registry.model import FACT_LABELS, ChangeKind, Code, EnvelopeRole, ErrorStyle, Fact, LifecycleState, Registry, semver
+from ..registry.model import FACT_LABELS, ChangeKind, Code, EnvelopeRole, ErrorStyle, Fact, LifecycleState, Registry, once_per_registry, semver
 from . import markup
 from .groups import GroupPage, group_pages
 from .subcodes import SubcodePage, subcode_page, subcode_pages, subcodes_section
@@ -58,7 +58,8 @@ class RegistryPage:
     """The sub-codes it lists, for a page of sub-codes too many for their code's page."""
 
 
-def generated_pages(registry: Registry) -> list[RegistryPage]:
+@once_per_registry
+def generated_pages(registry: Registry) -> tuple[RegistryPage, ...]:
     """Every page the registry adds: one per code, in registry order, then the changelog, the group pages
     and the pages of sub-codes too many for their code's page."""
     pages = [
@@ -72,7 +73,7 @@ def generated_pages(registry: Registry) -> list[RegistryPage]:
     # Reached from their code's page, like the group pages from the overview.
     pages += [RegistryPage(page.src_uri, in_nav=False, subcodes=page)
               for name, code in registry.codes.items() if code.subcodes and code.returned for page in subcode_pages(registry, name)]
-    return pages
+    return tuple(pages)
 
 
 def render_page(registry: Registry, page: RegistryPage) -> str:
