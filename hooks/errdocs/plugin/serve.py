@@ -166,6 +166,7 @@ class Revisions:
         return server
 
     def rebuild(self) -> None:
+        """The dev server's builder: a revision of the last build where one can be made, else a whole build."""
         assert self._whole is not None and self.sources is not None
         site = self.site
         now = stat_files(self.paths)
@@ -200,7 +201,10 @@ class Revisions:
             return "the last build showed problems"
         for path in sorted(changed):
             if path != self._registry_path(site.config) and _docs_change(site, path, now) is None:
-                return f"{_shown(path, site.config)} was added or removed, or is not a page"
+                shown = _shown(path, site.config)
+                if path not in now or path not in (self.sources or {}):
+                    return f"{shown} was {'removed' if path not in now else 'added'}"
+                return f"{shown} changed"
         return None
 
     def _registry_path(self, config: MkDocsConfig) -> str:
