@@ -266,6 +266,8 @@ def _bad(tmp_path: Path, case: str) -> Path:
         "base64": good.replace('"text": "{', '"encoding": "base64", "text": "{', 1),
         "encoding": good.replace('"text": "{', '"encoding": "rot13", "text": "{', 1),
         "headers": good.replace('"headers": [{"name": "Content-Type"', '"headers": ["Content-Type: x", {"name": "Content-Type"', 1),
+        "huge-status": good.replace('"status": 404', '"status": 1e9999999', 1),
+        "long-version": good.replace('"version": "1.2"', '"version": "' + "9" * 10_000 + '"', 1),
     }[case]
     har.write_text(text, encoding="utf-8")
     return har
@@ -282,6 +284,8 @@ BAD = {
     "base64": "base64.har: log.entries[0].response.content.text: not valid base64 (content.encoding is base64)",
     "encoding": "encoding.har: log.entries[0].response.content.encoding: 'rot13' is not an encoding HAR defines (base64, or none)",
     "headers": "headers.har: log.entries[0].response.headers: expected name/value objects",
+    "huge-status": "huge-status.har: log.entries[0].response.status: expected an HTTP status, got 1E+9999999",
+    "long-version": f"long-version.har: log.version: HAR '{'9' * 40}' is not supported; errdocs reads HAR 1.2 and 1.1",
 }
 
 
@@ -292,6 +296,27 @@ def test_bad_har_gives_one_located_line(tmp_path: Path, case: str) -> None:
     assert run.stdout == "" and "Traceback" not in run.stderr
     assert run.stderr.splitlines() == [f"{tmp_path}/{BAD[case]}", "errdocs verify: 1 input problem; nothing verified"]
     assert not (tmp_path / "report.xml").exists()
+
+
+def test_hostile_values_are_findings_not_crashes_and_urls_lose_their_credentials(tmp_path: Path) -> None:
+    # JSON nested past Python's stack, a Retry-After year past datetime's range, a login in the URL.
+    deep = "[" * 200_000 + "]" * 200_000
+    entries = [har_entry("https://user:s3cret@api.test/a", 404, body=deep, headers=AGNES_HEADERS),
+               har_entry("http://api.test/b", 429, body=_not_found(),
+                         headers={**AGNES_HEADERS, "Retry-After": "Mon, 01 Jan 99999999999999999999 00:00:00 GMT"})]
+    run = verify(write_har(tmp_path / "hostile.har", entries), "--format", "json")
+    assert run.returncode == 1 and "Traceback" not in run.stderr, run.stderr[-2000:]
+    problems = json.loads(run.stdout)["problems"]
+    assert any(p["field"] == "body" and "not JSON" in p["sent"] for p in problems)
+    assert "s3cret" not in run.stdout and "user@" not in run.stdout
+    assert {p["url"] for p in problems} >= {"https://api.test/a"}
+
+
+def test_a_junit_path_that_cannot_be_written_is_one_line(tmp_path: Path) -> None:
+    (tmp_path / "report.xml").mkdir()  # a folder where the file should go
+    run = verify(write_har(tmp_path / "ok.har", []), "--junit-xml", tmp_path / "report.xml")
+    assert run.returncode == 2 and "Traceback" not in run.stderr
+    assert run.stderr.splitlines()[-1].startswith(f"errdocs verify: --junit-xml {tmp_path / 'report.xml'}: ")
 
 
 def test_missing_paths_and_bad_options(tmp_path: Path) -> None:

@@ -313,7 +313,7 @@ def explain_response(catalog: Catalog, *, status: int, body: Any, headers: dict[
     if isinstance(body, str):
         try:
             body = json.loads(body)
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: JSON nested past Python's stack
             return Explanation(verdict="not_json", message=(
                 f"The body is not JSON, so it is not a {catalog.name} error ({catalog.media_type}): it may come from a "
                 "proxy, a load balancer or another service in between."), retry=_undocumented(catalog, status), **base, **nothing)

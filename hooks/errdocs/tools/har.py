@@ -116,13 +116,16 @@ def _below_400(status: object) -> bool:
 
 def _check_version(version: object, label: str) -> None:
     if version not in HAR_VERSIONS:
-        raise HarError(f"{label}: log.version: HAR {version!r} is not supported; errdocs reads HAR {' and '.join(HAR_VERSIONS)}")
+        raise HarError(f"{label}: log.version: HAR {str(version)[:40]!r} is not supported; errdocs reads HAR {' and '.join(HAR_VERSIONS)}")
 
 
 def _entry(raw: dict, index: int, label: str) -> HarEntry:
     where = f"{label}: log.entries[{index}]"
     status = raw.get("status")
-    if isinstance(status, Decimal) and status == int(status):
+    if isinstance(status, Decimal):
+        # Range first: int() of a huge exponent (1e9999999) would take minutes.
+        if not (status.is_finite() and 100 <= status <= 999 and status == int(status)):
+            raise HarError(f"{where}.response.status: expected an HTTP status, got {str(status)[:20]}")
         status = int(status)
     if not isinstance(status, int) or isinstance(status, bool):
         raise HarError(f"{where}.response.status: expected a number, got {type(status).__name__ if status is not None else 'nothing'}")

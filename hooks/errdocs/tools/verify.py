@@ -82,9 +82,15 @@ class Report:
 
 
 def address(url: str) -> str:
-    """``url`` without its query and fragment."""
+    """``url`` without what can carry keys: its query, its fragment and any user and password."""
     parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}{parts.path}" if parts.scheme else parts.path
+    try:
+        host = parts.hostname or ""
+        host = f"[{host}]" if ":" in host else host
+        port = f":{parts.port}" if parts.port is not None else ""
+    except ValueError:  # a port that is not a number: keep only the scheme and path
+        host, port = "…", ""
+    return f"{parts.scheme}://{host}{port}{parts.path}" if parts.scheme else parts.path
 
 
 def verify(registry: Registry, paths: list[Path], *, base_urls: Sequence[str] = (), keep_responses: bool = False,
@@ -246,5 +252,9 @@ def run(registry: Registry, paths: list[Path], *, output_format: str = "text", j
     else:
         out.write("\n".join(text_lines(report)) + "\n")
     if junit is not None:
-        _write_atomically(junit, junit_xml(report))
+        try:
+            _write_atomically(junit, junit_xml(report))
+        except OSError as error:
+            print(f"errdocs verify: --junit-xml {junit}: {error.strerror or error}", file=err)
+            return EXIT_INPUT
     return EXIT_OK if report.passed else EXIT_VIOLATIONS

@@ -184,7 +184,7 @@ class WireContract:
             return Verdict(status, problems=tuple(problems + self._headers(status, sent, None, None)))
         try:
             envelope = json.loads(body)
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: JSON nested past Python's stack
             what = "an empty body" if not body.strip() else f"{len(body)} bytes that are not JSON"
             problems.append(Problem("body", "body", f"a JSON envelope ({self.media_type})", what))
             return Verdict(status, problems=tuple(problems + self._headers(status, sent, None, None)))
@@ -339,5 +339,5 @@ def _retry_after_valid(value: str) -> bool:
         return True
     try:
         return parsedate_to_datetime(value) is not None
-    except (TypeError, ValueError, IndexError):
+    except (TypeError, ValueError, IndexError, OverflowError):  # OverflowError: a year past datetime's range
         return False
