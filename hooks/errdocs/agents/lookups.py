@@ -8,14 +8,12 @@ schemas, and every answer, "not documented" included, is one of them, never an e
 from __future__ import annotations
 
 import difflib
-import email.utils
 import json
-import time
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from ..registry.model import RETRY_AFTER
+from ..registry.model import RETRY_AFTER, retry_after_delay
 from .catalog import Catalog, CodeEntry, Lifecycle, Policy, SdkError, Status
 
 
@@ -267,15 +265,7 @@ def _at(body: Any, path: tuple[str, ...] | None) -> Any:
 def retry_after_seconds(headers: dict[str, Any], *, now: float | None = None) -> float | None:
     """``Retry-After`` (any case) as seconds to wait: a number of seconds, or an HTTP date from now; None if absent or unreadable."""
     value = next((str(v).strip() for k, v in headers.items() if k.lower() == RETRY_AFTER.lower()), None)
-    if not value:
-        return None
-    if value.isdigit():
-        return float(value)
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError, OverflowError):
-        return None
-    return max(0.0, when.timestamp() - (time.time() if now is None else now))
+    return retry_after_delay(value, now=now) if value else None
 
 
 def _decision(catalog: Catalog, policy: Policy, headers: dict[str, Any]) -> RetryDecision:

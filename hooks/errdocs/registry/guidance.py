@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+from email.utils import parsedate_to_datetime
 from typing import Annotated
 
 from pydantic import Field
@@ -11,6 +13,19 @@ from .field_types import HeaderName, Markdown, Model, Text
 
 RETRY_AFTER = "Retry-After"
 """The standard header that tells a client how long to wait; only mentioned where the registry declares it."""
+
+
+def retry_after_delay(value: str, *, now: float | None = None) -> float | None:
+    """A ``Retry-After`` value as seconds to wait (RFC 9110: delay-seconds, or an HTTP date,
+    from ``now``); None when it is neither."""
+    value = value.strip()
+    if value.isascii() and value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError, OverflowError):  # OverflowError: a year past datetime's range
+        return None
+    return max(0.0, when.timestamp() - (time.time() if now is None else now))
 
 
 class Header(Model):

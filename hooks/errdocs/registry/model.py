@@ -71,6 +71,6 @@ from .field_types import (
     kind,
     one_of,
 )
-from .guidance import RETRY_AFTER, Backoff, Header, RetryGuidance
+from .guidance import RETRY_AFTER, Backoff, Header, RetryGuidance, retry_after_delay
 from .semver import VERSION_PATTERN, major_version, semver
 from .site import AGENT_BUDGET, ERRORS_DIR, FOLDER_PATTERN, LANGUAGE_ERROR_STYLES, Budgets, DocUrlForm, ErrorStyle, Sdk, Site

@@ -13,7 +13,6 @@ import json
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from email.utils import parsedate_to_datetime
 from enum import Enum
 from typing import Any
 
@@ -31,6 +30,7 @@ from ..registry.model import (
     LifecycleState,
     Registry,
     field_at,
+    retry_after_delay,
 )
 from .promises import HeaderPromise, header_promises, request_id_header
 
@@ -334,10 +334,4 @@ def _header_values(headers: Mapping[str, str] | Iterable[tuple[str, str]]) -> di
 
 def _retry_after_valid(value: str) -> bool:
     """RFC 9110: ``Retry-After`` is delay-seconds (digits) or an HTTP date."""
-    value = value.strip()
-    if value.isascii() and value.isdigit():
-        return True
-    try:
-        return parsedate_to_datetime(value) is not None
-    except (TypeError, ValueError, IndexError, OverflowError):  # OverflowError: a year past datetime's range
-        return False
+    return retry_after_delay(value, now=0.0) is not None
