@@ -1,7 +1,7 @@
 """`make bench`: what the registry hooks cost, from 16 to 10,000 codes.
 
 For each N, in one run, after one untimed build of each project, interleaved, at least
-3 times each (61 under 1,000 codes, 5 under 10,000), median reported, the order
+3 times each (61 under 1,000 codes, 7 under 10,000), median reported, the order
 turning each round:
 
   A  `mkdocs build` of the generated site (hooks on)
@@ -57,8 +57,9 @@ SMALL_RUNS = 61
 and this machine's noise moves a single build by 30 ms, about what the hooks cost. More
 rounds narrow the median's spread within a run (61 cost about a minute); they do not remove
 the machine's drift between runs, which still moves A/B by a few % (bench/RESULTS.md)."""
-MID_RUNS = 5
-"""Rounds for sizes under 10,000 codes (at least --runs)."""
+MID_RUNS = 7
+"""Rounds for sizes under 10,000 codes (at least --runs): single 1,000-code builds move by 10-30 %
+on this machine from one minute to the next, and A/B at 1,000 codes is a target."""
 INTERVAL_FROM_RUNS = 20
 """Fewest rounds for which A - B and A/B get a bootstrap interval: resampling a handful of
 rounds says nothing about the machine's noise."""

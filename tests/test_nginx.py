@@ -254,7 +254,8 @@ def test_every_method_is_answered(nginx_site: Nginx, method: bytes) -> None:
     b"GET\r\n\r\n", b"GET / HTTP/9.9\r\n\r\n", b"GET / HTTP/1.1 extra\r\nHost: x\r\n\r\n", b" / HTTP/1.1\r\n\r\n",
     b"GET / HTTP/1.1\r\n\r\n", b"GET /\x00 HTTP/1.1\r\nHost: x\r\n\r\n", b"GET /\x7f\xff HTTP/1.1\r\nHost: x\r\n\r\n",
     b"GET / HTTP/1.1\r\nHost: x\r\nNo colon here\r\n\r\n", b"GET / HTTP/1.1\r\nHost: x\r\n\tfolded: line\r\n\r\n",
-    b"GET / HTTP/1.1\r\nHost: x\r\nHost: y\r\n\r\n", b"GET / HTTP/1.1\nHost: x\n\n",
+    b"GET / HTTP/1.1\r\nHost: x\r\nHost: y\r\n\r\n",
+    b"GET / HTTP/1.1\nHost: x\nConnection: close\n\n",  # bare LFs (closed after the answer, not kept alive)
     b"GET / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\n0\r\n\r\n",
     b"GET /../outside.txt HTTP/1.0\r\n\r\n",
 ])

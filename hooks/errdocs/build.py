@@ -90,6 +90,12 @@ class Build:
         """The machine-readable contract files, ``{site path: JSON text}``."""
         return contract_files(self._unsealed())
 
+    def write_contract_files(self) -> list[str]:
+        """Write the contract files into the output folder now, and list their site paths. An
+        engine that copies static files is pointed at them where they lie, so the build does not
+        hold their text to its end (22 MB at 10,000 codes); a failed build ``discard``s them."""
+        return self.publisher.write_contract(self.contract_files())
+
     def _unsealed(self) -> Registry:
         if self.registry is None:
             raise RuntimeError("the build is sealed: its registry was let go once every page was read")

@@ -148,9 +148,11 @@ class ErrdocsPlugin(BasePlugin[ErrdocsConfig]):
         for page in build.pages.values():
             level = InclusionLevel.UNDEFINED if listed and page.in_nav else InclusionLevel.NOT_IN_NAV
             files.append(RenderedOnRead.of(config, page.src_uri, build, inclusion=level))
-        # The machine-readable contract is published as static files, so pages can link them.
-        for src_uri, text in build.contract_files().items():
-            files.append(File.generated(config, src_uri, content=text))
+        # The machine-readable contract is published as static files, so pages can link them. They
+        # are written into the site now, and each file's source is itself there, which MkDocs leaves
+        # in place: the build holds none of their text to its end.
+        for src_uri in build.write_contract_files():
+            files.append(File.generated(config, src_uri, abs_src_path=str(build.publisher.out_dir / src_uri)))
         return files
 
     @_guarded

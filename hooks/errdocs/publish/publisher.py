@@ -70,7 +70,9 @@ class Publisher:
         self._folders: set[Path] = set()
         self._written: dict[str, None] = {}
         """Every file this build wrote, as site paths in the order written: the one list
-        ``discard`` removes (twins, indexes, robots.txt, folder pages, header files alike)."""
+        ``discard`` removes (twins, contract files, indexes, robots.txt, folder pages, header files alike)."""
+        self._contract: set[str] = set()
+        """The contract files among them (``write_contract``)."""
         self._inline = InlineCode()
         """The inline code of every HTML document noted: what the Content-Security-Policy allows."""
         # Set by seal(): everything write_indexes() and the checks need, so the registry can be let go.
@@ -97,23 +99,32 @@ class Publisher:
             section_ids(page.markdown),
         )
 
+    def write_contract(self, files: dict[str, str]) -> list[str]:
+        """Write the contract files (``{site path: text}``) and list their site paths."""
+        for rel, text in files.items():
+            self._write(rel, text)
+            self._contract.add(rel)
+        return list(files)
+
     def revise(self, registry: Registry) -> Publisher:
         """The publisher of the next build into the same folder (``mkdocs serve`` after an edit
         that added, removed or moved no page): every page's facts and twin are kept until the
-        page is ``add``-ed again, the inline code noted stays allowed (a page's inline code comes
-        from the templates, whose edits call for a whole build), and the files only the end of a
-        build writes (indexes, ``robots.txt``, folder pages, header files) are removed now, to be
-        written again as a whole build would write them."""
+        page is ``add``-ed again, the contract files stay (the engine's file for each is pointed
+        at them; the reviser writes a changed one again), the inline code noted stays allowed (a
+        page's inline code comes from the templates, whose edits call for a whole build), and the
+        files only the end of a build writes (indexes, ``robots.txt``, folder pages, header files)
+        are removed now, to be written again as a whole build would write them."""
         publisher = Publisher(registry, self.out_dir)
         publisher.pages = dict(self.pages)
         publisher._inline = InlineCode(set(self._inline.scripts), set(self._inline.styles))
-        twins = {facts.twin for facts in self.pages.values()}
+        publisher._contract = set(self._contract)
+        kept = {facts.twin for facts in self.pages.values()} | self._contract
         for rel in self._written:
-            if rel in twins:
+            if rel in kept:
                 publisher._written[rel] = None
             else:
                 (self.out_dir / rel).unlink(missing_ok=True)
-        self._remove_empty_folders({(self.out_dir / rel).parent for rel in self._written if rel not in twins})
+        self._remove_empty_folders({(self.out_dir / rel).parent for rel in self._written if rel not in kept})
         return publisher
 
     def seal(self, nav: list[NavSection]) -> None:
