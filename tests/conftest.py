@@ -34,18 +34,15 @@ SITES = {
 
 
 def read_yaml(path: Path) -> Any:
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
+    """A YAML file's data, read by libyaml (no checks: the errdocs loader is what tests check;
+    the pure-Python reader takes seconds over a few thousand codes)."""
+    return yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
 
 
 def dump_registry(data: Any) -> str:
     """Registry data as the YAML text an author would write (key order kept, Unicode as is).
     libyaml's emitter: the pure-Python one takes seconds over a few thousand codes."""
     return yaml.dump(data, Dumper=yaml.CSafeDumper, sort_keys=False, allow_unicode=True)
-
-
-def registry_data(path: Path) -> Any:
-    """A registry file's data, read by libyaml (no checks: the errdocs loader is what tests check)."""
-    return yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
 
 
 def validated(data: Any):

@@ -27,7 +27,7 @@ from typing import Any, Callable, Iterator
 import pytest
 import yaml
 
-from conftest import ROOT, SITE_CODE, copy_project, dump_registry, free_port, mkdocs_build, registry_data, stop, wait_for_http
+from conftest import ROOT, SITE_CODE, copy_project, dump_registry, free_port, mkdocs_build, read_yaml, stop, wait_for_http
 
 pytestmark = pytest.mark.build
 
@@ -161,7 +161,7 @@ def _a_code_page_shows(served: Served, code: str, text: str) -> None:
 def agnes(tmp_path: Path) -> Path:
     project = copy_project(ROOT, tmp_path / "project")
     registry = project / "registry.yaml"
-    registry.write_text(dump_registry(registry_data(registry)), encoding="utf-8")
+    registry.write_text(dump_registry(read_yaml(registry)), encoding="utf-8")
     (project / "docs" / "assets").mkdir()
     (project / "docs" / "assets" / "note.txt").write_text("A file MkDocs copies as it is.\n", encoding="utf-8")
     return project
@@ -178,12 +178,12 @@ def test_every_save_serves_what_a_clean_build_makes_at_16_codes(agnes: Path, tmp
         assert_same_as_clean_build(served, tmp_path)
 
         # Structure: a code added, then renamed while another is deprecated, then removed.
-        entry = registry_data(agnes / "registry.yaml")["codes"][SITE_CODE]
+        entry = read_yaml(agnes / "registry.yaml")["codes"][SITE_CODE]
         _registry_edit(served, lambda data: data["codes"].update(quokka_error={**entry, "summary": "Quokka trouble."}))
         _a_code_page_shows(served, "quokka_error", "Quokka trouble")
         assert_same_as_clean_build(served, tmp_path)
 
-        first = next(iter(registry_data(agnes / "registry.yaml")["codes"]))
+        first = next(iter(read_yaml(agnes / "registry.yaml")["codes"]))
 
         def rename_and_deprecate(data: dict[str, Any]) -> None:
             data["codes"] = {("numbat_error" if name == "quokka_error" else name): code for name, code in data["codes"].items()}
@@ -227,7 +227,7 @@ def test_every_save_serves_what_a_clean_build_makes_at_200_codes(tmp_path: Path)
     project = write_site(200, tmp_path / "project")
     (project / "mkdocs.yml").write_text(mkdocs_yml("  - index.md\n  - Errors:\n    - errors/overview.md\n", hooks=True), encoding="utf-8")
     registry = project / "registry.yaml"
-    data = registry_data(registry)
+    data = read_yaml(registry)
     data["site"]["budgets"] = {"llms_txt": 20_000}  # llms.txt sharded, as it is past about 250 codes by default
     registry.write_text(dump_registry(data), encoding="utf-8")
     codes = list(data["codes"])
