@@ -518,11 +518,9 @@ def _component_cover(built) -> list[str]:
 
 
 def _settled(page, path: str) -> None:
+    # "load": the page's scripts have run (what is fetched later, the search worker's index,
+    # changes nothing axe reads; the search dialog's check waits for its results).
     page.goto(path, wait_until="load")
-    try:
-        page.wait_for_load_state("networkidle", timeout=5_000)
-    except Exception:  # noqa: BLE001 - the search worker may keep the network busy; the page is loaded
-        pass
     # Final colours, not a frame of Material's 125 ms colour transitions (a busy machine can
     # catch one), and the page's own script done: every code-copy wrapper out of the landmarks.
     # A constructed stylesheet, not a <style> element: the site's Content-Security-Policy (style-src
