@@ -33,10 +33,14 @@ SITES = {
 ``tests/fixtures`` (a team that swaps in its registry adds its site here)."""
 
 
-def read_yaml(path: Path) -> Any:
-    """A YAML file's data, read by libyaml (no checks: the errdocs loader is what tests check;
+def yaml_data(text: str) -> Any:
+    """YAML text's data, read by libyaml (no checks: the errdocs loader is what tests check;
     the pure-Python reader takes seconds over a few thousand codes)."""
-    return yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
+    return yaml.load(text, Loader=yaml.CSafeLoader)
+
+
+def read_yaml(path: Path) -> Any:
+    return yaml_data(path.read_text(encoding="utf-8"))
 
 
 def dump_registry(data: Any) -> str:

@@ -27,7 +27,8 @@ from typing import Any, Callable, Iterator
 import pytest
 import yaml
 
-from conftest import ROOT, SITE_CODE, copy_project, dump_registry, free_port, mkdocs_build, read_yaml, stop, wait_for_http
+from conftest import (ROOT, SITE_CODE, copy_project, dump_registry, free_port, mkdocs_build, read_yaml, stop, wait_for_http,
+                      yaml_data)
 
 pytestmark = pytest.mark.build
 
@@ -141,7 +142,7 @@ def _registry_edit(served: Served, change: Callable[[dict[str, Any]], None]) -> 
     """Save registry.yaml with ``change`` made to its data (the file stays in ``dump_registry``'s
     layout, so one value's change changes only its lines, as a writer's edit does)."""
     def edit(text: str) -> str:
-        data = yaml.load(text, Loader=yaml.CSafeLoader)
+        data = yaml_data(text)
         change(data)
         return dump_registry(data)
     served.save("registry.yaml", edit)

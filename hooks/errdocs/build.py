@@ -90,8 +90,8 @@ class Build:
         """The machine-readable contract files, ``{site path: JSON text}``."""
         return contract_files(self._unsealed())
 
-    def write_contract_files(self) -> list[str]:
-        """Write the contract files into the output folder now, and list their site paths. An
+    def write_contract_files(self) -> dict[str, Path]:
+        """Write the contract files into the output folder now: ``{site path: file written}``. An
         engine that copies static files is pointed at them where they lie, so the build does not
         hold their text to its end (22 MB at 10,000 codes); a failed build ``discard``s them."""
         return self.publisher.write_contract(self.contract_files())

@@ -151,8 +151,8 @@ class ErrdocsPlugin(BasePlugin[ErrdocsConfig]):
         # The machine-readable contract is published as static files, so pages can link them. They
         # are written into the site now, and each file's source is itself there, which MkDocs leaves
         # in place: the build holds none of their text to its end.
-        for src_uri in build.write_contract_files():
-            files.append(File.generated(config, src_uri, abs_src_path=str(build.publisher.out_dir / src_uri)))
+        for src_uri, written in build.write_contract_files().items():
+            files.append(File.generated(config, src_uri, abs_src_path=str(written)))
         return files
 
     @_guarded

@@ -99,12 +99,12 @@ class Publisher:
             section_ids(page.markdown),
         )
 
-    def write_contract(self, files: dict[str, str]) -> list[str]:
-        """Write the contract files (``{site path: text}``) and list their site paths."""
+    def write_contract(self, files: dict[str, str]) -> dict[str, Path]:
+        """Write the contract files (``{site path: text}``): ``{site path: file written}``."""
         for rel, text in files.items():
             self._write(rel, text)
             self._contract.add(rel)
-        return list(files)
+        return {rel: self.out_dir / rel for rel in files}
 
     def revise(self, registry: Registry) -> Publisher:
         """The publisher of the next build into the same folder (``mkdocs serve`` after an edit
